@@ -1,0 +1,101 @@
+# membench: build, test and benchmark. `make bench` and `make test` do all the set-up (see README.md).
+
+CC      ?= cc
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
+LDLIBS  += -ldl -lm
+
+# Build variants, each in its own directory so they never mix:
+#   make                 release build in build/
+#   make DEBUG=1         heap verify after every collection, census on (build/debug)
+#   make STRESS=1        collect at every allocation (build/stress; implies DEBUG)
+#   make SANITIZE=1      ASan + UBSan + LeakSanitizer (build/sanitize)
+BUILD   ?= build
+ifeq ($(STRESS),1)
+  DEBUG   := 1
+  BUILD   := build/stress
+  CFLAGS  += -DMB_STRESS
+else ifeq ($(SANITIZE),1)
+  BUILD   := build/sanitize
+else ifeq ($(DEBUG),1)
+  BUILD   := build/debug
+endif
+ifeq ($(DEBUG),1)
+  CFLAGS  += -DMB_DEBUG -O1
+endif
+ifeq ($(SANITIZE),1)
+  CFLAGS  += -DMB_SANITIZE -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  LDFLAGS += -fsanitize=address,undefined
+endif
+
+CORE_SRC  := $(wildcard strategies/*.c workloads/*.c) $(filter-out harness/main.c,$(wildcard harness/*.c))
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ  := $(BUILD)/obj/harness/main.o
+TEST_SRC  := $(wildcard tests/*.c)
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+MEMBENCH  := $(BUILD)/membench
+TESTBIN   := $(BUILD)/membench-tests
+
+# Debian packages the project needs (README: Dependencies).
+DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
+            libcriterion-dev python3-scipy libbenchmark-tools
+DEPS_STAMP := build/.deps-ok
+
+.PHONY: all deps test test-release test-debug test-stress bench clean tour
+all: $(MEMBENCH)
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(MEMBENCH): $(CORE_OBJ) $(MAIN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(TESTBIN): $(CORE_OBJ) $(TEST_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
+
+# deps: install missing Debian packages when root; otherwise print the exact command and stop.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): Makefile
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "membench: installing Debian packages:" $$missing; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) || exit 1; \
+	  else \
+	    echo "membench: missing Debian packages; run:"; \
+	    echo "  sudo apt-get install -y" $$missing; exit 1; \
+	  fi; \
+	fi
+	@mkdir -p build && touch $@
+
+# test: the whole suite in three builds: release, debug (heap verify after
+# every collection) and stress (collect at every allocation), then one summary.
+test: $(DEPS_STAMP)
+	@rm -f build/test-*.log
+	@$(MAKE) --no-print-directory test-release test-debug test-stress; st=$$?; \
+	  scripts/test-summary build/test-release.log build/test-debug.log build/test-stress.log; exit $$st
+
+test-release: $(TESTBIN) $(MEMBENCH)
+	MEMBENCH=$(MEMBENCH) $(TESTBIN) $(CRITERION_ARGS) 2>&1 | tee build/test-release.log; exit $${PIPESTATUS[0]}
+test-debug:
+	@$(MAKE) --no-print-directory DEBUG=1 build/debug/membench-tests build/debug/membench
+	MEMBENCH=build/debug/membench build/debug/membench-tests $(CRITERION_ARGS) 2>&1 | tee build/test-debug.log; exit $${PIPESTATUS[0]}
+test-stress:
+	@$(MAKE) --no-print-directory STRESS=1 build/stress/membench-tests build/stress/membench
+	MEMBENCH=build/stress/membench MB_TEST_SMALL=1 build/stress/membench-tests $(CRITERION_ARGS) 2>&1 | tee build/test-stress.log; exit $${PIPESTATUS[0]}
+
+SHELL := /bin/bash
+
+# bench: the main job on defaults: every strategy on every workload, interning on and off.
+bench: $(MEMBENCH)
+	$(MEMBENCH) run -s all -w all -i both
+
+tour: $(MEMBENCH)
+	@for s in rc mark-sweep none; do $(MEMBENCH) tour -s $$s; done
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,53 @@
+/* case.c: runs one case in this process: setup, the measured region (the workload alone), teardown and census. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+
+uint64_t mb_expected_leaks(const mb_case_t *c, uint64_t allocated) {
+    unsigned a = c->strategy->attrs;
+    if (!(a & MB_ATTR_FREES)) return allocated;
+    if (a & MB_ATTR_CYCLES) return 0;
+    return c->workload->leaks_acyclic(&c->args);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of a sorted array. */
+static uint64_t percentile(const uint64_t *v, size_t n, double p) {
+    if (!n) return 0;
+    size_t rank = (size_t)(p / 100.0 * (double)n + 0.999999999);
+    if (rank < 1) rank = 1;
+    if (rank > n) rank = n;
+    return v[rank - 1];
+}
+
+int mb_case_run(const mb_case_t *c, mb_result_t *r) {
+    memset(r, 0, sizeof *r);
+    mb_options_t opt = c->opt;
+    opt.interning = c->args.interning;
+    mb_rt_t *rt = mb_rt_new(c->strategy, &opt);
+    if (!rt) return -1;
+    uint64_t t0 = mb_now_ns(), c0 = mb_cpu_ns();
+    r->checksum = c->workload->run(rt, &c->args);
+    uint64_t t1 = mb_now_ns(), c1 = mb_cpu_ns();
+    r->real_ns = t1 - t0;
+    r->cpu_ns = c1 - c0;
+    r->ops = c->workload->ops(&c->args);
+    mb_teardown(rt);
+    r->stats = rt->stats;
+    r->expected_leaks = mb_expected_leaks(c, rt->stats.objects_allocated - rt->stats.immortal_objects);
+    size_t np = rt->pauses.n;
+    if (np) {
+        qsort(rt->pauses.v, np, sizeof *rt->pauses.v, cmp_u64);
+        r->pause_p50_ns = percentile(rt->pauses.v, np, 50);
+        r->pause_p99_ns = percentile(rt->pauses.v, np, 99);
+        r->pause_max_ns = rt->pauses.v[np - 1];
+    }
+    r->pauses = np;
+    mb_rt_free(rt);
+    return 0;
+}

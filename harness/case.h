@@ -1,0 +1,33 @@
+/* case.h: one benchmark case (workload x strategy x interning), run in this process, and its result. */
+#ifndef MB_CASE_H
+#define MB_CASE_H
+
+#include "registry.h"
+
+typedef struct mb_case {
+    const mb_workload_t *workload;      /* what runs */
+    const mb_strategy_t *strategy;      /* how memory is managed */
+    mb_wl_args_t args;                  /* n, seed, interning, finalizers */
+    mb_options_t opt;                   /* runtime options (interning mirrors args) */
+} mb_case_t;
+
+typedef struct mb_result {
+    uint64_t real_ns;                   /* wall time of the measured region (monotonic clock) */
+    uint64_t cpu_ns;                    /* process CPU time of the measured region */
+    uint64_t ops;                       /* workload operations */
+    uint64_t checksum;                  /* the workload's result */
+    mb_stats_t stats;                   /* the runtime's counters after teardown */
+    uint64_t expected_leaks;            /* what the workload says this strategy leaks */
+    uint64_t pause_p50_ns, pause_p99_ns, pause_max_ns;   /* pause distribution */
+    uint64_t pauses;                    /* pauses recorded */
+} mb_result_t;
+
+/* Expected leaked objects of a case, from the workload's formula and the
+ * strategy's attributes; `allocated` is the non-immortal object count, which
+ * is what `none` leaks. */
+uint64_t mb_expected_leaks(const mb_case_t *c, uint64_t allocated);
+
+/* Run the case; returns 0, or -1 if the runtime could not be made. */
+int mb_case_run(const mb_case_t *c, mb_result_t *r);
+
+#endif

@@ -1,0 +1,260 @@
+/* main.c: the membench command line: list, run, tour (DESIGN.md section 7). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../strategies/mem.h"
+#include "case.h"
+#include "report.h"
+#include "tour.h"
+
+#define MB_VERSION "0.1.0"
+
+static char **main_argv;                /* for re-executing with jemalloc */
+static char *main_cmd;                  /* argv[1] before the subcommand parsers reuse it */
+
+static const char usage_text[] =
+    "usage: membench list [--format console|json]\n"
+    "       membench run  [-s|--strategy LIST|all] [-w|--workload LIST|all] [-i|--interning on|off|both]\n"
+    "                     [-n|--size N] [--scale quick|default|large] [-r|--repetitions N] [--seed N]\n"
+    "                     [-f|--format console] [--allocator libc|jemalloc] [--heap-multiplier X]\n"
+    "                     [--finalizers modern|legacy]\n"
+    "       membench tour [-s STRATEGY] [-i on|off|both]\n";
+
+/* Bad usage: one line naming the problem, then the usage, exit status 2. */
+static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include <stdarg.h>
+static _Noreturn void usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("membench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    fputs(usage_text, stderr);
+    exit(2);
+}
+
+static uint64_t parse_u64(const char *what, const char *s, uint64_t min) {
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-') usage_error("%s must be a non-negative integer, not '%s'", what, s);
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end) usage_error("%s must be a non-negative integer, not '%s'", what, s);
+    if (v < min) usage_error("%s must be at least %" PRIu64 ", not '%s'", what, min, s);
+    return v;
+}
+
+static double parse_double(const char *what, const char *s, double min) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !*s || !(v >= min)) usage_error("%s must be a number >= %g, not '%s'", what, min, s);
+    return v;
+}
+
+/* interning: "on" 1, "off" 0, "both" -1 */
+static int parse_interning(const char *s) {
+    if (!strcmp(s, "on")) return 1;
+    if (!strcmp(s, "off")) return 0;
+    if (!strcmp(s, "both")) return -1;
+    usage_error("--interning must be on, off or both, not '%s'", s);
+}
+
+/* Split a comma list of names, resolving "all"; unknown names are usage errors. */
+static size_t parse_strategies(const char *list, const mb_strategy_t **out, size_t cap) {
+    size_t n = 0;
+    char *copy = strdup(list), *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "all")) {
+            for (size_t i = 0; mb_strategies[i] && n < cap; i++) out[n++] = mb_strategies[i];
+            continue;
+        }
+        const mb_strategy_t *s = mb_find_strategy(t);
+        if (!s) usage_error("unknown strategy '%s' (see membench list)", t);
+        if (n < cap) out[n++] = s;
+    }
+    free(copy);
+    if (!n) usage_error("no strategy given");
+    return n;
+}
+
+static size_t parse_workloads(const char *list, const mb_workload_t **out, size_t cap) {
+    size_t n = 0;
+    char *copy = strdup(list), *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "all")) {
+            for (size_t i = 0; mb_workloads[i] && n < cap; i++) out[n++] = mb_workloads[i];
+            continue;
+        }
+        const mb_workload_t *w = mb_find_workload(t);
+        if (!w) usage_error("unknown workload '%s' (see membench list)", t);
+        if (n < cap) out[n++] = w;
+    }
+    free(copy);
+    if (!n) usage_error("no workload given");
+    return n;
+}
+
+static int cmd_list(int argc, char **argv) {
+    const char *format = "console";
+    static const struct option longs[] = {{"format", required_argument, 0, 'f'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "f:", longs, NULL)) != -1) {
+        if (c == 'f') format = optarg;
+        else usage_error("list: bad option '%s'", argv[optind - 1]);
+    }
+    if (optind < argc) usage_error("list: unexpected argument '%s'", argv[optind]);
+    if (!strcmp(format, "json")) mb_report_list_json(stdout);
+    else if (!strcmp(format, "console")) mb_report_list_console(stdout);
+    else usage_error("list: --format must be console or json, not '%s'", format);
+    return 0;
+}
+
+static int cmd_tour(int argc, char **argv) {
+    const char *sname = "rc";
+    int interning = -1;
+    static const struct option longs[] = {
+        {"strategy", required_argument, 0, 's'}, {"interning", required_argument, 0, 'i'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "s:i:", longs, NULL)) != -1) {
+        if (c == 's') sname = optarg;
+        else if (c == 'i') interning = parse_interning(optarg);
+        else usage_error("tour: bad option '%s'", argv[optind - 1]);
+    }
+    if (optind < argc) usage_error("tour: unexpected argument '%s'", argv[optind]);
+    const mb_strategy_t *s = mb_find_strategy(sname);
+    if (!s) usage_error("unknown strategy '%s' (see membench list)", sname);
+    return mb_tour(s, interning) == 0 ? 0 : 1;
+}
+
+/* jemalloc has to be loaded when the process starts: run this same command
+ * again with it preloaded (once; MB_JEMALLOC_REEXEC guards the loop). */
+static void reexec_with_jemalloc(char **argv) {
+    if (mb_mem_jemalloc_loaded() || getenv("MB_JEMALLOC_REEXEC")) return;
+    const char *old = getenv("LD_PRELOAD");
+    char pre[4096];
+    snprintf(pre, sizeof pre, "libjemalloc.so.2%s%s", old && *old ? ":" : "", old ? old : "");
+    setenv("LD_PRELOAD", pre, 1);
+    setenv("MB_JEMALLOC_REEXEC", "1", 1);
+    fflush(NULL);
+    main_argv[1] = main_cmd;
+    execv("/proc/self/exe", main_argv);
+    (void)argv;
+}
+
+enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS };
+
+static int cmd_run(int argc, char **argv) {
+    const char *slist = "all", *wlist = "all", *scale = "default", *format = "console";
+    int interning = -1;
+    uint64_t n = 0, reps = 1, seed = 42;
+    mb_options_t opt = {0};
+    static const struct option longs[] = {
+        {"strategy", required_argument, 0, 's'},   {"workload", required_argument, 0, 'w'},
+        {"interning", required_argument, 0, 'i'},  {"size", required_argument, 0, 'n'},
+        {"scale", required_argument, 0, OPT_SCALE}, {"repetitions", required_argument, 0, 'r'},
+        {"seed", required_argument, 0, OPT_SEED},  {"format", required_argument, 0, 'f'},
+        {"allocator", required_argument, 0, OPT_ALLOCATOR},
+        {"heap-multiplier", required_argument, 0, OPT_HEAPMUL},
+        {"finalizers", required_argument, 0, OPT_FINALIZERS},
+        {"params", required_argument, 0, OPT_PARAMS},
+        {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "s:w:i:n:r:f:", longs, NULL)) != -1) {
+        switch (c) {
+        case 's': slist = optarg; break;
+        case 'w': wlist = optarg; break;
+        case 'i': interning = parse_interning(optarg); break;
+        case 'n': n = parse_u64("--size", optarg, 1); break;
+        case 'r': reps = parse_u64("--repetitions", optarg, 1); break;
+        case 'f': format = optarg; break;
+        case OPT_SCALE: scale = optarg; break;
+        case OPT_SEED: seed = parse_u64("--seed", optarg, 0); break;
+        case OPT_HEAPMUL: opt.heap_multiplier = parse_double("--heap-multiplier", optarg, 1.0); break;
+        case OPT_PARAMS: opt.params = optarg; break;
+        case OPT_ALLOCATOR:
+            if (!strcmp(optarg, "libc")) opt.allocator = MB_ALLOC_LIBC;
+            else if (!strcmp(optarg, "jemalloc")) opt.allocator = MB_ALLOC_JEMALLOC;
+            else usage_error("--allocator must be libc or jemalloc, not '%s'", optarg);
+            break;
+        case OPT_FINALIZERS:
+            if (!strcmp(optarg, "modern")) opt.finalizers = MB_FIN_MODERN;
+            else if (!strcmp(optarg, "legacy")) opt.finalizers = MB_FIN_LEGACY;
+            else usage_error("--finalizers must be modern or legacy, not '%s'", optarg);
+            break;
+        default: usage_error("run: bad option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) usage_error("run: unexpected argument '%s'", argv[optind]);
+    if (strcmp(scale, "quick") && strcmp(scale, "default") && strcmp(scale, "large"))
+        usage_error("--scale must be quick, default or large, not '%s'", scale);
+    if (strcmp(format, "console")) usage_error("--format must be console, not '%s'", format);
+
+    const mb_strategy_t *ss[64];
+    const mb_workload_t *ws[64];
+    size_t ns = parse_strategies(slist, ss, 64), nw = parse_workloads(wlist, ws, 64);
+    const char *err = NULL;
+    if (opt.allocator == MB_ALLOC_JEMALLOC) reexec_with_jemalloc(argv);
+    if (mb_mem_select(opt.allocator, &err) != 0) usage_error("%s", err);
+
+    mb_report_t rep;
+    mb_report_begin(&rep, stdout);
+    int status = 0;
+    for (size_t wi = 0; wi < nw; wi++) {
+        const mb_workload_t *w = ws[wi];
+        uint64_t size = n ? n : !strcmp(scale, "quick") ? w->size_quick
+                              : !strcmp(scale, "large") ? w->size_large : w->size_default;
+        bool have_sum = false;
+        uint64_t first_sum = 0;
+        for (size_t si = 0; si < ns; si++) {
+            for (int on = 0; on <= 1; on++) {
+                if (interning >= 0 && on != interning) continue;
+                for (uint64_t r = 0; r < reps; r++) {
+                    mb_case_t cs = {.workload = w, .strategy = ss[si], .opt = opt,
+                                    .args = {.n = size, .seed = seed, .interning = on}};
+                    mb_result_t res;
+                    fprintf(stderr, "membench: %s/%s/interning:%s ...\n", w->name, ss[si]->name, on ? "on" : "off");
+                    if (mb_case_run(&cs, &res) != 0) {
+                        fprintf(stderr, "membench: could not start %s\n", ss[si]->name);
+                        status = 1;
+                        continue;
+                    }
+                    const char *problem = NULL;
+                    if (res.stats.leaked_objects != res.expected_leaks) problem = "leaks differ from expectation";
+                    if (have_sum && res.checksum != first_sum) problem = "checksum differs from other strategies";
+                    if (!have_sum) { have_sum = true; first_sum = res.checksum; }
+                    if (problem) status = 1;
+                    mb_report_row(&rep, &cs, &res, problem);
+                }
+            }
+        }
+    }
+    mb_report_end(&rep);
+    return status;
+}
+
+int main(int argc, char **argv) {
+    main_argv = argv;
+    main_cmd = argv[1];
+    if (argc < 2) usage_error("missing command");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("membench %s\n", MB_VERSION);
+        return 0;
+    }
+    argv[1] = argv[0];
+    opterr = 0;
+    if (!strcmp(cmd, "list")) return cmd_list(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "tour")) return cmd_tour(argc - 1, argv + 1);
+    usage_error("unknown command '%s'", cmd);
+}

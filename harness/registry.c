@@ -1,0 +1,44 @@
+/* registry.c: the one place that names concrete strategies and workloads (one line each). */
+#include <string.h>
+
+#include "registry.h"
+
+extern const mb_strategy_t mb_strategy_rc, mb_strategy_mark_sweep, mb_strategy_none;
+extern const mb_workload_t mb_workload_shared_refs, mb_workload_cycle_pairs;
+
+const mb_strategy_t *const mb_strategies[] = {
+    &mb_strategy_rc,
+    &mb_strategy_mark_sweep,
+    &mb_strategy_none,
+    NULL
+};
+
+const mb_workload_t *const mb_workloads[] = {
+    &mb_workload_shared_refs,
+    &mb_workload_cycle_pairs,
+    NULL
+};
+
+const mb_strategy_t *mb_find_strategy(const char *name) {
+    for (size_t i = 0; mb_strategies[i]; i++)
+        if (strcmp(mb_strategies[i]->name, name) == 0) return mb_strategies[i];
+    return NULL;
+}
+
+const mb_workload_t *mb_find_workload(const char *name) {
+    for (size_t i = 0; mb_workloads[i]; i++)
+        if (strcmp(mb_workloads[i]->name, name) == 0) return mb_workloads[i];
+    return NULL;
+}
+
+size_t mb_strategy_count(void) {
+    size_t n = 0;
+    while (mb_strategies[n]) n++;
+    return n;
+}
+
+size_t mb_workload_count(void) {
+    size_t n = 0;
+    while (mb_workloads[n]) n++;
+    return n;
+}

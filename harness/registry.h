@@ -1,0 +1,16 @@
+/* registry.h: the lists of strategies and workloads; registry.c is the only file that names them. */
+#ifndef MB_REGISTRY_H
+#define MB_REGISTRY_H
+
+#include "../strategies/strategy.h"
+#include "../workloads/workload.h"
+
+extern const mb_strategy_t *const mb_strategies[];   /* NULL-terminated */
+extern const mb_workload_t *const mb_workloads[];    /* NULL-terminated */
+
+const mb_strategy_t *mb_find_strategy(const char *name);
+const mb_workload_t *mb_find_workload(const char *name);
+size_t mb_strategy_count(void);
+size_t mb_workload_count(void);
+
+#endif

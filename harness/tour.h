@@ -1,0 +1,10 @@
+/* tour.h: `membench tour`, the seed tutorial's examples replayed on a strategy. */
+#ifndef MB_TOUR_H
+#define MB_TOUR_H
+
+#include "registry.h"
+
+/* interning: 0 off, 1 on, -1 both. Returns 0, or -1 if the runtime failed. */
+int mb_tour(const mb_strategy_t *s, int interning);
+
+#endif

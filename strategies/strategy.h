@@ -1,0 +1,142 @@
+/* strategy.h: the strategy interface, the runtime record, and the services strategies share. */
+#ifndef MB_STRATEGY_H
+#define MB_STRATEGY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mb.h"
+#include "object.h"
+#include "stats.h"
+#include "util.h"
+
+/* What a strategy can do, declared as data (MMTk's constraints), not probed. */
+enum mb_attr {
+    MB_ATTR_COUNTS = 1u << 0,           /* keeps reference counts: the dispatch layer maintains rc */
+    MB_ATTR_FREES = 1u << 1,            /* reclaims memory at all (none does not) */
+    MB_ATTR_CYCLES = 1u << 2,           /* reclaims cyclic garbage */
+    MB_ATTR_TRACES = 1u << 3,           /* traces from the roots */
+    MB_ATTR_POLICY = 1u << 4            /* collections triggered by the shared heap policy (policy.c) */
+};
+
+/*
+ * A strategy is one constant struct of function pointers (MPS pool class,
+ * MMTk plan). Every call reaches it through the dispatch layer (dispatch.c),
+ * which checks the contract and does the accounting before and after, so a
+ * strategy only manages its own metadata. NULL methods take the documented
+ * default. strategies/README.md states every method's pre- and
+ * postconditions; the one-line summaries here are reminders.
+ */
+struct mb_strategy {
+    const char *name;                   /* command-line name, e.g. "rc-cycle" */
+    const char *description;            /* one line for `membench list` */
+    unsigned attrs;                     /* mb_attr bits */
+    size_t side_bytes;                  /* per-object metadata outside the 16-byte header */
+    size_t state_size;                  /* bytes of private state, zeroed, at rt->state */
+    int (*init)(mb_rt_t *rt);           /* post: ready for alloc; nonzero = failure (NULL: nothing) */
+    void (*finish)(mb_rt_t *rt);        /* pre: no object is allocated any more; free private tables */
+    void (*on_alloc)(mb_rt_t *rt, mb_obj_t *o);   /* o is new, rc 0, not yet referenced */
+    void (*on_free)(mb_rt_t *rt, mb_obj_t *o);    /* o is about to be freed: forget it */
+    void (*dec_nonzero)(mb_rt_t *rt, mb_obj_t *o);/* counting: rc decremented and still > 0 */
+    void (*release)(mb_rt_t *rt, mb_obj_t *o);    /* counting: rc reached 0 (NULL: mb_rc_release) */
+    void (*collect)(mb_rt_t *rt, bool full);      /* reclaim garbage; NULL: never collects */
+    void (*freeze)(mb_rt_t *rt);        /* move every object to a permanent generation (NULL: no-op) */
+    int (*param)(mb_rt_t *rt, const char *key, const char *value); /* set a parameter; 0 = ok */
+    void (*verify)(mb_rt_t *rt);        /* debug: check private invariants (NULL: none) */
+};
+
+/* The runtime: everything one run of one workload under one strategy owns. */
+struct mb_rt {
+    const mb_strategy_t *S;             /* the strategy */
+    void *state;                        /* its private state (state_size bytes) */
+    mb_options_t opt;                   /* options, defaults filled in */
+    /* root frames: stack[0, nglobals) are the globals, then one frame after another */
+    mb_obj_t **stack;                   /* variable slots */
+    size_t sp;                          /* slots in use */
+    size_t stack_cap;                   /* slots allocated */
+    size_t frame_base;                  /* first slot of the topmost frame */
+    mb_sizevec_t frames;                /* saved frame_base of each pushed frame */
+    uint32_t nglobals;                  /* globals at the bottom of the stack */
+    /* accounting (stats.h) */
+    mb_stats_t stats;                   /* counters, updated where the event happens */
+    mb_u64vec_t pauses;                 /* every collector pause, ns */
+    /* collection policy (policy.c) */
+    size_t heap_limit;                  /* collect when live_bytes passes this */
+    bool auto_collect;                  /* gc.enable() state */
+    bool collect_requested;             /* a strategy asked for a collection at the next safe point */
+    bool in_collect;                    /* a collection is running (no nested collections) */
+    /* shared reference-counting mechanism (refcount.c) */
+    mb_ptrvec_t pending;                /* objects whose count reached zero, not yet freed */
+    bool releasing;                     /* a cascade is running: new zeros go to pending */
+    /* interning (intern.c) */
+    mb_obj_t **small_ints;              /* -5..256, created on first use */
+    mb_ptrmap_t strings;                /* interned strings by hash -> object chain */
+    /* census and finalizers (dispatch.c) */
+    mb_ptrmap_t census;                 /* object -> id, when opt.census */
+    uint64_t next_id;                   /* last id handed out */
+    mb_ptrmap_t finalizers;             /* object -> mb_fin_t*, for MB_F_FINALIZER objects */
+    mb_ptrvec_t garbage;                /* legacy: uncollectable cyclic garbage (a root) */
+    bool torn_down;                     /* mb_teardown has run */
+};
+
+/* A finalizer record in rt->finalizers. */
+typedef struct mb_fin {
+    mb_finalizer_fn fn;                 /* the callback */
+    void *ctx;                          /* its argument */
+} mb_fin_t;
+
+/* --- services of the dispatch layer for strategies ------------------------ */
+
+/* Free one object: strategy on_free, accounting, census, poison, memory. */
+void mb__free_obj(mb_rt_t *rt, mb_obj_t *o);
+/* Run o's finalizer once (marks it MB_F_FINALIZED). o is held by a temporary
+ * frame during the call; its count is restored afterwards without a release.
+ * Returns true if the object had a finalizer that ran. */
+bool mb__finalize(mb_rt_t *rt, mb_obj_t *o);
+static inline bool mb__needs_finalize(const mb_obj_t *o) {
+    return (o->flags & (MB_F_FINALIZER | MB_F_FINALIZED)) == MB_F_FINALIZER;
+}
+/* Move o into the legacy `garbage` list (a root): counted as uncollectable. */
+void mb__make_uncollectable(mb_rt_t *rt, mb_obj_t *o);
+/* Ask the dispatch layer to collect at the next allocation (a safe point). */
+static inline void mb__request_collect(mb_rt_t *rt) { rt->collect_requested = true; }
+/* Record one pause of ns nanoseconds (collections and long cascades). */
+void mb__record_pause(mb_rt_t *rt, uint64_t ns);
+/* Apply fn to every root slot: variables of every frame, globals, garbage. */
+typedef void (*mb_root_fn)(mb_rt_t *rt, mb_obj_t *o, void *ctx);
+void mb__each_root(mb_rt_t *rt, mb_root_fn fn, void *ctx);
+
+/* The shared reference-counting mechanism (refcount.c). */
+void mb_rc_release(mb_rt_t *rt, mb_obj_t *o);
+
+/* Collection policy (policy.c): when the shared heap trigger fires. */
+void mb_policy_init(mb_rt_t *rt);
+void mb_policy_after_collect(mb_rt_t *rt);
+static inline bool mb_policy_due(const mb_rt_t *rt) {
+#ifdef MB_STRESS
+    (void)rt;
+    return true;                        /* stress build: collect at every allocation */
+#else
+    return rt->stats.live_bytes > rt->heap_limit;
+#endif
+}
+
+/* Interning (intern.c). */
+mb_obj_t *mb_intern_int(mb_rt_t *rt, int64_t v);       /* NULL if v is not a small int */
+mb_obj_t *mb_intern_str(mb_rt_t *rt, const char *s, size_t len); /* NULL if not interned */
+void mb_intern_free(mb_rt_t *rt);
+
+/* Allocation of object memory, with accounting (dispatch.c). */
+mb_obj_t *mb__alloc_obj(mb_rt_t *rt, mb_kind_t kind, uint32_t len, bool immortal);
+
+/* Debug heap verification (dispatch.c): shared invariants, then the strategy's. */
+void mb_verify(mb_rt_t *rt);
+
+/* Teardown (dispatch.c): drop every root, final collection, count the leaks. */
+void mb_teardown(mb_rt_t *rt);
+
+/* Parameters for rc-gen's freeze and strategy params. */
+void mb_freeze(mb_rt_t *rt);
+
+#endif

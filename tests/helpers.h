@@ -1,0 +1,50 @@
+/* helpers.h: shared test fixtures: the strategy parameter list, sizes, runtimes, running the CLI. */
+#ifndef MB_TEST_HELPERS_H
+#define MB_TEST_HELPERS_H
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdlib.h>
+
+#include "../harness/case.h"
+#include "../harness/registry.h"
+
+/*
+ * STRATEGY_TEST(suite, name) { ... s ... } defines a test run once for every
+ * registered strategy (`s` is the strategy), so a new strategy gets every
+ * assertion without a new line here. The parameter is an index into
+ * mb_strategies.
+ */
+#define STRATEGY_TEST(suite, name, ...) \
+    ParameterizedTestParameters(suite, name) { \
+        static int idx[64]; \
+        size_t n = mb_strategy_count(); \
+        for (size_t i = 0; i < n; i++) idx[i] = (int)i; \
+        return cr_make_param_array(int, idx, n); \
+    } \
+    static void suite##_##name##_body(const mb_strategy_t *s); \
+    ParameterizedTest(int *param, suite, name, .description = #name, ##__VA_ARGS__) { \
+        suite##_##name##_body(mb_strategies[*param]); \
+    } \
+    static void suite##_##name##_body(const mb_strategy_t *s)
+
+/* Stress builds (collect at every allocation) run the same assertions at a
+ * smaller size; MB_TEST_SMALL is set by `make test-stress`. */
+static inline uint64_t test_size(uint64_t full, uint64_t small) {
+    return getenv("MB_TEST_SMALL") ? small : full;
+}
+
+static inline mb_rt_t *test_rt(const mb_strategy_t *s, bool interning) {
+    mb_options_t opt = {.interning = interning, .census = true};
+    mb_rt_t *rt = mb_rt_new(s, &opt);
+    cr_assert_not_null(rt, "runtime for %s", s->name);
+    return rt;
+}
+
+static inline bool has(const mb_strategy_t *s, unsigned attr) { return (s->attrs & attr) != 0; }
+
+/* Run the membench binary (path in $MEMBENCH) with a shell command tail;
+ * returns the exit status, captures stdout+stderr into out. */
+int run_cli(const char *args, char *out, size_t outsz);
+
+#endif

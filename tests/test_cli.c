@@ -1,0 +1,63 @@
+/* test_cli.c: the command line: list, run, tour, and bad input (exit 2 with a message naming it). */
+#include <string.h>
+
+#include "helpers.h"
+
+static char out[1 << 16];
+
+Test(cli, list_names_everything) {
+    cr_assert_eq(run_cli("list", out, sizeof out), 0);
+    for (size_t i = 0; mb_strategies[i]; i++) cr_assert(strstr(out, mb_strategies[i]->name), "%s", mb_strategies[i]->name);
+    for (size_t i = 0; mb_workloads[i]; i++) cr_assert(strstr(out, mb_workloads[i]->name), "%s", mb_workloads[i]->name);
+    cr_assert_eq(run_cli("list --format json", out, sizeof out), 0);
+    cr_assert(strstr(out, "\"overhead_bytes\": 16"), "rc's overhead is its 16-byte header");
+    cr_assert(strstr(out, "\"sizes\": {\"quick\""));
+}
+
+Test(cli, run_prints_table) {
+    cr_assert_eq(run_cli("run -s rc,mark-sweep -w cycle-pairs -i off -n 100", out, sizeof out), 0, "%s", out);
+    cr_assert(strstr(out, "cycle-pairs/rc/interning:off"));
+    cr_assert(strstr(out, "cycle-pairs/mark-sweep/interning:off"));
+}
+
+Test(cli, tour_tells_the_story) {
+    cr_assert_eq(run_cli("tour -s rc -i off", out, sizeof out), 0, "%s", out);
+    cr_assert(strstr(out, "ref_count(a_id)                    # 2"), "%s", out);
+    cr_assert(strstr(out, "this is the leak"), "%s", out);
+    cr_assert_eq(run_cli("tour -s mark-sweep -i off", out, sizeof out), 0);
+    cr_assert(strstr(out, "mark-sweep keeps no reference counts"), "%s", out);
+    cr_assert(strstr(out, "object_by_id(a_id)                 # not found"), "%s", out);
+    cr_assert_eq(run_cli("tour -s none -i on", out, sizeof out), 0);
+    cr_assert(strstr(out, "True: one object"), "%s", out);
+}
+
+/* Fixed arrays, not pointers: Criterion passes parameters to a new process. */
+struct bad { char args[64]; char msg[80]; };
+static const struct bad bad_inputs[] = {
+    {"run -s nosuch -n 10", "unknown strategy 'nosuch'"},
+    {"run -w nosuch -n 10", "unknown workload 'nosuch'"},
+    {"run --frobnicate", "bad option '--frobnicate'"},
+    {"run -n abc", "--size must be a non-negative integer, not 'abc'"},
+    {"run -n 0", "--size must be at least 1"},
+    {"run -n -5", "--size must be a non-negative integer, not '-5'"},
+    {"run -i maybe", "--interning must be on, off or both"},
+    {"run --scale huge", "--scale must be quick, default or large"},
+    {"run --heap-multiplier x", "--heap-multiplier must be a number"},
+    {"run --allocator tcmalloc", "--allocator must be libc or jemalloc"},
+    {"run --finalizers never", "--finalizers must be modern or legacy"},
+    {"list --format yaml", "--format must be console or json"},
+    {"tour -s nosuch", "unknown strategy 'nosuch'"},
+    {"frobnicate", "unknown command 'frobnicate'"},
+    {"", "missing command"},
+};
+
+ParameterizedTestParameters(cli, bad_input) {
+    return cr_make_param_array(struct bad, (struct bad *)bad_inputs, sizeof bad_inputs / sizeof *bad_inputs);
+}
+
+ParameterizedTest(struct bad *b, cli, bad_input) {
+    int st = run_cli(b->args, out, sizeof out);
+    cr_assert_eq(st, 2, "'%s' exits %d, want 2", b->args, st);
+    cr_assert(strstr(out, b->msg), "'%s' says: %s", b->args, out);
+    cr_assert(strstr(out, "usage: membench"), "'%s' prints the usage", b->args);
+}
