@@ -11,15 +11,17 @@ LDLIBS  += -ldl -lm
 #   make DEBUG=1         heap verify after every collection, census on (build/debug)
 #   make STRESS=1        collect at every allocation (build/stress; implies DEBUG)
 #   make SANITIZE=1      ASan + UBSan + LeakSanitizer (build/sanitize)
-BUILD   ?= build
+# BUILDROOT moves all of them (two checkouts building side by side).
+BUILDROOT ?= build
+BUILD   := $(BUILDROOT)
 ifeq ($(STRESS),1)
   DEBUG   := 1
-  BUILD   := build/stress
+  BUILD   := $(BUILDROOT)/stress
   CFLAGS  += -DMB_STRESS
 else ifeq ($(SANITIZE),1)
-  BUILD   := build/sanitize
+  BUILD   := $(BUILDROOT)/sanitize
 else ifeq ($(DEBUG),1)
-  BUILD   := build/debug
+  BUILD   := $(BUILDROOT)/debug
 endif
 ifeq ($(DEBUG),1)
   CFLAGS  += -DMB_DEBUG -O1
@@ -72,19 +74,20 @@ $(DEPS_STAMP): Makefile
 
 # test: the whole suite in three builds: release, debug (heap verify after
 # every collection) and stress (collect at every allocation), then one summary.
+B := $(BUILDROOT)
 test: $(DEPS_STAMP)
-	@rm -f build/test-*.log
-	@$(MAKE) --no-print-directory test-release test-debug test-stress; st=$$?; \
-	  scripts/test-summary build/test-release.log build/test-debug.log build/test-stress.log; exit $$st
+	@rm -f $(B)/test-*.log
+	@$(MAKE) --no-print-directory -k test-release test-debug test-stress; st=$$?; \
+	  scripts/test-summary $(B)/test-release.log $(B)/test-debug.log $(B)/test-stress.log; exit $$st
 
 test-release: $(TESTBIN) $(MEMBENCH)
-	MEMBENCH=$(MEMBENCH) $(TESTBIN) $(CRITERION_ARGS) 2>&1 | tee build/test-release.log; exit $${PIPESTATUS[0]}
+	MEMBENCH=$(MEMBENCH) $(TESTBIN) $(CRITERION_ARGS) 2>&1 | tee $(B)/test-release.log; exit $${PIPESTATUS[0]}
 test-debug:
-	@$(MAKE) --no-print-directory DEBUG=1 build/debug/membench-tests build/debug/membench
-	MEMBENCH=build/debug/membench build/debug/membench-tests $(CRITERION_ARGS) 2>&1 | tee build/test-debug.log; exit $${PIPESTATUS[0]}
+	@$(MAKE) --no-print-directory DEBUG=1 $(B)/debug/membench-tests $(B)/debug/membench
+	MEMBENCH=$(B)/debug/membench $(B)/debug/membench-tests $(CRITERION_ARGS) 2>&1 | tee $(B)/test-debug.log; exit $${PIPESTATUS[0]}
 test-stress:
-	@$(MAKE) --no-print-directory STRESS=1 build/stress/membench-tests build/stress/membench
-	MEMBENCH=build/stress/membench MB_TEST_SMALL=1 build/stress/membench-tests $(CRITERION_ARGS) 2>&1 | tee build/test-stress.log; exit $${PIPESTATUS[0]}
+	@$(MAKE) --no-print-directory STRESS=1 $(B)/stress/membench-tests $(B)/stress/membench
+	MEMBENCH=$(B)/stress/membench MB_TEST_SMALL=1 $(B)/stress/membench-tests $(CRITERION_ARGS) 2>&1 | tee $(B)/test-stress.log; exit $${PIPESTATUS[0]}
 
 SHELL := /bin/bash
 
@@ -98,4 +101,4 @@ tour: $(MEMBENCH)
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
