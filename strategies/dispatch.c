@@ -137,6 +137,12 @@ static inline void maybe_collect(mb_rt_t *rt) {
         collect_now(rt, false);
 }
 
+/* Object memory: the strategy's own heap if it has one, else the selected
+ * allocator. Immortal objects are never the strategy's: always the allocator. */
+static inline void *obj_mem_alloc(mb_rt_t *rt, size_t bytes, bool immortal) {
+    return rt->S->alloc && !immortal ? rt->S->alloc(rt, bytes) : mb_mem_alloc(bytes);
+}
+
 static _Noreturn void object_oom(mb_rt_t *rt, size_t bytes) {
     (void)rt;
     fprintf(stderr, "membench: out of memory: could not allocate an object of %zu bytes\n", bytes);
@@ -147,10 +153,10 @@ static _Noreturn void object_oom(mb_rt_t *rt, size_t bytes) {
 mb_obj_t *mb__alloc_obj(mb_rt_t *rt, mb_kind_t kind, uint32_t len, bool immortal) {
     maybe_collect(rt);
     size_t bytes = mb_obj_size(kind, len);
-    mb_obj_t *o = mb_mem_alloc(bytes);
+    mb_obj_t *o = obj_mem_alloc(rt, bytes, immortal);
     if (!o) {
         collect_now(rt, true);          /* as runtimes do: collect, then retry once */
-        o = mb_mem_alloc(bytes);
+        o = obj_mem_alloc(rt, bytes, immortal);
         if (!o) object_oom(rt, bytes);
     }
     memset(o, 0, sizeof *o);
@@ -190,7 +196,8 @@ void mb__free_obj(mb_rt_t *rt, mb_obj_t *o) {
     memset(o, 0xdb, bytes);             /* poison: a stale reference reads kind 0xdb, not a valid kind */
 #endif
     o->kind = MB_FREED;
-    mb_mem_free(o, bytes);
+    if (rt->S->free && !mb_obj_immortal(o)) rt->S->free(rt, o, bytes);
+    else mb_mem_free(o, bytes);
 }
 
 static void obj_born(mb_rt_t *rt, mb_obj_t *o) {

@@ -35,6 +35,8 @@ struct mb_strategy {
     size_t side_bytes;                  /* per-object metadata outside the 16-byte header */
     size_t state_size;                  /* bytes of private state, zeroed, at rt->state */
     int (*init)(mb_rt_t *rt);           /* post: ready for alloc; nonzero = failure (NULL: nothing) */
+    void *(*alloc)(mb_rt_t *rt, size_t bytes);    /* object memory; NULL result = out of memory (NULL: mb_mem_alloc) */
+    void (*free)(mb_rt_t *rt, void *p, size_t bytes); /* return object memory (NULL: mb_mem_free) */
     void (*finish)(mb_rt_t *rt);        /* pre: no object is allocated any more; free private tables */
     void (*on_alloc)(mb_rt_t *rt, mb_obj_t *o);   /* o is new, rc 0, not yet referenced */
     void (*on_free)(mb_rt_t *rt, mb_obj_t *o);    /* o is about to be freed: forget it */
