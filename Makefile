@@ -44,7 +44,7 @@ DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox 
             libcriterion-dev python3-scipy libbenchmark-tools
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test test-release test-debug test-stress bench clean tour
+.PHONY: all deps test test-release test-debug test-stress bench clean tour fuzz
 all: $(MEMBENCH)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
@@ -97,6 +97,13 @@ bench: $(MEMBENCH)
 
 tour: $(MEMBENCH)
 	@for s in rc mark-sweep none; do $(MEMBENCH) tour -s $$s; done
+
+# fuzz: the differential fuzzer on many seeds for a set time (FUZZ_SECONDS), in the
+# debug build so the heap verifier runs after every collection too.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory DEBUG=1 $(B)/debug/membench
+	$(B)/debug/membench fuzz -s all --seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

@@ -9,6 +9,7 @@
 
 #include "../strategies/mem.h"
 #include "case.h"
+#include "fuzz.h"
 #include "report.h"
 #include "tour.h"
 
@@ -23,7 +24,8 @@ static const char usage_text[] =
     "                     [-n|--size N] [--scale quick|default|large] [-r|--repetitions N] [--seed N]\n"
     "                     [-f|--format console] [--allocator libc|jemalloc] [--heap-multiplier X]\n"
     "                     [--finalizers modern|legacy]\n"
-    "       membench tour [-s STRATEGY] [-i on|off|both]\n";
+    "       membench tour [-s STRATEGY] [-i on|off|both]\n"
+    "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N]\n";
 
 /* Bad usage: one line naming the problem, then the usage, exit status 2. */
 static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -147,6 +149,49 @@ static void reexec_with_jemalloc(char **argv) {
     (void)argv;
 }
 
+/* membench fuzz: differential fuzzing (harness/fuzz.c) over seeds, for a
+ * count of seeds or a time budget, whichever ends first. */
+static int cmd_fuzz(int argc, char **argv) {
+    const char *slist = "all";
+    uint64_t seed = 1, seeds = UINT64_MAX, steps = 5000;
+    double seconds = 0;
+    static const struct option longs[] = {
+        {"strategy", required_argument, 0, 's'}, {"seed", required_argument, 0, 'S'},
+        {"seeds", required_argument, 0, 'N'},    {"seconds", required_argument, 0, 'T'},
+        {"steps", required_argument, 0, 'K'},    {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "s:", longs, NULL)) != -1) {
+        switch (c) {
+        case 's': slist = optarg; break;
+        case 'S': seed = parse_u64("--seed", optarg, 0); break;
+        case 'N': seeds = parse_u64("--seeds", optarg, 1); break;
+        case 'T': seconds = parse_double("--seconds", optarg, 0.001); break;
+        case 'K': steps = parse_u64("--steps", optarg, 1); break;
+        default: usage_error("fuzz: bad option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) usage_error("fuzz: unexpected argument '%s'", argv[optind]);
+    if (seeds == UINT64_MAX && seconds == 0) seconds = 10;
+    const mb_strategy_t *ss[64];
+    size_t ns = parse_strategies(slist, ss, 64);
+    uint64_t t0 = mb_now_ns(), ran = 0;
+    char err[1024];
+    for (uint64_t k = 0; k < seeds; k++) {
+        if (seconds > 0 && (double)(mb_now_ns() - t0) / 1e9 >= seconds) break;
+        for (size_t i = 0; i < ns; i++) {
+            if (mb_fuzz_run(ss[i], seed + k, steps, err, sizeof err) != 0) {
+                fprintf(stderr, "membench: %s\n", err);
+                printf("fuzz: FAILED after %" PRIu64 " seeds\n", ran);
+                return 1;
+            }
+        }
+        ran++;
+    }
+    printf("fuzz: %" PRIu64 " seeds (%" PRIu64 "..%" PRIu64 ") x %zu strategies x %" PRIu64 " steps: no discrepancy\n",
+           ran, seed, seed + (ran ? ran - 1 : 0), ns, steps);
+    return 0;
+}
+
 enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS };
 
 static int cmd_run(int argc, char **argv) {
@@ -256,5 +301,6 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "list")) return cmd_list(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "tour")) return cmd_tour(argc - 1, argv + 1);
+    if (!strcmp(cmd, "fuzz")) return cmd_fuzz(argc - 1, argv + 1);
     usage_error("unknown command '%s'", cmd);
 }
