@@ -44,7 +44,7 @@ DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox 
             libcriterion-dev python3-scipy libbenchmark-tools
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test test-release test-debug test-stress bench clean tour fuzz
+.PHONY: all deps test test-release test-debug test-stress test-sanitize bench clean tour fuzz
 all: $(MEMBENCH)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
@@ -88,6 +88,18 @@ test-debug:
 test-stress:
 	@$(MAKE) --no-print-directory STRESS=1 $(B)/stress/membench-tests $(B)/stress/membench
 	MEMBENCH=$(B)/stress/membench MB_TEST_SMALL=1 $(B)/stress/membench-tests $(CRITERION_ARGS) 2>&1 | tee $(B)/test-stress.log; exit $${PIPESTATUS[0]}
+
+# test-sanitize: the whole suite and the quick matrix (every workload x strategy x
+# interning) under ASan + UBSan + LeakSanitizer. jemalloc is skipped: ASan must own malloc.
+test-sanitize: $(DEPS_STAMP)
+	@rm -f $(B)/test-sanitize.log
+	@$(MAKE) --no-print-directory SANITIZE=1 $(B)/sanitize/membench-tests $(B)/sanitize/membench
+	MEMBENCH=$(B)/sanitize/membench MB_TEST_NO_JEMALLOC=1 $(B)/sanitize/membench-tests $(CRITERION_ARGS) 2>&1 \
+	  | tee $(B)/test-sanitize.log; exit $${PIPESTATUS[0]}
+	$(B)/sanitize/membench run -s all -w all -i both --scale quick > $(B)/sanitize-matrix.log 2>&1 \
+	  || { tail -40 $(B)/sanitize-matrix.log; echo "membench: the quick matrix failed under the sanitizers"; exit 1; }
+	@echo "membench: quick matrix clean under ASan + UBSan + LeakSanitizer"
+	@scripts/test-summary $(B)/test-sanitize.log
 
 SHELL := /bin/bash
 
