@@ -14,12 +14,21 @@
  * strategy ever sees one in inc/dec. The fast path is inline; the slow path
  * (a count that falls) is out of line. */
 
+static void collect_now(mb_rt_t *rt, bool full);
+
 static void rc_dec_slow(mb_rt_t *rt, mb_obj_t *o) {
     if (o->rc == 0) {
         if (rt->S->release) rt->S->release(rt, o);
         else mb_rc_release(rt, o);
     } else if (rt->S->dec_nonzero) {
         rt->S->dec_nonzero(rt, o);
+#ifdef MB_STRESS
+        /* Stress builds honour a strategy's request right at the decrement
+         * that made it (a safe point: the store is complete and every
+         * reference is in a root or a slot), unless a cascade is running. */
+        if (rt->collect_requested && rt->auto_collect && !rt->releasing && !rt->in_collect)
+            collect_now(rt, false);
+#endif
     }
 }
 
