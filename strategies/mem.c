@@ -13,6 +13,7 @@ static mallocx_fn je_mallocx;
 static sdallocx_fn je_sdallocx;
 static mallctl_fn je_mallctl;
 static uint64_t mem_countdown;          /* 0: off; 1: fail the next allocation */
+static bool mem_failing;                /* the countdown ran out: every allocation fails */
 static uint64_t mem_failures;
 
 const char *mb_mem_name(mb_allocator_t which) {
@@ -44,7 +45,8 @@ int mb_mem_select(mb_allocator_t which, const char **err) {
 mb_allocator_t mb_mem_current(void) { return mem_which; }
 
 void *mb_mem_alloc(size_t bytes) {
-    if (mem_countdown && --mem_countdown == 0) {
+    if (mem_countdown && (mem_failing || --mem_countdown == 0)) {
+        mem_failing = true;             /* persistent, as SQLite's: a retry fails too */
         mem_failures++;
         return NULL;
     }
@@ -73,5 +75,8 @@ void mb_mem_jemalloc_reset_peak(void) {
     if (mem_which == MB_ALLOC_JEMALLOC) je_mallctl("thread.peak.reset", NULL, NULL, NULL, 0);
 }
 
-void mb_mem_fail_after(uint64_t nth) { mem_countdown = nth; }
+void mb_mem_fail_after(uint64_t nth) {
+    mem_countdown = nth;
+    mem_failing = false;
+}
 uint64_t mb_mem_failures(void) { return mem_failures; }

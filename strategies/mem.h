@@ -26,8 +26,9 @@ void mb_mem_free(void *p, size_t bytes);        /* bytes as passed to mb_mem_all
 bool mb_mem_jemalloc_stats(uint64_t *max_bytes_used, uint64_t *total_allocated_bytes);
 void mb_mem_jemalloc_reset_peak(void);
 
-/* Fault injection (SQLite's countdown): fail the nth allocation from now on
- * (1 = the next one); 0 disables. Counts only object allocations. */
+/* Fault injection (SQLite's countdown): the nth object allocation from now
+ * (1 = the next one) fails, and so does every one after it (persistent, so
+ * the dispatch layer's collect-and-retry fails too); 0 disables. */
 void mb_mem_fail_after(uint64_t nth);
 uint64_t mb_mem_failures(void);                 /* failures injected so far */
 
