@@ -71,9 +71,9 @@ static uint64_t cr_leaks(const mb_wl_args_t *a) {
 
 const mb_workload_t mb_workload_cycle_rings = {
     .name = "cycle-rings",
-    .description = "rings of 3, 100 and 10,000 nodes (ring i has length 3, 100, 10,000 for i mod 3), built, walked, dropped",
+    .description = "n rings of 3, 100 or 10,000 nodes (ring i by i mod 3), each built, walked once round, dropped",
     .unit = "nodes",
-    .size_quick = 150,
+    .size_quick = 60,
     .size_default = 3000,
     .size_large = 30000,
     .ops = cr_ops,

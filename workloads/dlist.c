@@ -158,9 +158,9 @@ static uint64_t dl_leaks(const mb_wl_args_t *a) {
 
 const mb_workload_t mb_workload_dlist = {
     .name = "dlist",
-    .description = "doubly linked lists of 100 nodes built, walked both ways, spliced, pruned and dropped (n rounds of two lists)",
+    .description = "n rounds of two 100-node doubly linked lists: built, walked both ways, spliced, pruned, dropped",
     .unit = "lists",
-    .size_quick = 2000,
+    .size_quick = 500,
     .size_default = 50000,
     .size_large = 500000,
     .ops = dl_ops,

@@ -123,7 +123,7 @@ static uint64_t pt_leaks(const mb_wl_args_t *a) {
 
 const mb_workload_t mb_workload_parent_trees = {
     .name = "parent-trees",
-    .description = "ternary trees of 1-5 levels (tree i has 1 + i mod 5) whose nodes point to their parent, walked by parent pointers, dropped",
+    .description = "n ternary trees of 1 + (i mod 5) levels whose nodes point to their parent, walked by parent pointers, dropped",
     .unit = "nodes",
     .size_quick = 1000,
     .size_default = 25000,
