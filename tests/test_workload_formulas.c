@@ -166,3 +166,18 @@ STRATEGY_TEST(formulas, large_live_heap_counts) {
     cr_assert_eq(r.stats.leaked_objects, want_leaks(s, &r, 0));
     cr_assert_eq(r.ops, 4 * n);
 }
+
+/* The seeded workloads: the same seed gives the same checksum (and, for
+ * random-graph, the same leak count); another seed another checksum. */
+Test(formulas, seeded_workloads_follow_the_seed) {
+    static const char *const names[] = {"random-graph", "interned-values", "large-live-heap"};
+    const mb_strategy_t *rc = mb_find_strategy("rc");
+    for (size_t i = 0; i < 3; i++) {
+        uint64_t n = test_size(5000, 500);
+        mb_result_t a = run_wl(names[i], rc, n, 1, false), b = run_wl(names[i], rc, n, 1, false);
+        mb_result_t c = run_wl(names[i], rc, n, 2, false);
+        cr_assert_eq(a.checksum, b.checksum, "%s: same seed", names[i]);
+        cr_assert_eq(a.stats.leaked_objects, b.stats.leaked_objects, "%s: same seed", names[i]);
+        cr_assert_neq(a.checksum, c.checksum, "%s: another seed", names[i]);
+    }
+}

@@ -71,7 +71,7 @@ static uint32_t model_new_node(rg_model_t *m) {
         m->cap = ncap;
     }
     uint32_t k = m->nodes++;
-    for (uint32_t e = 0; e < EDGES; e++) m->edge[k * EDGES + e] = RG_NONE;
+    for (uint32_t e = 0; e < EDGES; e++) m->edge[(size_t)k * EDGES + e] = RG_NONE;
     return k;
 }
 
@@ -86,17 +86,17 @@ static void model_step(rg_model_t *m, rg_op_t *op) {
     if (pick < 5) {
         op->kind = ((x >> 32) & 1) && b != RG_NONE ? OP_ALLOC_LINK : OP_ALLOC;
         uint32_t k = model_new_node(m);
-        if (op->kind == OP_ALLOC_LINK) m->edge[k * EDGES + op->e] = b;
+        if (op->kind == OP_ALLOC_LINK) m->edge[(size_t)k * EDGES + op->e] = b;
         m->root[op->r] = k;
     } else if (pick < 9) {
         op->kind = a == RG_NONE ? OP_NOP : OP_LINK;
-        if (a != RG_NONE) m->edge[a * EDGES + op->e] = b;
+        if (a != RG_NONE) m->edge[(size_t)a * EDGES + op->e] = b;
     } else if (pick < 11) {
         op->kind = a == RG_NONE ? OP_NOP : OP_UNLINK;
-        if (a != RG_NONE) m->edge[a * EDGES + op->e] = RG_NONE;
+        if (a != RG_NONE) m->edge[(size_t)a * EDGES + op->e] = RG_NONE;
     } else if (pick < 13) {
         op->kind = a == RG_NONE ? OP_NOP : OP_MOVE;
-        if (a != RG_NONE) m->root[op->r] = m->edge[a * EDGES + op->e];
+        if (a != RG_NONE) m->root[op->r] = m->edge[(size_t)a * EDGES + op->e];
     } else if (pick < 14) {
         op->kind = OP_COPY;
         m->root[op->r] = b;
@@ -173,7 +173,7 @@ static uint64_t rg_leaks(const mb_wl_args_t *a) {
     while (head < tail) {               /* each node freed drops its out-edges */
         uint32_t k = queue[head++];
         for (uint32_t e = 0; e < EDGES; e++) {
-            uint32_t t = m.edge[k * EDGES + e];
+            uint32_t t = m.edge[(size_t)k * EDGES + e];
             if (t != RG_NONE && --indeg[t] == 0) queue[tail++] = t;
         }
     }
