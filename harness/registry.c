@@ -5,6 +5,9 @@
 
 extern const mb_strategy_t mb_strategy_rc, mb_strategy_mark_sweep, mb_strategy_none;
 extern const mb_workload_t mb_workload_shared_refs, mb_workload_cycle_pairs;
+extern const mb_workload_t mb_workload_cycle_rings, mb_workload_dlist, mb_workload_parent_trees,
+    mb_workload_binary_trees, mb_workload_interned_values, mb_workload_random_graph, mb_workload_long_chain,
+    mb_workload_large_live_heap;
 
 const mb_strategy_t *const mb_strategies[] = {
     &mb_strategy_rc,
@@ -16,6 +19,14 @@ const mb_strategy_t *const mb_strategies[] = {
 const mb_workload_t *const mb_workloads[] = {
     &mb_workload_shared_refs,
     &mb_workload_cycle_pairs,
+    &mb_workload_cycle_rings,
+    &mb_workload_dlist,
+    &mb_workload_parent_trees,
+    &mb_workload_binary_trees,
+    &mb_workload_interned_values,
+    &mb_workload_random_graph,
+    &mb_workload_long_chain,
+    &mb_workload_large_live_heap,
     NULL
 };
 
