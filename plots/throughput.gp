@@ -4,7 +4,13 @@ load GPDIR . "/common.gp"
 set title "Throughput by workload (median of the repetitions, whisker ±1 standard deviation)\n" . RUN
 set ylabel "throughput (million workload operations / s)"
 set xlabel "workload"
-set yrange [0:YMAX_ITEMS_PER_SECOND / 1e6 * 1.3]
+if (LOGY) {
+    set logscale y 10
+    set ylabel "throughput (million workload operations / s, log scale)"
+    set yrange [YMIN_ITEMS_PER_SECOND / 1e6 / 3 : YMAX_ITEMS_PER_SECOND / 1e6 * 8]
+} else {
+    set yrange [0 : YMAX_ITEMS_PER_SECOND / 1e6 * 1.3]
+}
 set key top center horizontal maxrows 2 width 1 samplen 2.5 box opaque
 set boxwidth BOXW absolute
 set errorbars small

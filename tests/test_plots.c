@@ -209,3 +209,67 @@ Test(plots, unreadable_input_is_exit_2) {
     cr_assert_eq(plotdata(dir, args), 2);
     cleanup(dir);
 }
+
+/* A minimal results file: strategies rc and mark-sweep on workload w, one repetition each,
+ * rc's time 50 ns x n and both live sizes constant, so the fitted slopes are known exactly. */
+static void write_run(const char *path, unsigned long n, double heap_multiplier, double ips) {
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fprintf(f, "{\"context\": {\"scale\": \"quick\", \"allocator\": \"libc\", \"git_commit\": \"abc\", "
+               "\"heap_multiplier\": %g}, \"benchmarks\": [\n", heap_multiplier);
+    const char *s[] = {"rc", "mark-sweep"};
+    for (int i = 0; i < 2; i++)
+        fprintf(f, "%s{\"name\": \"w/%s/interning:off\", \"run_name\": \"w/%s/interning:off\", \"run_type\": \"iteration\", "
+                   "\"repetitions\": 1, \"repetition_index\": 0, \"iterations\": 1, \"real_time\": %lu, \"time_unit\": \"ns\", "
+                   "\"items_per_second\": %g, \"peak_live_bytes\": 4096, \"peak_rss_bytes\": %lu, \"label\": \"n=%lu\"}\n",
+                i ? "," : "", s[i], s[i], (i ? 7 : 50) * n * (i ? n : 1), ips * (i + 1), 1000000 + 100 * n, n);
+    fputs("]}\n", f);
+    fclose(f);
+}
+
+Test(plots, scaling_fits_the_slope) {
+    char dir[64], path[128], args[1024];
+    tmpdir(dir, sizeof dir);
+    unsigned long sizes[] = {1000, 10000, 100000, 1000000};
+    int len = snprintf(args, sizeof args, "scaling --out %s --no-svg", dir);
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/run%d.json", dir, i);     /* the size comes from the label, not the name */
+        write_run(path, sizes[i], 2.0, 1e6);
+        len += snprintf(args + len, sizeof args - len, " %s", path);
+    }
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    const char *m = slurp2(dir, "scaling-w.meta");
+    cr_assert(strstr(m, "\"rc (slope 1.00)\""), "rc's time is linear in n: %s", m);
+    cr_assert(strstr(m, "\"mark-sweep (slope 2.00)\""), "mark-sweep's time is quadratic: %s", m);
+    cr_assert(strstr(m, "array T2[2] = [\"rc (slope 0.00)\", \"mark-sweep (slope 0.00)\"]"), "live is constant: %s", m);
+    assert_png(dir, "scaling-w");
+    const char *d = slurp2(dir, "scaling-w.dat");
+    const char *line = strstr(d, "\n1000 ");
+    cr_assert_not_null(line, "%s", d);
+    char *p = (char *)line + 1;
+    cr_assert_eq(strtod(p, &p), 1000.0);
+    assert_close(strtod(p, &p), 50e-9 * 1000, "rc's time at n=1000 in seconds");
+    cleanup(dir);
+}
+
+Test(plots, heap_sweep_reads_the_multiplier) {
+    char dir[64], path[128], args[1024];
+    tmpdir(dir, sizeof dir);
+    double hm[] = {1.25, 3, 6};
+    int len = snprintf(args, sizeof args, "heap --out %s --no-svg", dir);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/m%d.json", dir, i);
+        write_run(path, 1000, hm[i], 1e6 * (i + 1));
+        len += snprintf(args + len, sizeof args - len, " %s", path);
+    }
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    assert_png(dir, "heap-w");
+    const char *d = slurp2(dir, "heap-w.dat");
+    const char *line = strstr(d, "\n3 ");
+    cr_assert_not_null(line, "a line at multiplier 3: %s", d);
+    char *p = (char *)line + 1;
+    cr_assert_eq(strtod(p, &p), 3.0);
+    assert_close(strtod(p, &p), 2e6, "rc's throughput at multiplier 3");
+    cr_assert_null(strstr(slurp2(dir, "heap-w.meta"), "heap x"), "the title does not claim one multiplier");
+    cleanup(dir);
+}
