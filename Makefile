@@ -45,6 +45,7 @@ DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox 
 DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test test-release test-debug test-stress test-sanitize bench clean tour fuzz
+.PHONY: plots report plots-scaling plots-heap plots-examples
 all: $(MEMBENCH)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
@@ -106,6 +107,7 @@ SHELL := /bin/bash
 # bench: the main job on defaults: every strategy on every workload, interning on and off.
 bench: $(MEMBENCH)
 	$(MEMBENCH) run -s all -w all -i both
+	@$(MAKE) --no-print-directory report
 
 tour: $(MEMBENCH)
 	@for s in rc mark-sweep none; do $(MEMBENCH) tour -s $$s; done
@@ -119,5 +121,53 @@ fuzz:
 
 clean:
 	rm -rf build
+
+# plots, report: pictures of a results file (README: Plots and the report).
+RESULTS   ?= results/latest.json
+PLOTS_OUT ?= plots/out
+REPORT    ?= results/report.md
+PLOTDATA  := /usr/bin/python3 scripts/mb-plotdata
+plots: $(DEPS_STAMP)
+	@test -f $(RESULTS) || { echo "membench: no $(RESULTS): run make bench, or pass RESULTS=file.json"; exit 2; }
+	$(PLOTDATA) plots $(RESULTS) --out $(PLOTS_OUT)
+report: plots
+	$(PLOTDATA) report $(RESULTS) --pictures $(PLOTS_OUT) --out $(REPORT)
+	@echo "membench: report written to $(REPORT)"
+
+# plots-scaling: each SCALING_WORKLOADS at SCALING_SIZES (three orders of magnitude and more), every strategy.
+SCALING_WORKLOADS ?= cycle-pairs shared-refs
+SCALING_SIZES     ?= 10000 30000 100000 300000 1000000 3000000 10000000
+plots-scaling: $(MEMBENCH)
+	@rm -rf $(PLOTS_OUT)/scaling && mkdir -p $(PLOTS_OUT)/scaling
+	@for w in $(SCALING_WORKLOADS); do for n in $(SCALING_SIZES); do \
+	  echo "membench: scaling $$w n=$$n"; \
+	  $(MEMBENCH) run -w $$w -s all -i off -r 1 -n $$n -f json -o $(PLOTS_OUT)/scaling/$$w.n$$n.json 2>/dev/null || \
+	    echo "membench: scaling $$w n=$$n did not complete (see $(PLOTS_OUT)/scaling/$$w.n$$n.json)"; \
+	done; done
+	$(PLOTDATA) scaling --out $(PLOTS_OUT) $(PLOTS_OUT)/scaling/*.json
+
+# plots-heap: the strategies with the heap-policy attribute at HEAP_MULTIPLIERS, HEAP_SCALE sizes.
+HEAP_WORKLOADS   ?= binary-trees,large-live-heap
+HEAP_MULTIPLIERS ?= 1.25 1.5 2 3 4 6
+HEAP_SCALE       ?= default
+plots-heap: $(MEMBENCH)
+	@rm -rf $(PLOTS_OUT)/heap && mkdir -p $(PLOTS_OUT)/heap
+	@s=$$($(PLOTDATA) policy-strategies $(MEMBENCH)) && test -n "$$s" || { echo "membench: no heap-policy strategy"; exit 2; }; \
+	for m in $(HEAP_MULTIPLIERS); do \
+	  echo "membench: heap multiplier $$m ($$s)"; \
+	  $(MEMBENCH) run -s $$s -w $(HEAP_WORKLOADS) -i off -r 3 --scale $(HEAP_SCALE) --heap-multiplier $$m \
+	    -f json -o $(PLOTS_OUT)/heap/m$$m.json 2>/dev/null || echo "membench: heap multiplier $$m did not complete"; \
+	done
+	$(PLOTDATA) heap --out $(PLOTS_OUT) $(PLOTS_OUT)/heap/*.json
+
+# plots-examples: the committed pictures of the README, from a quick run of everything.
+EXAMPLES := throughput memory leaks pauses
+plots-examples: $(MEMBENCH)
+	@mkdir -p $(PLOTS_OUT)/examples plots/examples
+	$(MEMBENCH) run -s all -w all -i both --scale quick -r 3 -f json -o $(PLOTS_OUT)/examples/run.json
+	$(PLOTDATA) plots $(PLOTS_OUT)/examples/run.json --out $(PLOTS_OUT)/examples --no-svg
+	$(MAKE) --no-print-directory plots-scaling SCALING_SIZES="1000 10000 100000 1000000 10000000" PLOTS_OUT=$(PLOTS_OUT)/examples
+	for p in $(EXAMPLES); do cp $(PLOTS_OUT)/examples/$$p.png plots/examples/; done
+	cp $(PLOTS_OUT)/examples/scaling-*.png plots/examples/
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
