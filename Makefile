@@ -4,7 +4,10 @@ CC      ?= cc
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
-LDLIBS  += -ldl -lm
+LDLIBS  += -ljansson -ldl -lm
+# The commit this binary was built from, in every JSON report ("unknown" outside git);
+# only harness/context.c sees it, rebuilt when the commit changes (a stamp file).
+GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # Build variants, each in its own directory so they never mix:
 #   make                 release build in build/
@@ -41,7 +44,7 @@ TESTBIN   := $(BUILD)/membench-tests
 
 # Debian packages the project needs (README: Dependencies).
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
-            libcriterion-dev python3-scipy libbenchmark-tools
+            libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev
 DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test test-release test-debug test-stress bench clean tour
@@ -50,6 +53,13 @@ all: $(MEMBENCH)
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+GIT_STAMP := $(BUILDROOT)/.git-commit
+$(GIT_STAMP): FORCE
+	@mkdir -p $(BUILDROOT); echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
+$(BUILD)/obj/harness/context.o: $(GIT_STAMP)
+$(BUILD)/obj/harness/context.o: CFLAGS += -DMB_GIT_COMMIT='"$(GIT_COMMIT)"'
+FORCE:
 
 $(MEMBENCH): $(CORE_OBJ) $(MAIN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
