@@ -47,7 +47,7 @@ DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox 
             libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test test-release test-debug test-stress bench clean tour
+.PHONY: all deps test test-release test-debug test-stress bench hyperfine clean tour FORCE
 all: $(MEMBENCH)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
@@ -101,9 +101,32 @@ test-stress:
 
 SHELL := /bin/bash
 
-# bench: the main job on defaults: every strategy on every workload, interning on and off.
+# bench: the main job on defaults: every strategy on every workload, interning on and off,
+# into results/latest.json (the previous latest.json becomes previous.json), then the
+# console summary read back from that file (the suite runs once).
 bench: $(MEMBENCH)
-	$(MEMBENCH) run -s all -w all -i both
+	@mkdir -p results
+	@rm -f results/.next.json; \
+	  $(MEMBENCH) run -s all -w all -i both -f json -o results/.next.json; st=$$?; \
+	  if [ -f results/.next.json ]; then \
+	    if [ -f results/latest.json ]; then mv results/latest.json results/previous.json; fi; \
+	    mv results/.next.json results/latest.json; \
+	    echo "membench: wrote results/latest.json"; \
+	    $(MEMBENCH) report results/latest.json; \
+	  fi; exit $$st
+
+# hyperfine: whole `membench run` processes, one per strategy, timed by hyperfine
+# (warm-up runs, then HF_RUNS runs each), imported as Google Benchmark JSON.
+HF_WORKLOAD   ?= cycle-pairs
+HF_STRATEGIES ?= $(shell $(MEMBENCH) list --format json 2>/dev/null | grep -o '"name": "[^"]*", "description": "[^"]*", "attributes"' | sed 's/"name": "\([^"]*\)".*/\1/' | paste -sd, -)
+HF_SCALE      ?= quick
+HF_RUNS       ?= 10
+hyperfine: $(MEMBENCH)
+	@mkdir -p results
+	hyperfine --warmup 2 --runs $(HF_RUNS) -L strategy $(HF_STRATEGIES) --export-json results/hyperfine-raw.json \
+	  'MB_QUIET=1 $(MEMBENCH) run -w $(HF_WORKLOAD) -s {strategy} -i off --scale $(HF_SCALE) -r 1 -f json -o /dev/null'
+	$(MEMBENCH) import-hyperfine results/hyperfine-raw.json -o results/hyperfine.json
+	$(MEMBENCH) report results/hyperfine.json
 
 tour: $(MEMBENCH)
 	@for s in rc mark-sweep none; do $(MEMBENCH) tour -s $$s; done

@@ -10,6 +10,7 @@
 #include "../strategies/mem.h"
 #include "case.h"
 #include "context.h"
+#include "gbjson.h"
 #include "hyperfine.h"
 #include "outfile.h"
 #include "report.h"
@@ -25,7 +26,8 @@ static const char usage_text[] =
     "                     [-n|--size N] [--scale quick|default|large] [-r|--repetitions N] [--seed N]\n"
     "                     [-f|--format console|json|csv|markdown] [-o|--out FILE] [--timeout SECONDS]\n"
     "                     [--allocator libc|jemalloc] [--heap-multiplier X] [--finalizers modern|legacy]\n"
-    "                     [--params KEY=VALUE,...]\n"
+    "                     [--params KEY=VALUE,...] [--in-process]\n"
+    "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
     "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
     "       membench tour [-s STRATEGY] [-i on|off|both]\n";
 
@@ -151,7 +153,7 @@ static void reexec_with_jemalloc(char **argv) {
     (void)argv;
 }
 
-enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT };
+enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT, OPT_INPROC };
 
 /* Bytes of physical memory, 0 if unknown. */
 static double phys_bytes(void) {
@@ -200,8 +202,10 @@ static int cmd_run(int argc, char **argv) {
         {"heap-multiplier", required_argument, 0, OPT_HEAPMUL},
         {"finalizers", required_argument, 0, OPT_FINALIZERS},
         {"params", required_argument, 0, OPT_PARAMS},
+        {"in-process", no_argument, 0, OPT_INPROC},
         {0, 0, 0, 0}};
     int c;
+    bool in_process = false;
     while ((c = getopt_long(argc, argv, "s:w:i:n:r:f:o:", longs, NULL)) != -1) {
         switch (c) {
         case 's': slist = optarg; break;
@@ -216,6 +220,7 @@ static int cmd_run(int argc, char **argv) {
         case OPT_TIMEOUT: timeout = parse_double("--timeout", optarg, 0.001); break;
         case OPT_HEAPMUL: opt.heap_multiplier = parse_double("--heap-multiplier", optarg, 1.0); break;
         case OPT_PARAMS: opt.params = optarg; break;
+        case OPT_INPROC: in_process = true; break;
         case OPT_ALLOCATOR:
             if (!strcmp(optarg, "libc")) opt.allocator = MB_ALLOC_LIBC;
             else if (!strcmp(optarg, "jemalloc")) opt.allocator = MB_ALLOC_JEMALLOC;
@@ -251,7 +256,7 @@ static int cmd_run(int argc, char **argv) {
     if (mb_outfile_open(&of, outpath, oerr, sizeof oerr) != 0) usage_error("%s", oerr);
     mb_suite_t suite = {.executable = main_argv[0], .scale = scale, .allocator = mb_mem_name(opt.allocator),
                         .heap_multiplier = opt.heap_multiplier > 0 ? opt.heap_multiplier : 2.0,
-                        .seed = (unsigned long long)seed, .timeout_s = timeout};
+                        .seed = (unsigned long long)seed, .timeout_s = timeout, .in_process = in_process};
     for (size_t wi = 0; wi < nw; wi++) {
         const mb_workload_t *w = ws[wi];
         uint64_t size = n ? n : !strcmp(scale, "quick") ? w->size_quick
@@ -275,6 +280,45 @@ static int cmd_run(int argc, char **argv) {
     mb_report_suite(of.f, fmt, &suite, &ctx);
     if (mb_outfile_commit(&of, oerr, sizeof oerr) != 0) {
         fprintf(stderr, "membench: %s\n", oerr);
+        status = 2;
+    }
+    mb_suite_free(&suite);
+    return status;
+}
+
+/* report FILE.json: a results file (Google Benchmark JSON from `run`) shown in another format. */
+static int cmd_report(int argc, char **argv) {
+    const char *format = "console", *outpath = NULL;
+    static const struct option longs[] = {
+        {"format", required_argument, 0, 'f'}, {"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "f:o:", longs, NULL)) != -1) {
+        if (c == 'f') format = optarg;
+        else if (c == 'o') outpath = optarg;
+        else usage_error("report: bad option '%s'", argv[optind - 1]);
+    }
+    if (optind != argc - 1) usage_error("report: expected one results JSON file");
+    mb_format_t fmt;
+    if (mb_format_parse(format, &fmt) != 0)
+        usage_error("--format must be console, json, csv or markdown, not '%s'", format);
+    mb_suite_t suite = {0};
+    char err[1024];
+    if (mb_gbjson_read(argv[optind], &suite, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        return 2;
+    }
+    mb_outfile_t of;
+    if (mb_outfile_open(&of, outpath, err, sizeof err) != 0) {
+        mb_suite_free(&suite);
+        usage_error("%s", err);
+    }
+    mb_context_t ctx;
+    mb_context_read(&ctx);
+    mb_report_suite(of.f, fmt, &suite, &ctx);
+    int status = 0;
+    for (size_t i = 0; i < suite.n; i++) status |= suite.v[i].error;
+    if (mb_outfile_commit(&of, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
         status = 2;
     }
     mb_suite_free(&suite);
@@ -338,6 +382,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "list")) return cmd_list(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "tour")) return cmd_tour(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "import-hyperfine")) return cmd_import_hyperfine(argc - 1, argv + 1);
     usage_error("unknown command '%s'", cmd);
 }
