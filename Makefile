@@ -103,11 +103,12 @@ SHELL := /bin/bash
 
 # bench: the main job on defaults: every strategy on every workload, interning on and off,
 # into results/latest.json (the previous latest.json becomes previous.json), then the
-# console summary read back from that file (the suite runs once).
+# console summary read back from that file (the suite runs once). BENCH_ARGS narrows it.
+BENCH_ARGS ?= -s all -w all -i both
 bench: $(MEMBENCH)
 	@mkdir -p results
 	@rm -f results/.next.json; \
-	  $(MEMBENCH) run -s all -w all -i both -f json -o results/.next.json; st=$$?; \
+	  $(MEMBENCH) run $(BENCH_ARGS) -f json -o results/.next.json; st=$$?; \
 	  if [ -f results/.next.json ]; then \
 	    if [ -f results/latest.json ]; then mv results/latest.json results/previous.json; fi; \
 	    mv results/.next.json results/latest.json; \

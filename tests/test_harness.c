@@ -318,3 +318,64 @@ Test(harness, isolated_equals_in_process) {
     cr_assert_eq(a.stats.leaked_objects, b.stats.leaked_objects);
     cr_assert_gt(a.peak_rss_bytes, 0);
 }
+
+/* --allocator jemalloc: Google Benchmark's memory-manager fields from jemalloc's statistics. */
+Test(harness, jemalloc_statistics) {
+    if (access("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", R_OK) != 0 && access("/usr/lib/libjemalloc.so.2", R_OK) != 0)
+        cr_skip_test("libjemalloc2 is not installed");
+    char dir[64], file[128], args[512];
+    tmpdir(dir, sizeof dir);
+    snprintf(file, sizeof file, "%s/j.json", dir);
+    int n = (int)test_size(2000, 100);
+    snprintf(args, sizeof args, "run -w cycle-pairs -s rc -i off -n %d -r 1 --allocator jemalloc -f json -o %s", n, file);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    json_t *root = load(file);
+    cr_assert_str_eq(str(json_object_get(root, "context"), "allocator"), "jemalloc");
+    json_t *e = entry(root, "cycle-pairs/rc/interning:off", 0);
+    /* rc leaks every pair, so everything allocated in the region is still in use at its end */
+    cr_assert_geq(num(e, "max_bytes_used"), num(e, "peak_live_bytes"));
+    cr_assert_geq(num(e, "total_allocated_bytes"), 2.0 * n * 24);
+    json_decref(root);
+}
+
+/* `membench report` reads a results file back: the same aggregates in every format. */
+Test(harness, report_reads_results_back) {
+    setenv("MB_QUIET", "1", 1);
+    char dir[64], file[128], args[512], csv1[1 << 14];
+    tmpdir(dir, sizeof dir);
+    snprintf(file, sizeof file, "%s/r.json", dir);
+    snprintf(args, sizeof args, "run -w cycle-pairs -s rc,none -i off -n 100 -r 3 -f json -o %s", file);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    snprintf(args, sizeof args, "report %s -f json -o %s/r2.json", file, dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    snprintf(args, sizeof args, "report %s -f csv", file);
+    cr_assert_eq(run_cli(args, csv1, sizeof csv1), 0);
+    snprintf(args, sizeof args, "report %s/r2.json -f csv", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0);
+    cr_assert_str_eq(out, csv1, "a file read back and written again is the same");
+    cr_assert(strstr(csv1, "cycle-pairs/none/interning:off_median"), "%s", csv1);
+}
+
+/* make hyperfine's pipeline, small: hyperfine's own export imported and read by compare.py. */
+Test(harness, hyperfine_round_trip) {
+    if (access("/usr/bin/hyperfine", X_OK) != 0) cr_skip_test("hyperfine is not installed");
+    char dir[64], cmd[2048];
+    tmpdir(dir, sizeof dir);
+    const char *mb = getenv("MEMBENCH") ? getenv("MEMBENCH") : "build/membench";
+    snprintf(cmd, sizeof cmd, "hyperfine -N --warmup 1 --runs 3 -L strategy rc,none --export-json %s/hf.json "
+             "'%s run -w cycle-pairs -s {strategy} -i off -n 200 -r 1 -f json -o /dev/null' >/dev/null 2>&1", dir, mb);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    char args[512];
+    snprintf(args, sizeof args, "import-hyperfine %s/hf.json -o %s/gb.json", dir, dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    char path[128];
+    snprintf(path, sizeof path, "%s/gb.json", dir);
+    json_t *root = load(path);
+    cr_assert_not_null(entry(root, "cycle-pairs/rc/interning:off", 2));
+    cr_assert_not_null(entry(root, "cycle-pairs/none/interning:off", 0));
+    json_decref(root);
+    if (access("/usr/share/benchmark/compare.py", R_OK) == 0) {
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 /usr/share/benchmark/compare.py benchmarks %s/gb.json %s/gb.json >/dev/null 2>&1", dir, dir);
+        cr_assert_eq(system(cmd), 0, "compare.py reads the import");
+    }
+}
