@@ -164,7 +164,7 @@ static double phys_bytes(void) {
 /* Estimate the peak memory of a case at size n from two small runs in child
  * processes (peak live bytes at n1 and n2, extrapolated linearly); a size
  * whose estimate exceeds physical memory is bad usage. */
-static void check_memory(const mb_case_t *base, uint64_t n) {
+static void check_memory(const mb_case_t *base, uint64_t n, double timeout) {
     double phys = phys_bytes();
     if (!phys || n <= 4000) return;
     mb_case_t c = *base;
@@ -172,9 +172,10 @@ static void check_memory(const mb_case_t *base, uint64_t n) {
     mb_result_t r1, r2;
     char err[256];
     c.args.n = n1;
-    if (mb_run_isolated(&c, 60, &r1, err, sizeof err) != 0) return;   /* the real run will report it */
+    double t = timeout < 60 ? timeout : 60;
+    if (mb_run_isolated(&c, t, &r1, err, sizeof err) != 0) return;   /* the real run will report it */
     c.args.n = n2;
-    if (mb_run_isolated(&c, 60, &r2, err, sizeof err) != 0) return;
+    if (mb_run_isolated(&c, t, &r2, err, sizeof err) != 0) return;
     double p1 = (double)r1.stats.peak_live_bytes, p2 = (double)r2.stats.peak_live_bytes;
     double slope = (p2 - p1) / (double)(n2 - n1);
     if (slope < 0) slope = 0;
@@ -250,7 +251,13 @@ static int cmd_run(int argc, char **argv) {
     if (opt.allocator == MB_ALLOC_JEMALLOC) reexec_with_jemalloc(argv);
     if (mb_mem_select(opt.allocator, &err) != 0) usage_error("%s", err);
 
-    /* Check the output file and the sizes before running anything. */
+    /* Check the parameters, the output file and the sizes before running anything. */
+    if (opt.params)
+        for (size_t si = 0; si < ns; si++) {
+            mb_rt_t *rt = mb_rt_new(ss[si], &opt);
+            if (!rt) usage_error("bad --params '%s' for strategy %s", opt.params, ss[si]->name);
+            mb_rt_free(rt);
+        }
     mb_outfile_t of;
     char oerr[512];
     if (mb_outfile_open(&of, outpath, oerr, sizeof oerr) != 0) usage_error("%s", oerr);
@@ -265,7 +272,7 @@ static int cmd_run(int argc, char **argv) {
         snprintf(label, sizeof label, "n=%" PRIu64, size);
         for (size_t si = 0; si < ns; si++) {
             mb_case_t probe = {.workload = w, .strategy = ss[si], .opt = opt, .args = {.n = size, .seed = seed}};
-            check_memory(&probe, size);
+            check_memory(&probe, size, timeout);
             for (int on = 0; on <= 1; on++) {
                 if (interning >= 0 && on != interning) continue;
                 mb_case_t cs = {.workload = w, .strategy = ss[si], .opt = opt,

@@ -1,5 +1,6 @@
 /* outfile.c: atomic output files (temporary file + fsync + rename). */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,13 @@ static mb_outfile_t *outfile_live;      /* the one open temporary file, removed 
 
 static void outfile_atexit(void) {
     if (outfile_live && outfile_live->tmp[0]) unlink(outfile_live->tmp);
+}
+
+/* Interrupted (Ctrl-C, kill): remove the temporary file, then die of the signal. */
+static void outfile_on_signal(int sig) {
+    if (outfile_live && outfile_live->tmp[0]) unlink(outfile_live->tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 int mb_outfile_open(mb_outfile_t *o, const char *path, char *err, size_t errsz) {
@@ -58,6 +66,9 @@ int mb_outfile_open(mb_outfile_t *o, const char *path, char *err, size_t errsz) 
     static int registered;
     if (!registered) {
         atexit(outfile_atexit);
+        signal(SIGINT, outfile_on_signal);
+        signal(SIGTERM, outfile_on_signal);
+        signal(SIGHUP, outfile_on_signal);
         registered = 1;
     }
     outfile_live = o;

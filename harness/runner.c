@@ -53,6 +53,11 @@ void mb_test_crash_hook(const mb_case_t *c) {
     abort();
 }
 
+/* The suite's progress line, refreshed about once a second while a child runs. */
+static mb_progress_t *runner_pg;        /* NULL outside mb_suite_run */
+static const mb_entry_t *runner_cur;    /* the entry running */
+static size_t runner_idx;               /* its index */
+
 /* What the child sends: its status, then its result. */
 typedef struct mb_child_msg {
     int status;                         /* mb_case_run's return value */
@@ -92,6 +97,9 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
     }
     if (pid == 0) {
         close(fds[0]);
+        signal(SIGINT, SIG_DFL);        /* the parent's handlers (outfile.c) are not the child's */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         child_main(c, fds[1]);
     }
     close(fds[1]);
@@ -104,9 +112,13 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
         if (now >= deadline) { timed_out = true; break; }
         uint64_t ms = (deadline - now) / 1000000u + 1;
         struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-        int pr = poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms);
+        int pr = poll(&pfd, 1, ms > 1000 ? 1000 : (int)ms);
         if (pr < 0 && errno == EINTR) continue;
-        if (pr == 0) continue;
+        if (pr == 0) {
+            if (runner_pg && runner_cur)
+                mb_progress_case(runner_pg, runner_idx, runner_cur->name, runner_cur->repetition, runner_cur->repetitions);
+            continue;
+        }
         ssize_t n = read(fds[0], (char *)&m + got, sizeof m - got);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;              /* EOF: the child ended (or closed the pipe) */
@@ -194,7 +206,12 @@ int mb_suite_run(mb_suite_t *s) {
     for (size_t i = 0; i < s->n; i++) {
         mb_entry_t *e = &s->v[i];
         mb_progress_case(&pg, i, e->name, e->repetition, e->repetitions);
+        runner_pg = &pg;
+        runner_cur = e;
+        runner_idx = i;
         run_entry(s, e);
+        runner_pg = NULL;
+        runner_cur = NULL;
         check_entry(s, e);
         mb_progress_done(&pg, i, e);
         if (e->error) status = 1;
