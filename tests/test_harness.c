@@ -260,6 +260,8 @@ static const struct badfile badfiles[] = {
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\"}]}", "no \"times\" array"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [\"a\"]}]}", "times[0] is not"},
     {"import-hyperfine /nonexistent.json -o OUT", "", "malformed hyperfine file /nonexistent.json"},
+    {"report IN -o OUT", "{\"benchmarks\": 1}", "no \"benchmarks\" array"},
+    {"report /nonexistent.json -o OUT", "", "cannot read /nonexistent.json"},
 };
 ParameterizedTestParameters(harness, bad_input_leaves_no_file) {
     return cr_make_param_array(struct badfile, (struct badfile *)badfiles, sizeof badfiles / sizeof *badfiles);
