@@ -37,4 +37,5 @@ void mb_report_markdown(FILE *out, const mb_suite_t *s) {
         }
     }
     fprintf(out, "\nTimes and counters are the median of each case's repetitions; cv is stddev/mean of wall time.\n");
+    free(cells);
 }
