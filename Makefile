@@ -117,15 +117,15 @@ bench: $(MEMBENCH)
 	  fi; exit $$st
 
 # hyperfine: whole `membench run` processes, one per strategy, timed by hyperfine
-# (warm-up runs, then HF_RUNS runs each), imported as Google Benchmark JSON.
+# (no shell: -N; warm-up runs, then HF_RUNS runs each), imported as Google Benchmark JSON.
 HF_WORKLOAD   ?= cycle-pairs
 HF_STRATEGIES ?= $(shell $(MEMBENCH) list --format json 2>/dev/null | grep -o '"name": "[^"]*", "description": "[^"]*", "attributes"' | sed 's/"name": "\([^"]*\)".*/\1/' | paste -sd, -)
 HF_SCALE      ?= quick
 HF_RUNS       ?= 10
 hyperfine: $(MEMBENCH)
 	@mkdir -p results
-	hyperfine --warmup 2 --runs $(HF_RUNS) -L strategy $(HF_STRATEGIES) --export-json results/hyperfine-raw.json \
-	  'MB_QUIET=1 $(MEMBENCH) run -w $(HF_WORKLOAD) -s {strategy} -i off --scale $(HF_SCALE) -r 1 -f json -o /dev/null'
+	hyperfine -N --warmup 2 --runs $(HF_RUNS) -L strategy $(HF_STRATEGIES) --export-json results/hyperfine-raw.json \
+	  '$(MEMBENCH) run -w $(HF_WORKLOAD) -s {strategy} -i off --scale $(HF_SCALE) -r 1 -f json -o /dev/null'
 	$(MEMBENCH) import-hyperfine results/hyperfine-raw.json -o results/hyperfine.json
 	$(MEMBENCH) report results/hyperfine.json
 
