@@ -4,7 +4,10 @@ CC      ?= cc
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
-LDLIBS  += -ldl -lm
+LDLIBS  += -ljansson -ldl -lm
+# The commit this binary was built from, in every JSON report ("unknown" outside git);
+# only harness/context.c sees it, rebuilt when the commit changes (a stamp file).
+GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # Build variants, each in its own directory so they never mix:
 #   make                 release build in build/
@@ -41,16 +44,23 @@ TESTBIN   := $(BUILD)/membench-tests
 
 # Debian packages the project needs (README: Dependencies).
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
-            libcriterion-dev python3-scipy libbenchmark-tools
+            libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test test-release test-debug test-stress test-sanitize bench clean tour fuzz
+.PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz FORCE
 .PHONY: plots report plots-scaling plots-heap plots-examples
 all: $(MEMBENCH)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+GIT_STAMP := $(BUILDROOT)/.git-commit
+$(GIT_STAMP): FORCE
+	@mkdir -p $(BUILDROOT); echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
+$(BUILD)/obj/harness/context.o: $(GIT_STAMP)
+$(BUILD)/obj/harness/context.o: CFLAGS += -DMB_GIT_COMMIT='"$(GIT_COMMIT)"'
+FORCE:
 
 $(MEMBENCH): $(CORE_OBJ) $(MAIN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -104,10 +114,34 @@ test-sanitize: $(DEPS_STAMP)
 
 SHELL := /bin/bash
 
-# bench: the main job on defaults: every strategy on every workload, interning on and off.
+# bench: the main job on defaults: every strategy on every workload, interning on and off,
+# into results/latest.json (the previous latest.json becomes previous.json), then the
+# console summary read back from that file (the suite runs once). BENCH_ARGS narrows it.
+BENCH_ARGS ?= -s all -w all -i both
 bench: $(MEMBENCH)
-	$(MEMBENCH) run -s all -w all -i both
-	@$(MAKE) --no-print-directory report
+	@mkdir -p results
+	@rm -f results/.next.json; \
+	  $(MEMBENCH) run $(BENCH_ARGS) -f json -o results/.next.json; st=$$?; \
+	  if [ -f results/.next.json ]; then \
+	    if [ -f results/latest.json ]; then mv results/latest.json results/previous.json; fi; \
+	    mv results/.next.json results/latest.json; \
+	    echo "membench: wrote results/latest.json"; \
+	    $(MEMBENCH) report results/latest.json; \
+	    $(MAKE) --no-print-directory report || st=1; \
+	  fi; exit $$st
+
+# hyperfine: whole `membench run` processes, one per strategy, timed by hyperfine
+# (no shell: -N; warm-up runs, then HF_RUNS runs each), imported as Google Benchmark JSON.
+HF_WORKLOAD   ?= cycle-pairs
+HF_STRATEGIES ?= $(shell $(MEMBENCH) list --format json 2>/dev/null | grep -o '"name": "[^"]*", "description": "[^"]*", "attributes"' | sed 's/"name": "\([^"]*\)".*/\1/' | paste -sd, -)
+HF_SCALE      ?= quick
+HF_RUNS       ?= 10
+hyperfine: $(MEMBENCH)
+	@mkdir -p results
+	hyperfine -N --warmup 2 --runs $(HF_RUNS) -L strategy $(HF_STRATEGIES) --export-json results/hyperfine-raw.json \
+	  '$(MEMBENCH) run -w $(HF_WORKLOAD) -s {strategy} -i off --scale $(HF_SCALE) -r 1 -f json -o /dev/null'
+	$(MEMBENCH) import-hyperfine results/hyperfine-raw.json -o results/hyperfine.json
+	$(MEMBENCH) report results/hyperfine.json
 
 tour: $(MEMBENCH)
 	@for s in rc mark-sweep none; do $(MEMBENCH) tour -s $$s; done

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../strategies/mem.h"
 #include "case.h"
 
 uint64_t mb_expected_leaks(const mb_case_t *c, uint64_t allocated) {
@@ -31,9 +32,18 @@ int mb_case_run(const mb_case_t *c, mb_result_t *r) {
     opt.interning = c->args.interning;
     mb_rt_t *rt = mb_rt_new(c->strategy, &opt);
     if (!rt) return -1;
+    /* jemalloc: peak reset and allocation counter read just before the region. */
+    uint64_t je_peak0 = 0, je_alloc0 = 0, je_peak1 = 0, je_alloc1 = 0;
+    mb_mem_jemalloc_reset_peak();
+    bool je = mb_mem_jemalloc_stats(&je_peak0, &je_alloc0);
     uint64_t t0 = mb_now_ns(), c0 = mb_cpu_ns();
     r->checksum = c->workload->run(rt, &c->args);
     uint64_t t1 = mb_now_ns(), c1 = mb_cpu_ns();
+    if (je && mb_mem_jemalloc_stats(&je_peak1, &je_alloc1)) {
+        r->have_jemalloc = true;
+        r->max_bytes_used = je_peak1;
+        r->total_allocated_bytes = je_alloc1 - je_alloc0;
+    }
     r->real_ns = t1 - t0;
     r->cpu_ns = c1 - c0;
     r->ops = c->workload->ops(&c->args);

@@ -20,6 +20,10 @@ typedef struct mb_result {
     uint64_t expected_leaks;            /* what the workload says this strategy leaks */
     uint64_t pause_p50_ns, pause_p99_ns, pause_max_ns;   /* pause distribution */
     uint64_t pauses;                    /* pauses recorded */
+    uint64_t peak_rss_bytes;            /* the case process's peak RSS (set by the runner; 0 in-process) */
+    bool have_jemalloc;                 /* the two fields below come from jemalloc's statistics */
+    uint64_t max_bytes_used;            /* jemalloc: peak bytes in use during the measured region */
+    uint64_t total_allocated_bytes;     /* jemalloc: bytes allocated during the measured region */
 } mb_result_t;
 
 /* Expected leaked objects of a case, from the workload's formula and the

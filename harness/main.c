@@ -10,10 +10,13 @@
 #include "../strategies/mem.h"
 #include "case.h"
 #include "fuzz.h"
+#include "context.h"
+#include "gbjson.h"
+#include "hyperfine.h"
+#include "outfile.h"
 #include "report.h"
+#include "runner.h"
 #include "tour.h"
-
-#define MB_VERSION "0.1.0"
 
 static char **main_argv;                /* for re-executing with jemalloc */
 static char *main_cmd;                  /* argv[1] before the subcommand parsers reuse it */
@@ -22,8 +25,11 @@ static const char usage_text[] =
     "usage: membench list [--format console|json]\n"
     "       membench run  [-s|--strategy LIST|all] [-w|--workload LIST|all] [-i|--interning on|off|both]\n"
     "                     [-n|--size N] [--scale quick|default|large] [-r|--repetitions N] [--seed N]\n"
-    "                     [-f|--format console] [--allocator libc|jemalloc] [--heap-multiplier X]\n"
-    "                     [--finalizers modern|legacy]\n"
+    "                     [-f|--format console|json|csv|markdown] [-o|--out FILE] [--timeout SECONDS]\n"
+    "                     [--allocator libc|jemalloc] [--heap-multiplier X] [--finalizers modern|legacy]\n"
+    "                     [--params KEY=VALUE,...] [--in-process]\n"
+    "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
+    "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
     "       membench tour [-s STRATEGY] [-i on|off|both]\n"
     "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N]\n";
 
@@ -192,25 +198,61 @@ static int cmd_fuzz(int argc, char **argv) {
     return 0;
 }
 
-enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS };
+enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT, OPT_INPROC };
+
+/* Bytes of physical memory, 0 if unknown. */
+static double phys_bytes(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    return pages > 0 && psz > 0 ? (double)pages * (double)psz : 0;
+}
+
+/* Estimate the peak memory of a case at size n from two small runs in child
+ * processes (peak live bytes at n1 and n2, extrapolated linearly); a size
+ * whose estimate exceeds physical memory is bad usage. */
+static void check_memory(const mb_case_t *base, uint64_t n, double timeout) {
+    double phys = phys_bytes();
+    if (!phys || n <= 4000) return;
+    mb_case_t c = *base;
+    uint64_t n1 = 2000, n2 = 4000;
+    mb_result_t r1, r2;
+    char err[256];
+    c.args.n = n1;
+    double t = timeout < 60 ? timeout : 60;
+    if (mb_run_isolated(&c, t, &r1, err, sizeof err) != 0) return;   /* the real run will report it */
+    c.args.n = n2;
+    if (mb_run_isolated(&c, t, &r2, err, sizeof err) != 0) return;
+    double p1 = (double)r1.stats.peak_live_bytes, p2 = (double)r2.stats.peak_live_bytes;
+    double slope = (p2 - p1) / (double)(n2 - n1);
+    if (slope < 0) slope = 0;
+    double est = p2 + slope * (double)(n - n2);
+    if (est > phys) {
+        char e[32], m[32];
+        usage_error("--size %" PRIu64 " is beyond this machine's memory: %s/%s needs about %s, the machine has %s",
+                    n, c.workload->name, c.strategy->name, mb_fmt_bytes(e, sizeof e, est), mb_fmt_bytes(m, sizeof m, phys));
+    }
+}
 
 static int cmd_run(int argc, char **argv) {
-    const char *slist = "all", *wlist = "all", *scale = "default", *format = "console";
+    const char *slist = "all", *wlist = "all", *scale = "default", *format = "console", *outpath = NULL;
     int interning = -1;
-    uint64_t n = 0, reps = 1, seed = 42;
+    uint64_t n = 0, reps = 0, seed = 42;
+    double timeout = 3600;
     mb_options_t opt = {0};
     static const struct option longs[] = {
         {"strategy", required_argument, 0, 's'},   {"workload", required_argument, 0, 'w'},
         {"interning", required_argument, 0, 'i'},  {"size", required_argument, 0, 'n'},
         {"scale", required_argument, 0, OPT_SCALE}, {"repetitions", required_argument, 0, 'r'},
         {"seed", required_argument, 0, OPT_SEED},  {"format", required_argument, 0, 'f'},
+        {"out", required_argument, 0, 'o'},        {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"allocator", required_argument, 0, OPT_ALLOCATOR},
         {"heap-multiplier", required_argument, 0, OPT_HEAPMUL},
         {"finalizers", required_argument, 0, OPT_FINALIZERS},
         {"params", required_argument, 0, OPT_PARAMS},
+        {"in-process", no_argument, 0, OPT_INPROC},
         {0, 0, 0, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "s:w:i:n:r:f:", longs, NULL)) != -1) {
+    bool in_process = false;
+    while ((c = getopt_long(argc, argv, "s:w:i:n:r:f:o:", longs, NULL)) != -1) {
         switch (c) {
         case 's': slist = optarg; break;
         case 'w': wlist = optarg; break;
@@ -218,10 +260,13 @@ static int cmd_run(int argc, char **argv) {
         case 'n': n = parse_u64("--size", optarg, 1); break;
         case 'r': reps = parse_u64("--repetitions", optarg, 1); break;
         case 'f': format = optarg; break;
+        case 'o': outpath = optarg; break;
         case OPT_SCALE: scale = optarg; break;
         case OPT_SEED: seed = parse_u64("--seed", optarg, 0); break;
+        case OPT_TIMEOUT: timeout = parse_double("--timeout", optarg, 0.001); break;
         case OPT_HEAPMUL: opt.heap_multiplier = parse_double("--heap-multiplier", optarg, 1.0); break;
         case OPT_PARAMS: opt.params = optarg; break;
+        case OPT_INPROC: in_process = true; break;
         case OPT_ALLOCATOR:
             if (!strcmp(optarg, "libc")) opt.allocator = MB_ALLOC_LIBC;
             else if (!strcmp(optarg, "jemalloc")) opt.allocator = MB_ALLOC_JEMALLOC;
@@ -238,7 +283,11 @@ static int cmd_run(int argc, char **argv) {
     if (optind < argc) usage_error("run: unexpected argument '%s'", argv[optind]);
     if (strcmp(scale, "quick") && strcmp(scale, "default") && strcmp(scale, "large"))
         usage_error("--scale must be quick, default or large, not '%s'", scale);
-    if (strcmp(format, "console")) usage_error("--format must be console, not '%s'", format);
+    mb_format_t fmt;
+    if (mb_format_parse(format, &fmt) != 0)
+        usage_error("--format must be console, json, csv or markdown, not '%s'", format);
+    if (!reps) reps = !strcmp(scale, "quick") ? 3 : !strcmp(scale, "large") ? 1 : 5;
+    if (reps > 10000) usage_error("--repetitions must be at most 10000, not '%" PRIu64 "'", reps);
 
     const mb_strategy_t *ss[64];
     const mb_workload_t *ws[64];
@@ -247,39 +296,126 @@ static int cmd_run(int argc, char **argv) {
     if (opt.allocator == MB_ALLOC_JEMALLOC) reexec_with_jemalloc(argv);
     if (mb_mem_select(opt.allocator, &err) != 0) usage_error("%s", err);
 
-    mb_report_t rep;
-    mb_report_begin(&rep, stdout);
-    int status = 0;
+    /* Check the parameters, the output file and the sizes before running anything. */
+    if (opt.params)
+        for (size_t si = 0; si < ns; si++) {
+            mb_rt_t *rt = mb_rt_new(ss[si], &opt);
+            if (!rt) usage_error("bad --params '%s' for strategy %s", opt.params, ss[si]->name);
+            mb_rt_free(rt);
+        }
+    mb_outfile_t of;
+    char oerr[512];
+    if (mb_outfile_open(&of, outpath, oerr, sizeof oerr) != 0) usage_error("%s", oerr);
+    mb_suite_t suite = {.executable = main_argv[0], .scale = scale, .allocator = mb_mem_name(opt.allocator),
+                        .heap_multiplier = opt.heap_multiplier > 0 ? opt.heap_multiplier : 2.0,
+                        .seed = (unsigned long long)seed, .timeout_s = timeout, .in_process = in_process};
     for (size_t wi = 0; wi < nw; wi++) {
         const mb_workload_t *w = ws[wi];
         uint64_t size = n ? n : !strcmp(scale, "quick") ? w->size_quick
                               : !strcmp(scale, "large") ? w->size_large : w->size_default;
-        bool have_sum = false;
-        uint64_t first_sum = 0;
+        if (w->size_max && size > w->size_max)
+            usage_error("--size %" PRIu64 " is beyond %s's maximum of %" PRIu64 " (see membench list)", size, w->name,
+                        w->size_max);
+        char label[64];
+        snprintf(label, sizeof label, "n=%" PRIu64, size);
         for (size_t si = 0; si < ns; si++) {
+            mb_case_t probe = {.workload = w, .strategy = ss[si], .opt = opt, .args = {.n = size, .seed = seed}};
+            check_memory(&probe, size, timeout);
             for (int on = 0; on <= 1; on++) {
                 if (interning >= 0 && on != interning) continue;
-                for (uint64_t r = 0; r < reps; r++) {
-                    mb_case_t cs = {.workload = w, .strategy = ss[si], .opt = opt,
-                                    .args = {.n = size, .seed = seed, .interning = on}};
-                    mb_result_t res;
-                    fprintf(stderr, "membench: %s/%s/interning:%s ...\n", w->name, ss[si]->name, on ? "on" : "off");
-                    if (mb_case_run(&cs, &res) != 0) {
-                        fprintf(stderr, "membench: could not start %s\n", ss[si]->name);
-                        status = 1;
-                        continue;
-                    }
-                    const char *problem = NULL;
-                    if (res.stats.leaked_objects != res.expected_leaks) problem = "leaks differ from expectation";
-                    if (have_sum && res.checksum != first_sum) problem = "checksum differs from other strategies";
-                    if (!have_sum) { have_sum = true; first_sum = res.checksum; }
-                    if (problem) status = 1;
-                    mb_report_row(&rep, &cs, &res, problem);
-                }
+                mb_case_t cs = {.workload = w, .strategy = ss[si], .opt = opt,
+                                .args = {.n = size, .seed = seed, .interning = on}};
+                mb_suite_add(&suite, &cs, (unsigned)reps, label);
             }
         }
     }
-    mb_report_end(&rep);
+    int status = mb_suite_run(&suite);
+    mb_context_t ctx;
+    mb_context_read(&ctx);
+    mb_report_suite(of.f, fmt, &suite, &ctx);
+    if (mb_outfile_commit(&of, oerr, sizeof oerr) != 0) {
+        fprintf(stderr, "membench: %s\n", oerr);
+        status = 2;
+    }
+    mb_suite_free(&suite);
+    return status;
+}
+
+/* report FILE.json: a results file (Google Benchmark JSON from `run`) shown in another format. */
+static int cmd_report(int argc, char **argv) {
+    const char *format = "console", *outpath = NULL;
+    static const struct option longs[] = {
+        {"format", required_argument, 0, 'f'}, {"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "f:o:", longs, NULL)) != -1) {
+        if (c == 'f') format = optarg;
+        else if (c == 'o') outpath = optarg;
+        else usage_error("report: bad option '%s'", argv[optind - 1]);
+    }
+    if (optind != argc - 1) usage_error("report: expected one results JSON file");
+    mb_format_t fmt;
+    if (mb_format_parse(format, &fmt) != 0)
+        usage_error("--format must be console, json, csv or markdown, not '%s'", format);
+    mb_suite_t suite = {0};
+    char err[1024];
+    if (mb_gbjson_read(argv[optind], &suite, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        return 2;
+    }
+    mb_outfile_t of;
+    if (mb_outfile_open(&of, outpath, err, sizeof err) != 0) {
+        mb_suite_free(&suite);
+        usage_error("%s", err);
+    }
+    mb_context_t ctx;
+    mb_context_read(&ctx);
+    mb_report_suite(of.f, fmt, &suite, &ctx);
+    int status = 0;
+    for (size_t i = 0; i < suite.n; i++) status |= suite.v[i].error;
+    if (mb_outfile_commit(&of, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        status = 2;
+    }
+    mb_suite_free(&suite);
+    return status;
+}
+
+/* import-hyperfine FILE.json: hyperfine's export as Google Benchmark JSON (hyperfine.h). */
+static int cmd_import_hyperfine(int argc, char **argv) {
+    const char *format = "json", *outpath = NULL;
+    static const struct option longs[] = {
+        {"format", required_argument, 0, 'f'}, {"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "f:o:", longs, NULL)) != -1) {
+        if (c == 'f') format = optarg;
+        else if (c == 'o') outpath = optarg;
+        else usage_error("import-hyperfine: bad option '%s'", argv[optind - 1]);
+    }
+    if (optind != argc - 1) usage_error("import-hyperfine: expected one hyperfine JSON file");
+    mb_format_t fmt;
+    if (mb_format_parse(format, &fmt) != 0)
+        usage_error("--format must be console, json, csv or markdown, not '%s'", format);
+    mb_suite_t suite = {.executable = "hyperfine"};
+    char err[1024];
+    if (mb_hyperfine_import(argv[optind], &suite, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        return 2;
+    }
+    mb_outfile_t of;
+    if (mb_outfile_open(&of, outpath, err, sizeof err) != 0) {
+        mb_suite_free(&suite);
+        usage_error("%s", err);
+    }
+    mb_context_t ctx;
+    mb_context_read(&ctx);
+    mb_report_suite(of.f, fmt, &suite, &ctx);
+    int status = 0;
+    for (size_t i = 0; i < suite.n; i++) status |= suite.v[i].error;
+    if (mb_outfile_commit(&of, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        status = 2;
+    }
+    mb_suite_free(&suite);
     return status;
 }
 
@@ -293,7 +429,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("membench %s\n", MB_VERSION);
+        printf("membench %s (%s)\n", mb_version, mb_git_commit);
         return 0;
     }
     argv[1] = argv[0];
@@ -302,5 +438,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "tour")) return cmd_tour(argc - 1, argv + 1);
     if (!strcmp(cmd, "fuzz")) return cmd_fuzz(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "import-hyperfine")) return cmd_import_hyperfine(argc - 1, argv + 1);
     usage_error("unknown command '%s'", cmd);
 }

@@ -1,5 +1,6 @@
-/* report.c: the console table of `run` and the output of `list`. */
+/* report.c: what every reporter shares (formats, human units, family aggregates, summary rows) and `list`. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -28,39 +29,108 @@ char *mb_fmt_count(char *buf, size_t n, double v) {
     return buf;
 }
 
-#define ROW_FMT "%-44s %10s %10s %9s %9s %9s %10s %6s %10s %10s %10s %17s\n"
+const char *const mb_metric_names[MB_NMETRICS] = {
+#define MB_METRIC_NAME(name, expr) #name,
+    MB_METRICS(MB_METRIC_NAME)
+#undef MB_METRIC_NAME
+};
 
-void mb_report_begin(mb_report_t *r, FILE *out) {
-    r->out = out;
-    r->rows = 0;
-    fprintf(out, ROW_FMT, "case", "time", "items/s", "allocated", "freed", "leaked", "peak live", "colls",
-            "gc time", "pause p99", "pause max", "checksum");
+void mb_metrics_of(const mb_result_t *r, double *v) {
+    size_t i = 0;
+#define MB_METRIC_VAL(name, expr) v[i++] = (expr);
+    MB_METRICS(MB_METRIC_VAL)
+#undef MB_METRIC_VAL
 }
 
-void mb_report_row(mb_report_t *r, const mb_case_t *c, const mb_result_t *res, const char *problem) {
-    char name[128], t[32], ips[32], al[32], fr[32], lk[32], pk[32], co[32], gt[32], p99[32], pm[32], ck[32];
-    snprintf(name, sizeof name, "%s/%s/interning:%s", c->workload->name, c->strategy->name,
-             c->args.interning ? "on" : "off");
-    double secs = (double)res->real_ns / 1e9;
-    mb_fmt_ns(t, sizeof t, (double)res->real_ns);
-    mb_fmt_count(ips, sizeof ips, secs > 0 ? (double)res->ops / secs : 0);
-    mb_fmt_count(al, sizeof al, (double)res->stats.objects_allocated);
-    mb_fmt_count(fr, sizeof fr, (double)res->stats.objects_freed);
-    mb_fmt_count(lk, sizeof lk, (double)res->stats.leaked_objects);
-    mb_fmt_bytes(pk, sizeof pk, (double)res->stats.peak_live_bytes);
-    snprintf(co, sizeof co, "%" PRIu64, res->stats.collections);
-    mb_fmt_ns(gt, sizeof gt, (double)res->stats.gc_time_ns);
-    mb_fmt_ns(p99, sizeof p99, (double)res->pause_p99_ns);
-    mb_fmt_ns(pm, sizeof pm, (double)res->pause_max_ns);
-    snprintf(ck, sizeof ck, "%" PRIu64, res->checksum);
-    fprintf(r->out, ROW_FMT, name, t, ips, al, fr, lk, pk, co, gt, p99, pm, ck);
-    if (problem)
-        fprintf(r->out, "  ^ FAILED: %s (leaked %" PRIu64 ", expected %" PRIu64 ")\n", problem,
-                res->stats.leaked_objects, res->expected_leaks);
-    r->rows++;
+int mb_format_parse(const char *s, mb_format_t *f) {
+    static const char *const names[] = {"console", "json", "csv", "markdown"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, names[i])) {
+            *f = (mb_format_t)i;
+            return 0;
+        }
+    return -1;
 }
 
-void mb_report_end(mb_report_t *r) { fflush(r->out); }
+void mb_report_suite(FILE *out, mb_format_t f, const mb_suite_t *s, const mb_context_t *ctx) {
+    switch (f) {
+    case MB_FMT_JSON: mb_report_json(out, s, ctx); break;
+    case MB_FMT_CSV: mb_report_csv(out, s); break;
+    case MB_FMT_MARKDOWN: mb_report_markdown(out, s); break;
+    default: mb_report_console(out, s); break;
+    }
+}
+
+size_t mb_family_end(const mb_suite_t *s, size_t first) {
+    size_t e = first + 1;
+    while (e < s->n && s->v[e].family == s->v[first].family) e++;
+    return e;
+}
+
+bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which, mb_agg_row_t *out) {
+    size_t n = end - first, k = 0;
+    if (n < 2) return false;
+    double *rt = calloc(n, sizeof *rt), *ct = calloc(n, sizeof *ct), *mv = calloc(n * MB_NMETRICS, sizeof *mv);
+    if (!rt || !ct || !mv) mb_oom("aggregates");
+    for (size_t i = first; i < end; i++) {
+        const mb_entry_t *e = &s->v[i];
+        if (!e->measured || e->error) continue;
+        rt[k] = (double)e->res.real_ns;
+        ct[k] = (double)e->res.cpu_ns;
+        double m[MB_NMETRICS];
+        mb_metrics_of(&e->res, m);
+        for (size_t j = 0; j < MB_NMETRICS; j++) mv[j * n + k] = m[j];
+        k++;
+    }
+    bool ok = k >= 2;
+    if (ok) {
+        out->runs = k;
+        out->real_ns = mb_aggregate(which, rt, k);
+        out->cpu_ns = mb_aggregate(which, ct, k);
+        for (size_t j = 0; j < MB_NMETRICS; j++) out->m[j] = mb_aggregate(which, mv + j * n, k);
+    }
+    free(rt);
+    free(ct);
+    free(mv);
+    return ok;
+}
+
+const char *const mb_summary_header[MB_SUM_COLS] = {
+    "case", "time", "cpu", "cv", "items/s", "allocated", "freed", "leaked", "leaked B", "uncollect.",
+    "peak live", "peak RSS", "colls", "gc time", "pause p50", "pause p99", "pause max", "checksum"};
+
+bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[][64]) {
+    mb_agg_row_t med, cv;
+    const mb_entry_t *one = NULL;
+    for (size_t i = first; i < end; i++)
+        if (s->v[i].measured && !s->v[i].error) { one = &s->v[i]; break; }
+    if (!one) return false;
+    bool agg = mb_family_agg(s, first, end, MB_AGG_MEDIAN, &med);
+    if (agg) mb_family_agg(s, first, end, MB_AGG_CV, &cv);
+    else {
+        med.real_ns = (double)one->res.real_ns;
+        med.cpu_ns = (double)one->res.cpu_ns;
+        mb_metrics_of(&one->res, med.m);
+    }
+    snprintf(cells[0], 64, "%.63s", one->name);
+    mb_fmt_ns(cells[1], 64, med.real_ns);
+    mb_fmt_ns(cells[2], 64, med.cpu_ns);
+    if (agg) snprintf(cells[3], 64, "%.1f%%", cv.real_ns * 100);
+    else snprintf(cells[3], 64, "-");
+    for (size_t j = 0; j < MB_NMETRICS; j++) {
+        char *c = cells[4 + j];
+        double v = med.m[j];
+        if (!one->counters) { snprintf(c, 64, "-"); continue; }
+        switch (j) {
+        case MB_M_leaked_bytes: case MB_M_peak_live_bytes: case MB_M_peak_rss_bytes: mb_fmt_bytes(c, 64, v); break;
+        case MB_M_gc_time_ns: case MB_M_pause_p50_ns: case MB_M_pause_p99_ns: case MB_M_pause_max_ns:
+            mb_fmt_ns(c, 64, v); break;
+        case MB_M_checksum: case MB_M_collections: snprintf(c, 64, "%.0f", v); break;
+        default: mb_fmt_count(c, 64, v); break;
+        }
+    }
+    return true;
+}
 
 static void attrs_text(unsigned a, char *buf, size_t n) {
     snprintf(buf, n, "%s%s%s%s%s", a & MB_ATTR_COUNTS ? "counts " : "", a & MB_ATTR_FREES ? "frees " : "",

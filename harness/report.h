@@ -1,19 +1,54 @@
-/* report.h: reporters (console table for now) and the `list` output. */
+/* report.h: the reporters of a suite (console, JSON, CSV, Markdown), their shared summary rows, and `list`. */
 #ifndef MB_REPORT_H
 #define MB_REPORT_H
 
 #include <stdio.h>
 
+#include "aggregate.h"
 #include "case.h"
+#include "context.h"
+#include "metrics.h"
+#include "runner.h"
 
-typedef struct mb_report {
-    FILE *out;                          /* where rows go */
-    unsigned rows;                      /* rows written */
-} mb_report_t;
+typedef enum mb_format {
+    MB_FMT_CONSOLE, MB_FMT_JSON, MB_FMT_CSV, MB_FMT_MARKDOWN
+} mb_format_t;
 
-void mb_report_begin(mb_report_t *r, FILE *out);
-void mb_report_row(mb_report_t *r, const mb_case_t *c, const mb_result_t *res, const char *problem);
-void mb_report_end(mb_report_t *r);
+/* "console", "json", "csv", "markdown" -> *f; -1 if unknown. */
+int mb_format_parse(const char *s, mb_format_t *f);
+
+/* Write the suite in a format (JSON needs the context; others ignore it). */
+void mb_report_suite(FILE *out, mb_format_t f, const mb_suite_t *s, const mb_context_t *ctx);
+void mb_report_json(FILE *out, const mb_suite_t *s, const mb_context_t *ctx);   /* report_json.c */
+void mb_report_csv(FILE *out, const mb_suite_t *s);                             /* report_csv.c */
+void mb_report_console(FILE *out, const mb_suite_t *s);                         /* report_console.c */
+void mb_report_markdown(FILE *out, const mb_suite_t *s);                        /* report_markdown.c */
+
+/* One aggregate of a family's error-free repetitions, as Google Benchmark
+ * computes it (aggregate.h); counters are meaningful only if e->counters. */
+typedef struct mb_agg_row {
+    double real_ns, cpu_ns;             /* the aggregate of real and CPU time */
+    double m[MB_NMETRICS];              /* the aggregate of each counter */
+    size_t runs;                        /* error-free repetitions aggregated */
+} mb_agg_row_t;
+
+/* Errors of the family [first, end), one line each, after prefix. */
+void mb_report_family_errors(FILE *out, const mb_suite_t *s, size_t first, size_t end, const char *prefix);
+
+/* Index one past the last entry of the family starting at first. */
+size_t mb_family_end(const mb_suite_t *s, size_t first);
+/* Aggregate entries [first, end) that are measured and not errors. Returns
+ * false when Google Benchmark writes no aggregates: fewer than 2 such runs
+ * or a family of 1 repetition. */
+bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which, mb_agg_row_t *out);
+
+/* The summary of a family for the console and Markdown tables: the median
+ * of its error-free repetitions (or the one run), every counter of
+ * DESIGN.md section 6 in human units. */
+enum { MB_SUM_COLS = 4 + MB_NMETRICS };
+extern const char *const mb_summary_header[MB_SUM_COLS];
+/* Fill cells[MB_SUM_COLS][64]; false if no repetition of the family succeeded. */
+bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[][64]);
 
 void mb_report_list_console(FILE *out);
 void mb_report_list_json(FILE *out);

@@ -17,3 +17,16 @@ int run_cli(const char *args, char *out, size_t outsz) {
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
+
+const char *test_workloads_upto(uint64_t n, size_t *count) {
+    static char wl[1024];
+    size_t k = 0;
+    wl[0] = '\0';
+    for (size_t i = 0; mb_workloads[i]; i++)
+        if (!mb_workloads[i]->size_max || mb_workloads[i]->size_max >= n) {
+            snprintf(wl + strlen(wl), sizeof wl - strlen(wl), "%s%s", k ? "," : "", mb_workloads[i]->name);
+            k++;
+        }
+    if (count) *count = k;
+    return wl;
+}

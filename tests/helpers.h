@@ -43,6 +43,10 @@ static inline mb_rt_t *test_rt(const mb_strategy_t *s, bool interning) {
 
 static inline bool has(const mb_strategy_t *s, unsigned attr) { return (s->attrs & attr) != 0; }
 
+/* A comma list of every workload whose size may be n (binary-trees' size is
+ * a depth), for `run -w ... -n n`; *count gets how many. */
+const char *test_workloads_upto(uint64_t n, size_t *count);
+
 /* Run the membench binary (path in $MEMBENCH) with a shell command tail;
  * returns the exit status, captures stdout+stderr into out. */
 int run_cli(const char *args, char *out, size_t outsz);

@@ -155,6 +155,7 @@ const mb_workload_t mb_workload_binary_trees = {
     .size_quick = 10,
     .size_default = 16,
     .size_large = 18,
+    .size_max = MAX_N,
     .ops = bt_ops,
     .leaks_acyclic = bt_leaks,
     .run = bt_run,

@@ -22,6 +22,7 @@ typedef struct mb_workload {
     uint64_t size_quick;                /* n for --scale quick (tests, CI) */
     uint64_t size_default;              /* n for --scale default */
     uint64_t size_large;                /* n for --scale large */
+    uint64_t size_max;                  /* largest meaningful n (0: no limit); larger is bad usage */
     uint64_t (*ops)(const mb_wl_args_t *a);       /* operations done, for items_per_second */
     /* Objects a counting strategy that cannot reclaim cycles (rc) leaks,
      * immortal objects excluded. Strategies that collect cycles leak 0;

@@ -1,0 +1,126 @@
+/* gbjson.c: Google Benchmark JSON (our section 8 contract) read back with jansson. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gbjson.h"
+#include "json_read.h"
+#include "registry.h"
+
+static char gb_scale[64], gb_alloc[64], gb_exe[512];
+
+/* Where each counter of metrics.h goes in a result (items_per_second is
+ * derived from ops and real time, so it is stored as ops). */
+static void set_counter(mb_result_t *r, const char *name, double v) {
+    uint64_t u = v > 0 ? (uint64_t)llround(v) : 0;
+    if (!strcmp(name, "items_per_second")) r->ops = (uint64_t)llround(v * (double)r->real_ns / 1e9);
+    else if (!strcmp(name, "objects_allocated")) r->stats.objects_allocated = u;
+    else if (!strcmp(name, "objects_freed")) r->stats.objects_freed = u;
+    else if (!strcmp(name, "leaked_objects")) r->stats.leaked_objects = u;
+    else if (!strcmp(name, "leaked_bytes")) r->stats.leaked_bytes = u;
+    else if (!strcmp(name, "uncollectable_objects")) r->stats.uncollectable_objects = u;
+    else if (!strcmp(name, "peak_live_bytes")) r->stats.peak_live_bytes = u;
+    else if (!strcmp(name, "peak_rss_bytes")) r->peak_rss_bytes = u;
+    else if (!strcmp(name, "collections")) r->stats.collections = u;
+    else if (!strcmp(name, "gc_time_ns")) r->stats.gc_time_ns = u;
+    else if (!strcmp(name, "pause_p50_ns")) r->pause_p50_ns = u;
+    else if (!strcmp(name, "pause_p99_ns")) r->pause_p99_ns = u;
+    else if (!strcmp(name, "pause_max_ns")) r->pause_max_ns = u;
+    else if (!strcmp(name, "checksum")) r->checksum = u;
+    else if (!strcmp(name, "max_bytes_used")) { r->max_bytes_used = u; r->have_jemalloc = true; }
+    else if (!strcmp(name, "total_allocated_bytes")) { r->total_allocated_bytes = u; r->have_jemalloc = true; }
+}
+
+/* Time in ns from a value in time_unit. */
+static double to_ns(double v, const char *unit) {
+    if (!unit || !strcmp(unit, "ns")) return v;
+    if (!strcmp(unit, "us")) return v * 1e3;
+    if (!strcmp(unit, "ms")) return v * 1e6;
+    if (!strcmp(unit, "s")) return v * 1e9;
+    return v;
+}
+
+static int read_entry(mb_suite_t *s, const json_t *b, size_t idx, char *err, size_t errsz) {
+    const char *name = mb_json_str(b, "name"), *rt = mb_json_str(b, "run_type");
+    double fam = 0, rep = 0, reps = 1, real = 0, cpu = 0;
+    if (!name) { snprintf(err, errsz, "benchmarks[%zu] has no \"name\"", idx); return -1; }
+    if (rt && strcmp(rt, "iteration")) return 0;           /* aggregates are recomputed */
+    if (!mb_json_num(b, "real_time", &real) || !mb_json_num(b, "cpu_time", &cpu)) {
+        snprintf(err, errsz, "benchmarks[%zu] (%s) has no real_time/cpu_time", idx, name);
+        return -1;
+    }
+    mb_json_num(b, "family_index", &fam);
+    mb_json_num(b, "repetition_index", &rep);
+    mb_json_num(b, "repetitions", &reps);
+    /* the case from the name <workload>/<strategy>/interning:<on|off> */
+    mb_case_t c = {0};
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s", name);
+    char *slash1 = strchr(buf, '/'), *slash2 = slash1 ? strchr(slash1 + 1, '/') : NULL;
+    if (slash1 && slash2) {
+        *slash1 = *slash2 = '\0';
+        c.workload = mb_find_workload(buf);
+        c.strategy = mb_find_strategy(slash1 + 1);
+        c.args.interning = !strcmp(slash2 + 1, "interning:on");
+    }
+    if (s->n == s->cap) mb_vec_grow_((void **)&s->v, &s->cap, sizeof *s->v, s->n + 1);
+    mb_entry_t *e = &s->v[s->n++];
+    memset(e, 0, sizeof *e);
+    e->c = c;
+    snprintf(e->name, sizeof e->name, "%s", name);
+    e->family = (unsigned)fam;
+    e->repetition = (unsigned)rep;
+    e->repetitions = reps >= 1 ? (unsigned)reps : 1;
+    const char *unit = mb_json_str(b, "time_unit");
+    e->res.real_ns = (uint64_t)llround(to_ns(real, unit));
+    e->res.cpu_ns = (uint64_t)llround(to_ns(cpu, unit));
+    json_t *eo = json_object_get(b, "error_occurred");
+    e->error = json_is_true(eo);
+    const char *msg = mb_json_str(b, "error_message");
+    if (msg) snprintf(e->message, sizeof e->message, "%s", msg);
+    const char *label = mb_json_str(b, "label");
+    if (label) snprintf(e->label, sizeof e->label, "%s", label);
+    e->measured = !e->error || json_object_get(b, "checksum") != NULL;
+    e->counters = json_object_get(b, "checksum") != NULL;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)b, key, v)
+        if (json_is_number(v)) set_counter(&e->res, key, json_number_value(v));
+    return 0;
+}
+
+int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
+    char jerr[512];
+    json_t *root = mb_json_load_file(path, jerr, sizeof jerr);
+    if (!root) {
+        snprintf(err, errsz, "cannot read %s", jerr);
+        return -1;
+    }
+    json_t *b = mb_json_array(root, "benchmarks");
+    int rc = 0;
+    if (!b) {
+        snprintf(err, errsz, "%s has no \"benchmarks\" array (not Google Benchmark JSON?)", path);
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < json_array_size(b); i++) {
+        char e2[400];
+        if (read_entry(s, json_array_get(b, i), i, e2, sizeof e2) != 0) {
+            snprintf(err, errsz, "%s: %s", path, e2);
+            rc = -1;
+        }
+    }
+    if (rc == 0) {
+        json_t *ctx = json_object_get(root, "context");
+        const char *v;
+        double d;
+        if ((v = mb_json_str(ctx, "scale"))) { snprintf(gb_scale, sizeof gb_scale, "%s", v); s->scale = gb_scale; }
+        if ((v = mb_json_str(ctx, "allocator"))) { snprintf(gb_alloc, sizeof gb_alloc, "%s", v); s->allocator = gb_alloc; }
+        if ((v = mb_json_str(ctx, "executable"))) { snprintf(gb_exe, sizeof gb_exe, "%s", v); s->executable = gb_exe; }
+        if (mb_json_num(ctx, "seed", &d)) s->seed = (unsigned long long)d;
+        if (mb_json_num(ctx, "heap_multiplier", &d)) s->heap_multiplier = d;
+    } else {
+        mb_suite_free(s);
+    }
+    json_decref(root);
+    return rc;
+}

@@ -1,0 +1,18 @@
+/* json_read.h: small generic helpers for reading JSON files with jansson (hyperfine import, compare). */
+#ifndef MB_JSON_READ_H
+#define MB_JSON_READ_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Parse a whole file. NULL on failure, with err = "FILE: line L, column C: what". */
+json_t *mb_json_load_file(const char *path, char *err, size_t errsz);
+/* obj[key] as a string, or NULL if obj is not an object or the key is missing or not a string. */
+const char *mb_json_str(const json_t *obj, const char *key);
+/* obj[key] as a number (integer or real) into *out; false if missing or not a number. */
+bool mb_json_num(const json_t *obj, const char *key, double *out);
+/* obj[key] if it is an array, else NULL. */
+json_t *mb_json_array(const json_t *obj, const char *key);
+
+#endif

@@ -1,0 +1,75 @@
+/* report_csv.c: the CSV reporter: a header line, then one row per run (repetitions, then their aggregates). */
+#include <math.h>
+#include <string.h>
+
+#include "report.h"
+
+/* RFC 4180 field: quoted when it holds a comma, quote or newline. */
+static void cfield(FILE *out, const char *s) {
+    if (!strpbrk(s, ",\"\n")) { fputs(s, out); return; }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void cnum(FILE *out, double v) {
+    if (!isfinite(v)) v = 0;
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) fprintf(out, ",%.0f", v);
+    else fprintf(out, ",%.17g", v);
+}
+
+static void row(FILE *out, const mb_entry_t *e, const char *run_type, const char *agg, int rep, size_t iters,
+                bool measured, double real, double cpu, const double *m, bool je) {
+    char name[200];
+    snprintf(name, sizeof name, "%s%s%s", e->name, *agg ? "_" : "", agg);
+    cfield(out, name);
+    fprintf(out, ",%s,%s,%s,%s,%s,", e->c.workload ? e->c.workload->name : "",
+            e->c.strategy ? e->c.strategy->name : "", e->c.args.interning ? "on" : "off", run_type, agg);
+    if (rep >= 0) fprintf(out, "%d", rep);
+    fprintf(out, ",%u,%zu", e->repetitions, iters);
+    cnum(out, measured ? real : 0);
+    cnum(out, measured ? cpu : 0);
+    fputs(",ns", out);
+    for (size_t j = 0; j < MB_NMETRICS; j++) {
+        if (measured && m) cnum(out, m[j]);
+        else fputc(',', out);
+    }
+    if (je) {
+        cnum(out, (double)e->res.max_bytes_used);
+        cnum(out, (double)e->res.total_allocated_bytes);
+    } else {
+        fputs(",,", out);
+    }
+    fputc(',', out);
+    cfield(out, e->label);
+    fprintf(out, ",%s,", *agg == '\0' && e->error ? "true" : "false");
+    if (*agg == '\0' && e->error) cfield(out, e->message);
+    fputc('\n', out);
+}
+
+void mb_report_csv(FILE *out, const mb_suite_t *s) {
+    fputs("name,workload,strategy,interning,run_type,aggregate_name,repetition_index,repetitions,iterations,"
+          "real_time,cpu_time,time_unit", out);
+    for (size_t j = 0; j < MB_NMETRICS; j++) fprintf(out, ",%s", mb_metric_names[j]);
+    fputs(",max_bytes_used,total_allocated_bytes,label,error_occurred,error_message\n", out);
+    for (size_t i = 0; i < s->n;) {
+        size_t end = mb_family_end(s, i);
+        for (size_t k = i; k < end; k++) {
+            const mb_entry_t *e = &s->v[k];
+            double m[MB_NMETRICS];
+            if (e->measured) mb_metrics_of(&e->res, m);
+            row(out, e, "iteration", "", (int)e->repetition, 1, e->measured, (double)e->res.real_ns,
+                (double)e->res.cpu_ns, e->counters ? m : NULL, e->measured && e->res.have_jemalloc);
+        }
+        for (mb_agg_t a = 0; a < MB_NAGG; a++) {
+            mb_agg_row_t r;
+            if (mb_family_agg(s, i, end, a, &r))
+                row(out, &s->v[i], "aggregate", mb_agg_names[a], -1, r.runs, true, r.real_ns, r.cpu_ns,
+                    s->v[i].counters ? r.m : NULL, false);
+        }
+        i = end;
+    }
+}

@@ -1,0 +1,135 @@
+/* report_json.c: the JSON reporter, Google Benchmark 1.7's schema (DESIGN.md section 8). */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "report.h"
+
+static void jstr(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
+        else if (ch == '\n') fputs("\\n", out);
+        else if (ch < 0x20) fprintf(out, "\\u%04x", ch);
+        else fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+/* A JSON number: integers exactly (every counter is below 2^53), others with
+ * 17 significant digits (a double round-trips); never NaN or Infinity. */
+static void jnum(FILE *out, double v) {
+    if (!isfinite(v)) v = 0;
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) fprintf(out, "%.0f", v);
+    else fprintf(out, "%.17g", v);
+}
+
+static void kv_str(FILE *out, const char *k, const char *v) {
+    fprintf(out, ",\n      \"%s\": ", k);
+    jstr(out, v);
+}
+static void kv_num(FILE *out, const char *k, double v) {
+    fprintf(out, ",\n      \"%s\": ", k);
+    jnum(out, v);
+}
+
+static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
+    fprintf(out, "{\n  \"context\": {\n    \"date\": ");
+    jstr(out, c->date);
+    fprintf(out, ",\n    \"host_name\": ");
+    jstr(out, c->host_name);
+    fprintf(out, ",\n    \"executable\": ");
+    jstr(out, s->executable ? s->executable : "membench");
+    fprintf(out, ",\n    \"num_cpus\": %d,\n    \"mhz_per_cpu\": %.0f,\n    \"cpu_scaling_enabled\": %s,\n    \"caches\": [",
+            c->num_cpus, c->mhz_per_cpu, c->cpu_scaling_enabled ? "true" : "false");
+    for (int i = 0; i < c->ncaches; i++)
+        fprintf(out, "%s\n      {\n        \"type\": \"%s\",\n        \"level\": %d,\n        \"size\": %lld,\n"
+                "        \"num_sharing\": %d\n      }", i ? "," : "", c->caches[i].type, c->caches[i].level,
+                c->caches[i].size, c->caches[i].num_sharing);
+    fprintf(out, "\n    ],\n    \"load_avg\": [%g,%g,%g],\n", c->load_avg[0], c->load_avg[1], c->load_avg[2]);
+#ifdef MB_DEBUG
+    fprintf(out, "    \"library_build_type\": \"debug\",\n");
+#else
+    fprintf(out, "    \"library_build_type\": \"release\",\n");
+#endif
+    fprintf(out, "    \"membench_version\": ");
+    jstr(out, mb_version);
+    fprintf(out, ",\n    \"git_commit\": ");
+    jstr(out, mb_git_commit);
+    fprintf(out, ",\n    \"allocator\": ");
+    jstr(out, s->allocator ? s->allocator : "libc");
+    fprintf(out, ",\n    \"heap_multiplier\": ");
+    jnum(out, s->heap_multiplier > 0 ? s->heap_multiplier : 2.0);
+    fprintf(out, ",\n    \"seed\": %llu,\n    \"scale\": ", s->seed);
+    jstr(out, s->scale ? s->scale : "default");
+    fprintf(out, "\n  },\n  \"benchmarks\": [");
+}
+
+/* The fields every entry starts with, up to and including "threads". */
+static void head(FILE *out, const mb_entry_t *e, const char *suffix, const char *run_type, bool first) {
+    fprintf(out, "%s\n    {\n      \"name\": ", first ? "" : ",");
+    char name[200];
+    snprintf(name, sizeof name, "%s%s", e->name, suffix);
+    jstr(out, name);
+    fprintf(out, ",\n      \"family_index\": %u,\n      \"per_family_instance_index\": 0", e->family);
+    kv_str(out, "run_name", e->name);
+    kv_str(out, "run_type", run_type);
+    fprintf(out, ",\n      \"repetitions\": %u", e->repetitions);
+}
+
+static void iteration(FILE *out, const mb_entry_t *e, bool first) {
+    head(out, e, "", "iteration", first);
+    fprintf(out, ",\n      \"repetition_index\": %u,\n      \"threads\": 1", e->repetition);
+    if (e->error) {
+        fprintf(out, ",\n      \"error_occurred\": true");
+        kv_str(out, "error_message", e->message);
+    }
+    fprintf(out, ",\n      \"iterations\": 1");
+    kv_num(out, "real_time", e->measured ? (double)e->res.real_ns : 0);
+    kv_num(out, "cpu_time", e->measured ? (double)e->res.cpu_ns : 0);
+    kv_str(out, "time_unit", "ns");
+    if (e->measured && e->counters) {
+        double m[MB_NMETRICS];
+        mb_metrics_of(&e->res, m);
+        for (size_t j = 0; j < MB_NMETRICS; j++) kv_num(out, mb_metric_names[j], m[j]);
+    }
+    if (e->measured && e->res.have_jemalloc) {
+        kv_num(out, "max_bytes_used", (double)e->res.max_bytes_used);
+        kv_num(out, "total_allocated_bytes", (double)e->res.total_allocated_bytes);
+    }
+    if (e->measured) kv_str(out, "label", e->label);
+    fprintf(out, "\n    }");
+}
+
+static void aggregate(FILE *out, const mb_entry_t *e, mb_agg_t a, const mb_agg_row_t *r) {
+    char suffix[16];
+    snprintf(suffix, sizeof suffix, "_%s", mb_agg_names[a]);
+    head(out, e, suffix, "aggregate", false);
+    fprintf(out, ",\n      \"threads\": 1");
+    kv_str(out, "aggregate_name", mb_agg_names[a]);
+    kv_str(out, "aggregate_unit", a == MB_AGG_CV ? "percentage" : "time");
+    fprintf(out, ",\n      \"iterations\": %zu", r->runs);
+    kv_num(out, "real_time", r->real_ns);
+    kv_num(out, "cpu_time", r->cpu_ns);
+    kv_str(out, "time_unit", "ns");
+    if (e->counters)
+        for (size_t j = 0; j < MB_NMETRICS; j++) kv_num(out, mb_metric_names[j], r->m[j]);
+    kv_str(out, "label", e->label);
+    fprintf(out, "\n    }");
+}
+
+void mb_report_json(FILE *out, const mb_suite_t *s, const mb_context_t *ctx) {
+    context(out, s, ctx);
+    bool first = true;
+    for (size_t i = 0; i < s->n;) {
+        size_t end = mb_family_end(s, i);
+        for (size_t k = i; k < end; k++, first = false) iteration(out, &s->v[k], first);
+        for (mb_agg_t a = 0; a < MB_NAGG; a++) {
+            mb_agg_row_t r;
+            if (mb_family_agg(s, i, end, a, &r)) aggregate(out, &s->v[i], a, &r);
+        }
+        i = end;
+    }
+    fprintf(out, "\n  ]\n}\n");
+}

@@ -1,0 +1,41 @@
+/* report_markdown.c: the Markdown reporter: one table (median of each case's repetitions) for a README or a pull request. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+void mb_report_markdown(FILE *out, const mb_suite_t *s) {
+    char (*cells)[64] = calloc(MB_SUM_COLS, 64);
+    if (!cells) mb_oom("markdown report");
+    fputc('|', out);
+    /* Markdown headers use the exact metric names (metrics.h), for readers that grep them. */
+    for (int j = 0; j < MB_SUM_COLS; j++)
+        fprintf(out, " %s |", j < 4 ? mb_summary_header[j] : mb_metric_names[j - 4]);
+    fputs("\n|", out);
+    for (int j = 0; j < MB_SUM_COLS; j++) fputs(j ? " ---: |" : " --- |", out);
+    fputc('\n', out);
+    for (size_t i = 0; i < s->n;) {
+        size_t end = mb_family_end(s, i);
+        fputc('|', out);
+        if (mb_summary_cells(s, i, end, cells)) {
+            for (int j = 0; j < MB_SUM_COLS; j++) fprintf(out, j ? " %s |" : " `%s` |", cells[j]);
+        } else {
+            fprintf(out, " `%s` |", s->v[i].name);
+            for (int j = 1; j < MB_SUM_COLS; j++) fputs(j == 1 ? " failed |" : " |", out);
+        }
+        fputc('\n', out);
+        i = end;
+    }
+    bool any = false;
+    for (size_t i = 0; i < s->n; i++) any |= s->v[i].error;
+    if (any) {
+        fputc('\n', out);
+        for (size_t i = 0; i < s->n;) {
+            size_t end = mb_family_end(s, i);
+            mb_report_family_errors(out, s, i, end, "- ");
+            i = end;
+        }
+    }
+    fprintf(out, "\nTimes and counters are the median of each case's repetitions; cv is stddev/mean of wall time.\n");
+    free(cells);
+}

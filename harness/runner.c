@@ -1,0 +1,227 @@
+/* runner.c: runs each case of a suite in a child process (fork, pipe, wait4), turning failures into error entries. */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "progress.h"
+#include "runner.h"
+
+void mb_suite_add(mb_suite_t *s, const mb_case_t *c, unsigned repetitions, const char *label) {
+    unsigned family = s->n ? s->v[s->n - 1].family + 1 : 0;
+    for (unsigned r = 0; r < repetitions; r++) {
+        if (s->n == s->cap) mb_vec_grow_((void **)&s->v, &s->cap, sizeof *s->v, s->n + 1);
+        mb_entry_t *e = &s->v[s->n++];
+        memset(e, 0, sizeof *e);
+        e->c = *c;
+        snprintf(e->name, sizeof e->name, "%s/%s/interning:%s", c->workload ? c->workload->name : "?",
+                 c->strategy ? c->strategy->name : "?", c->args.interning ? "on" : "off");
+        e->family = family;
+        e->repetition = r;
+        e->repetitions = repetitions;
+        e->counters = true;
+        snprintf(e->label, sizeof e->label, "%s", label ? label : "");
+    }
+}
+
+void mb_suite_free(mb_suite_t *s) {
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
+
+void mb_test_crash_hook(const mb_case_t *c) {
+    const char *spec = getenv("MB_TEST_CRASH");
+    if (!spec || !*spec) return;
+    char want[160];
+    snprintf(want, sizeof want, "%s/%s", c->workload->name, c->strategy->name);
+    size_t l = strlen(want);
+    if (strncmp(spec, want, l) != 0 || (spec[l] != '\0' && spec[l] != ':')) return;
+    const char *how = spec[l] == ':' ? spec + l + 1 : "segv";
+    signal(SIGSEGV, SIG_DFL);           /* a real crash, even under a sanitizer's handler */
+    signal(SIGABRT, SIG_DFL);
+    if (!strcmp(how, "abort")) abort();
+    if (!strcmp(how, "exit")) _exit(3);
+    if (!strcmp(how, "hang")) for (;;) pause();
+#ifdef MB_SANITIZE
+    raise(SIGSEGV);                     /* UBSan would stop a NULL store before it faults */
+#else
+    volatile int *volatile p = NULL;
+    *p = 1;                             /* a real segmentation fault */
+#endif
+    abort();
+}
+
+/* The suite's progress line, refreshed about once a second while a child runs. */
+static mb_progress_t *runner_pg;        /* NULL outside mb_suite_run */
+static const mb_entry_t *runner_cur;    /* the entry running */
+static size_t runner_idx;               /* its index */
+
+/* What the child sends: its status, then its result. */
+typedef struct mb_child_msg {
+    int status;                         /* mb_case_run's return value */
+    mb_result_t res;                    /* valid when status is 0 */
+} mb_child_msg_t;
+
+static _Noreturn void child_main(const mb_case_t *c, int fd) {
+    mb_child_msg_t m;
+    memset(&m, 0, sizeof m);
+    mb_test_crash_hook(c);
+    m.status = mb_case_run(c, &m.res);
+    const char *p = (const char *)&m;
+    size_t left = sizeof m;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) _exit(4);
+        p += w;
+        left -= (size_t)w;
+    }
+    _exit(0);
+}
+
+int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *err, size_t errsz) {
+    int fds[2];
+    if (pipe(fds) != 0) {
+        snprintf(err, errsz, "cannot create a pipe: %s", strerror(errno));
+        return -1;
+    }
+    fflush(NULL);                       /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errsz, "cannot fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        signal(SIGINT, SIG_DFL);        /* the parent's handlers (outfile.c) are not the child's */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        child_main(c, fds[1]);
+    }
+    close(fds[1]);
+    mb_child_msg_t m;
+    size_t got = 0;
+    bool timed_out = false;
+    uint64_t deadline = mb_now_ns() + (uint64_t)(timeout_s * 1e9);
+    while (got < sizeof m) {
+        uint64_t now = mb_now_ns();
+        if (now >= deadline) { timed_out = true; break; }
+        uint64_t ms = (deadline - now) / 1000000u + 1;
+        struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+        int pr = poll(&pfd, 1, ms > 1000 ? 1000 : (int)ms);
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr == 0) {
+            if (runner_pg && runner_cur)
+                mb_progress_case(runner_pg, runner_idx, runner_cur->name, runner_cur->repetition, runner_cur->repetitions);
+            continue;
+        }
+        ssize_t n = read(fds[0], (char *)&m + got, sizeof m - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;              /* EOF: the child ended (or closed the pipe) */
+        got += (size_t)n;
+    }
+    close(fds[0]);
+    if (timed_out) kill(pid, SIGKILL);
+    int st = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(pid, &st, 0, &ru) < 0)
+        if (errno != EINTR) {
+            snprintf(err, errsz, "cannot wait for the case's process: %s", strerror(errno));
+            return -1;
+        }
+    if (timed_out) {
+        snprintf(err, errsz, "timed out after %g s (killed)", timeout_s);
+        return -1;
+    }
+    if (WIFSIGNALED(st)) {
+        int sig = WTERMSIG(st);
+        snprintf(err, errsz, "crashed: killed by signal %d (%s)", sig, strsignal(sig));
+        return -1;
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
+        snprintf(err, errsz, "the case's process exited with status %d", WEXITSTATUS(st));
+        return -1;
+    }
+    if (got != sizeof m) {
+        snprintf(err, errsz, "the case's process ended without a result");
+        return -1;
+    }
+    if (m.status != 0) {
+        snprintf(err, errsz, "could not create the runtime for %s (bad --params?)", c->strategy->name);
+        return -1;
+    }
+    *r = m.res;
+    r->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024u;
+    return 0;
+}
+
+static void run_entry(mb_suite_t *s, mb_entry_t *e) {
+    uint64_t t0 = mb_now_ns();
+    if (s->in_process) {
+        if (mb_case_run(&e->c, &e->res) == 0) e->measured = true;
+        else {
+            e->error = true;
+            snprintf(e->message, sizeof e->message, "could not create the runtime for %s", e->c.strategy->name);
+        }
+    } else if (mb_run_isolated(&e->c, s->timeout_s, &e->res, e->message, sizeof e->message) == 0) {
+        e->measured = true;
+    } else {
+        e->error = true;
+    }
+    e->harness_ns = (double)(mb_now_ns() - t0);
+}
+
+/* The checks of a measured entry (README: a case fails if ...). */
+static void check_entry(mb_suite_t *s, mb_entry_t *e) {
+    if (!e->measured) return;
+    const mb_result_t *r = &e->res;
+    if (r->stats.leaked_objects != r->expected_leaks) {
+        e->error = true;
+        snprintf(e->message, sizeof e->message, "leaked %" PRIu64 " objects, expected %" PRIu64,
+                 r->stats.leaked_objects, r->expected_leaks);
+        return;
+    }
+    for (mb_entry_t *f = s->v; f < e; f++)
+        if (f->measured && f->c.workload == e->c.workload && f->c.args.n == e->c.args.n &&
+            f->c.args.seed == e->c.args.seed) {
+            if (f->res.checksum != r->checksum) {
+                e->error = true;
+                snprintf(e->message, sizeof e->message, "checksum %" PRIu64 " differs from %s's %" PRIu64,
+                         r->checksum, f->name, f->res.checksum);
+            }
+            return;
+        }
+}
+
+int mb_suite_run(mb_suite_t *s) {
+    if (s->timeout_s <= 0) s->timeout_s = 3600;
+    mb_progress_t pg;
+    mb_progress_begin(&pg, s->n);
+    int status = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        mb_entry_t *e = &s->v[i];
+        mb_progress_case(&pg, i, e->name, e->repetition, e->repetitions);
+        runner_pg = &pg;
+        runner_cur = e;
+        runner_idx = i;
+        run_entry(s, e);
+        runner_pg = NULL;
+        runner_cur = NULL;
+        check_entry(s, e);
+        mb_progress_done(&pg, i, e);
+        if (e->error) status = 1;
+    }
+    mb_progress_end(&pg);
+    return status;
+}

@@ -1,0 +1,67 @@
+/* runner.h: a suite of cases, each run in its own child process, with error entries for crashes and timeouts. */
+#ifndef MB_RUNNER_H
+#define MB_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "case.h"
+
+/*
+ * One entry of a suite: one repetition of one case, as it will be reported.
+ * Invariant: `measured` implies res holds the child's measurements; `error`
+ * implies message says why (a crash, a timeout, a leak or checksum outside
+ * expectation). An error entry may still be measured (a leak mismatch is a
+ * measured run that failed its check); a crash or timeout is not.
+ */
+typedef struct mb_entry {
+    mb_case_t c;                        /* the case: workload, strategy, args, options */
+    char name[160];                     /* <workload>/<strategy>/interning:<on|off> */
+    unsigned family;                    /* family_index: one per (workload, strategy, interning) */
+    unsigned repetition;                /* repetition_index, 0-based */
+    unsigned repetitions;               /* repetitions of this family */
+    bool measured;                      /* res holds measurements */
+    bool counters;                      /* res carries the section 6 counters (false: hyperfine import) */
+    bool error;                         /* error_occurred */
+    char message[256];                  /* error_message when error */
+    char label[128];                    /* Google Benchmark's label, e.g. "n=20000" */
+    mb_result_t res;                    /* measurements when measured */
+    double harness_ns;                  /* parent's wall time for the case: fork to reaped child */
+} mb_entry_t;
+
+/* A suite: its entries in report order and the context the reports carry. */
+typedef struct mb_suite {
+    mb_entry_t *v;                      /* entries */
+    size_t n, cap;                      /* used, allocated */
+    const char *executable;             /* argv[0] */
+    const char *scale;                  /* quick, default, large or "custom" */
+    const char *allocator;              /* libc or jemalloc */
+    double heap_multiplier;             /* the policy's multiplier (2.0 when not given) */
+    unsigned long long seed;            /* --seed */
+    double timeout_s;                   /* per-case timeout, seconds */
+    bool in_process;                    /* run cases in this process (no isolation): tests only */
+} mb_suite_t;
+
+/* Append one entry per repetition of the case (family = next family index).
+ * An imported case may lack a workload or strategy (NULL): the caller names it. */
+void mb_suite_add(mb_suite_t *s, const mb_case_t *c, unsigned repetitions, const char *label);
+void mb_suite_free(mb_suite_t *s);
+
+/* Run one case in a child process: fork, the child runs mb_case_run and
+ * sends its result over a pipe, the parent waits (wait4) and takes the
+ * child's peak RSS from its rusage. After it: 0 and *r filled (peak_rss_bytes
+ * included), or -1 and err says why (killed by a signal, nonzero exit,
+ * timed out after timeout_s and killed, no result). */
+int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *err, size_t errsz);
+
+/* Run every entry (progress on stderr), then check each measured entry: leaks
+ * equal the workload's expectation, checksum equal to the first measured
+ * entry of the same workload. Returns 0 if no entry is an error, else 1. */
+int mb_suite_run(mb_suite_t *s);
+
+/* The test-only crash hook: MB_TEST_CRASH="<workload>/<strategy>[:abort|segv|exit|hang]"
+ * makes the child of that case really crash (default segv), abort, exit 3
+ * or hang (for --timeout), just before the case runs. */
+void mb_test_crash_hook(const mb_case_t *c);
+
+#endif
