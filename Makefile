@@ -144,7 +144,7 @@ hyperfine: $(MEMBENCH)
 	$(MEMBENCH) report results/hyperfine.json
 
 tour: $(MEMBENCH)
-	@for s in rc mark-sweep none; do $(MEMBENCH) tour -s $$s; done
+	@for s in rc rc-cycle rc-gen mark-sweep none; do $(MEMBENCH) tour -s $$s; done
 
 # fuzz: the differential fuzzer on many seeds for a set time (FUZZ_SECONDS), in the
 # debug build so the heap verifier runs after every collection too.

@@ -12,6 +12,12 @@ uint64_t mb_expected_leaks(const mb_case_t *c, uint64_t allocated) {
     return c->workload->leaks_acyclic(&c->args);
 }
 
+uint64_t mb_expected_uncollectable(const mb_case_t *c) {
+    unsigned a = c->strategy->attrs;
+    if (!(a & MB_ATTR_FREES) || !(a & MB_ATTR_CYCLES) || c->opt.finalizers != MB_FIN_LEGACY) return 0;
+    return c->workload->uncollectable_legacy ? c->workload->uncollectable_legacy(&c->args) : 0;
+}
+
 static int cmp_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
@@ -50,6 +56,7 @@ int mb_case_run(const mb_case_t *c, mb_result_t *r) {
     mb_teardown(rt);
     r->stats = rt->stats;
     r->expected_leaks = mb_expected_leaks(c, rt->stats.objects_allocated - rt->stats.immortal_objects);
+    r->expected_uncollectable = mb_expected_uncollectable(c);
     size_t np = rt->pauses.n;
     if (np) {
         qsort(rt->pauses.v, np, sizeof *rt->pauses.v, cmp_u64);

@@ -18,6 +18,7 @@ typedef struct mb_result {
     uint64_t checksum;                  /* the workload's result */
     mb_stats_t stats;                   /* the runtime's counters after teardown */
     uint64_t expected_leaks;            /* what the workload says this strategy leaks */
+    uint64_t expected_uncollectable;    /* what it says this strategy keeps in `garbage` */
     uint64_t pause_p50_ns, pause_p99_ns, pause_max_ns;   /* pause distribution */
     uint64_t pauses;                    /* pauses recorded */
     uint64_t peak_rss_bytes;            /* the case process's peak RSS (set by the runner; 0 in-process) */
@@ -30,6 +31,10 @@ typedef struct mb_result {
  * strategy's attributes; `allocated` is the non-immortal object count, which
  * is what `none` leaks. */
 uint64_t mb_expected_leaks(const mb_case_t *c, uint64_t allocated);
+/* Expected uncollectable objects: the workload's legacy formula for a
+ * strategy that frees cycles under --finalizers legacy, else 0 (rc never
+ * finds the cycles, none never looks). */
+uint64_t mb_expected_uncollectable(const mb_case_t *c);
 
 /* Run the case; returns 0, or -1 if the runtime could not be made. */
 int mb_case_run(const mb_case_t *c, mb_result_t *r);

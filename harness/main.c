@@ -30,7 +30,7 @@ static const char usage_text[] =
     "                     [--params KEY=VALUE,...] [--in-process]\n"
     "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
     "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
-    "       membench tour [-s STRATEGY] [-i on|off|both]\n"
+    "       membench tour [-s STRATEGY] [-i on|off|both] [--finalizers modern|legacy|both]\n"
     "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N]\n";
 
 /* Bad usage: one line naming the problem, then the usage, exit status 2. */
@@ -125,19 +125,26 @@ static int cmd_list(int argc, char **argv) {
 
 static int cmd_tour(int argc, char **argv) {
     const char *sname = "rc";
-    int interning = -1;
+    int interning = -1, fin = -1;
     static const struct option longs[] = {
-        {"strategy", required_argument, 0, 's'}, {"interning", required_argument, 0, 'i'}, {0, 0, 0, 0}};
+        {"strategy", required_argument, 0, 's'}, {"interning", required_argument, 0, 'i'},
+        {"finalizers", required_argument, 0, 'F'}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "s:i:", longs, NULL)) != -1) {
         if (c == 's') sname = optarg;
         else if (c == 'i') interning = parse_interning(optarg);
+        else if (c == 'F') {
+            if (!strcmp(optarg, "modern")) fin = MB_FIN_MODERN;
+            else if (!strcmp(optarg, "legacy")) fin = MB_FIN_LEGACY;
+            else if (!strcmp(optarg, "both")) fin = -1;
+            else usage_error("--finalizers must be modern, legacy or both, not '%s'", optarg);
+        }
         else usage_error("tour: bad option '%s'", argv[optind - 1]);
     }
     if (optind < argc) usage_error("tour: unexpected argument '%s'", argv[optind]);
     const mb_strategy_t *s = mb_find_strategy(sname);
     if (!s) usage_error("unknown strategy '%s' (see membench list)", sname);
-    return mb_tour(s, interning) == 0 ? 0 : 1;
+    return mb_tour(s, interning, fin) == 0 ? 0 : 1;
 }
 
 /* jemalloc has to be loaded when the process starts: run this same command
@@ -324,7 +331,7 @@ static int cmd_run(int argc, char **argv) {
             for (int on = 0; on <= 1; on++) {
                 if (interning >= 0 && on != interning) continue;
                 mb_case_t cs = {.workload = w, .strategy = ss[si], .opt = opt,
-                                .args = {.n = size, .seed = seed, .interning = on}};
+                                .args = {.n = size, .seed = seed, .interning = on, .finalizers = true}};
                 mb_suite_add(&suite, &cs, (unsigned)reps, label);
             }
         }

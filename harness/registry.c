@@ -4,13 +4,17 @@
 #include "registry.h"
 
 extern const mb_strategy_t mb_strategy_rc, mb_strategy_mark_sweep, mb_strategy_none;
+extern const mb_strategy_t mb_strategy_rc_cycle, mb_strategy_rc_gen;
 extern const mb_workload_t mb_workload_shared_refs, mb_workload_cycle_pairs;
 extern const mb_workload_t mb_workload_cycle_rings, mb_workload_dlist, mb_workload_parent_trees,
     mb_workload_binary_trees, mb_workload_interned_values, mb_workload_random_graph, mb_workload_long_chain,
     mb_workload_large_live_heap;
+extern const mb_workload_t mb_workload_finalizer_cycles;
 
 const mb_strategy_t *const mb_strategies[] = {
     &mb_strategy_rc,
+    &mb_strategy_rc_cycle,
+    &mb_strategy_rc_gen,
     &mb_strategy_mark_sweep,
     &mb_strategy_none,
     NULL
@@ -27,6 +31,7 @@ const mb_workload_t *const mb_workloads[] = {
     &mb_workload_random_graph,
     &mb_workload_long_chain,
     &mb_workload_large_live_heap,
+    &mb_workload_finalizer_cycles,
     NULL
 };
 

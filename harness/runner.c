@@ -192,6 +192,12 @@ static void check_entry(mb_suite_t *s, mb_entry_t *e) {
                  r->stats.leaked_objects, r->expected_leaks);
         return;
     }
+    if (r->stats.uncollectable_objects != r->expected_uncollectable) {
+        e->error = true;
+        snprintf(e->message, sizeof e->message, "%" PRIu64 " uncollectable objects, expected %" PRIu64,
+                 r->stats.uncollectable_objects, r->expected_uncollectable);
+        return;
+    }
     for (mb_entry_t *f = s->v; f < e; f++)
         if (f->measured && f->c.workload == e->c.workload && f->c.args.n == e->c.args.n &&
             f->c.args.seed == e->c.args.seed) {

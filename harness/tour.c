@@ -97,6 +97,53 @@ static void scenario2(mb_rt_t *rt) {
     mb_auto_collect(rt, true);
 }
 
+/* A __del__ that says it ran, as the tutorial's print in __del__ does. */
+static void tour_del(mb_rt_t *rt, void *ctx) {
+    (void)rt;
+    printf("%-34s # %s.__del__ runs\n", "", (const char *)ctx);
+}
+
+/* 3. Objects with finalizers in a cycle: kept aside in `garbage` (legacy),
+ * or finalized once and collected (modern, PEP 442). */
+static void scenario3(const mb_strategy_t *s, mb_finalizer_mode_t mode) {
+    enum { A, B, N };
+    mb_options_t opt = {.census = true, .finalizers = mode};
+    mb_rt_t *rt = mb_rt_new(s, &opt);
+    if (!rt) return;
+    printf("\n## 3. Finalizers in a cycle (%s semantics%s)\n", mode == MB_FIN_LEGACY ? "legacy" : "modern",
+           mode == MB_FIN_LEGACY ? ", Python < 3.4" : ", PEP 442");
+    mb_push(rt, N);
+    mb_auto_collect(rt, false);
+    say("gc.disable()", NULL);
+    mb_new_list(rt, A, 1);
+    mb_new_list(rt, B, 1);
+    mb_set_finalizer(rt, A, tour_del, "A");
+    mb_set_finalizer(rt, B, tour_del, "B");
+    mb_store(rt, A, 0, B);
+    mb_store(rt, B, 0, A);
+    say("a = A(); b = B(); a.b = b; b.a = a", "A and B define __del__");
+    uint64_t a_id = mb_id(rt, A), b_id = mb_id(rt, B);
+    mb_pop(rt);
+    say("del a, b", NULL);
+    say("gc.collect()", NULL);
+    mb_collect(rt);
+    say_exists(rt, "object_by_id(a_id)", a_id);
+    say_exists(rt, "object_by_id(b_id)", b_id);
+    say("len(gc.garbage)", "%zu", rt->garbage.n);
+    say("gc.collect()", "again");
+    uint64_t ran = rt->stats.finalizers_run;
+    mb_collect(rt);
+    say("finalizers run by the second collect", "%llu (each runs at most once)",
+        (unsigned long long)(rt->stats.finalizers_run - ran));
+    say("finalizers run in all", "%llu", (unsigned long long)rt->stats.finalizers_run);
+    if (!(s->attrs & MB_ATTR_CYCLES) && mb_exists(rt, a_id))
+        say("", !(s->attrs & MB_ATTR_FREES) ? "this strategy never frees anything"
+                                           : "counting alone never finds the cycle: no finalizer runs, it leaks");
+    else if (mode == MB_FIN_LEGACY)
+        say("", "uncollectable: kept in gc.garbage, finalizers never called");
+    mb_rt_free(rt);
+}
+
 /* 4. Interning: a = 10; b = 10 and a = "hello"; b = "hello". */
 static void scenario4(mb_rt_t *rt, bool interning) {
     enum { A, B, L1, L2, T, N };
@@ -128,7 +175,7 @@ static void scenario4(mb_rt_t *rt, bool interning) {
     mb_pop(rt);
 }
 
-int mb_tour(const mb_strategy_t *s, int interning) {
+int mb_tour(const mb_strategy_t *s, int interning, int finalizers) {
     for (int on = 0; on <= 1; on++) {
         if (interning >= 0 && on != interning) continue;
         mb_options_t opt = {.interning = on, .census = true};
@@ -138,6 +185,8 @@ int mb_tour(const mb_strategy_t *s, int interning) {
         if (on == (interning >= 0 ? interning : 0)) {
             scenario1(rt);
             scenario2(rt);
+            for (int m = MB_FIN_MODERN; m <= MB_FIN_LEGACY; m++)
+                if (finalizers < 0 || finalizers == m) scenario3(s, (mb_finalizer_mode_t)m);
         }
         scenario4(rt, on);
         printf("\n");

@@ -515,14 +515,25 @@ void mb_teardown(mb_rt_t *rt) {
     /* Finalizers run by the drops above may have pushed nothing lasting. */
     collect_now(rt, true);
     uint64_t kept = rt->stats.live_objects - rt->stats.immortal_objects;
+    /* Uncollectable: the objects in `garbage` and everything they reach
+     * (legacy finalizers keep a whole cycle alive through its members with
+     * finalizers, as Python 2's gc.garbage did). They are not leaks. */
     uint64_t unc = 0, unc_bytes = 0;
-    for (size_t i = 0; i < rt->garbage.n; i++) {
-        mb_obj_t *o = rt->garbage.v[i];
+    mb_ptrmap_t seen = {0};
+    mb_ptrvec_t todo = {0};
+    for (size_t i = 0; i < rt->garbage.n; i++) MB_VEC_PUSH(&todo, rt->garbage.v[i]);
+    while (todo.n) {
+        mb_obj_t *o = todo.v[--todo.n];
+        if (mb_obj_immortal(o) || mb_ptrmap_get(&seen, o, NULL)) continue;
+        mb_ptrmap_put(&seen, o, 1);
         unc++;
         unc_bytes += mb_obj_size((mb_kind_t)o->kind, o->len) + rt->S->side_bytes;
+        for (uint32_t s = 0; o->kind == MB_LIST && s < o->len; s++)
+            if (mb_obj_slots(o)[s]) MB_VEC_PUSH(&todo, mb_obj_slots(o)[s]);
     }
-    /* Objects reachable only from `garbage` are uncollectable too, not leaks;
-     * legacy strategies put every object of such a cycle into garbage. */
+    mb_ptrmap_free(&seen);
+    MB_VEC_FREE(&todo);
+    rt->stats.uncollectable_objects = unc;
     rt->stats.leaked_objects = kept - unc;
     uint64_t immortal_bytes = 0;
     for (size_t i = 0; rt->small_ints && i < 262; i++)

@@ -15,6 +15,13 @@
  *            finalized (PEP 442, each exactly once); then marking resumes
  *            from the roots: whatever a finalizer resurrected is now marked.
  *   sweep    unmarked objects are freed; marks are cleared on the survivors.
+ * Under legacy finalizers (--finalizers legacy) the finalize step is
+ * replaced: unmarked objects needing a finalizer are put in `garbage`
+ * (uncollectable, never finalized) and marking resumes from the roots, so
+ * they and everything they reach are kept. A tracer cannot tell cyclic from
+ * acyclic garbage, so this applies to every unreachable object with a
+ * finalizer, where Python 2 kept only those in or reachable from a cycle
+ * (strategies/README.md).
  * Objects allocated during a collection (by finalizers) are born marked.
  */
 typedef struct ms_state {
@@ -82,10 +89,29 @@ static void ms_sweep(mb_rt_t *rt) {
     st->objects.n = keep;
 }
 
+/* Legacy: after, every unmarked object needing a finalizer is in `garbage`;
+ * returns whether there was any. */
+static bool ms_keep_finalizable(mb_rt_t *rt) {
+    ms_state_t *st = rt->state;
+    bool any = false;
+    for (size_t i = 0; i < st->objects.n; i++) {
+        mb_obj_t *o = st->objects.v[i];
+        if (!(o->flags & MB_F_MARK) && mb__needs_finalize(o)) {
+            mb__make_uncollectable(rt, o);
+            any = true;
+        }
+    }
+    return any;
+}
+
 static void ms_collect(mb_rt_t *rt, bool full) {
     (void)full;                         /* every collection is full */
     ms_mark(rt);
-    if (ms_finalize(rt)) ms_mark(rt);   /* resurrection: mark again from the roots */
+    if (rt->opt.finalizers == MB_FIN_LEGACY) {
+        if (ms_keep_finalizable(rt)) ms_mark(rt);   /* `garbage` is a root */
+    } else if (ms_finalize(rt)) {
+        ms_mark(rt);                    /* resurrection: mark again from the roots */
+    }
     ms_sweep(rt);
 }
 

@@ -95,6 +95,7 @@ uint64_t mb_id(mb_rt_t *rt, mb_var_t v);               /* stable identity, like 
 /* --- collection ---------------------------------------------------------- */
 void mb_collect(mb_rt_t *rt);                  /* gc.collect(): a full collection now */
 void mb_auto_collect(mb_rt_t *rt, bool on);    /* gc.enable() / gc.disable() */
+void mb_freeze(mb_rt_t *rt);                   /* gc.freeze(): what exists now is never collected (rc-gen; else no-op) */
 void mb_set_finalizer(mb_rt_t *rt, mb_var_t v, mb_finalizer_fn fn, void *ctx);
 
 /* --- census (needs options.census; like gc.get_objects()) ----------------- */

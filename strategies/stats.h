@@ -16,7 +16,7 @@
     X(collections, "collections run") \
     X(gc_time_ns, "total time in collections, ns") \
     X(finalizers_run, "finalizers called") \
-    X(uncollectable_objects, "objects kept in `garbage` (legacy finalizers)") \
+    X(uncollectable_objects, "legacy finalizers: objects put in `garbage`; after teardown, all that `garbage` reaches") \
     X(leaked_objects, "objects still allocated after teardown, immortal and uncollectable excluded") \
     X(leaked_bytes, "bytes of those objects")
 

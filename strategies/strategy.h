@@ -111,6 +111,14 @@ void mb__each_root(mb_rt_t *rt, mb_root_fn fn, void *ctx);
 
 /* The shared reference-counting mechanism (refcount.c). */
 void mb_rc_release(mb_rt_t *rt, mb_obj_t *o);
+/* Dispose of cyclic garbage a counting collector found (refcount.c).
+ * Pre: `set` holds distinct containers unreachable from the roots, counts
+ * real (I3), none carrying MB_F_MARK; the strategy's on_free does not edit
+ * `set`. Post: the finalizer semantics of rt->opt.finalizers applied; every
+ * member freed except those kept (legacy `garbage` and what it reaches) or
+ * resurrected (modern), which remain in `set` (compacted) and were passed to
+ * `keep` before any other object was released; counts real. */
+void mb_rc_dispose(mb_rt_t *rt, mb_ptrvec_t *set, void (*keep)(mb_rt_t *rt, mb_obj_t *o));
 
 /* Collection policy (policy.c): when the shared heap trigger fires. */
 void mb_policy_init(mb_rt_t *rt);
@@ -138,7 +146,5 @@ void mb_verify(mb_rt_t *rt);
 /* Teardown (dispatch.c): drop every root, final collection, count the leaks. */
 void mb_teardown(mb_rt_t *rt);
 
-/* Parameters for rc-gen's freeze and strategy params. */
-void mb_freeze(mb_rt_t *rt);
 
 #endif

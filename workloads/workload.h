@@ -28,6 +28,11 @@ typedef struct mb_workload {
      * immortal objects excluded. Strategies that collect cycles leak 0;
      * `none` leaks everything it allocated. */
     uint64_t (*leaks_acyclic)(const mb_wl_args_t *a);
+    /* Optional (NULL = 0): objects a strategy that collects cycles keeps as
+     * uncollectable under legacy finalizers (--finalizers legacy): the
+     * garbage its finalizers keep, counted as harness/case.c's teardown does
+     * (objects in `garbage` and everything they reach). */
+    uint64_t (*uncollectable_legacy)(const mb_wl_args_t *a);
     /* Run the workload on rt; return its checksum (below 2^53), which must be
      * the same under every strategy and interning setting. */
     uint64_t (*run)(mb_rt_t *rt, const mb_wl_args_t *a);

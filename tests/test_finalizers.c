@@ -1,0 +1,249 @@
+/* test_finalizers.c: finalizer semantics (modern PEP 442, legacy Python < 3.4) on every strategy: exact counts, resurrection, at most once. */
+#include <string.h>
+
+#include "helpers.h"
+
+static mb_rt_t *fin_rt(const mb_strategy_t *s, mb_finalizer_mode_t mode) {
+    mb_options_t opt = {.census = true, .finalizers = mode};
+    mb_rt_t *rt = mb_rt_new(s, &opt);
+    cr_assert_not_null(rt);
+    return rt;
+}
+
+static void fin_nop(mb_rt_t *rt, void *ctx) {
+    (void)ctx;
+    cr_assert(mb_is_list(rt, 0), "a finalizer sees its object in variable 0");
+}
+
+/* globals[0] = self: the finalizer resurrects its object. */
+static void fin_resurrect(mb_rt_t *rt, void *ctx) {
+    (void)ctx;
+    mb_gset(rt, 0, 0);
+}
+
+/* self[0] = None: the finalizer breaks the cycle it is on. */
+static void fin_break(mb_rt_t *rt, void *ctx) {
+    (void)ctx;
+    mb_store_none(rt, 0, 0);
+}
+
+/* A <-> B, both with finalizers fn, A[1] = an int 5555; every name dropped. */
+static void garbage_pair(mb_rt_t *rt, mb_finalizer_fn fa, mb_finalizer_fn fb, uint64_t *a_id, uint64_t *b_id) {
+    enum { A, B, T, N };
+    mb_push(rt, N);
+    mb_new_list(rt, A, 2);
+    mb_new_list(rt, B, 2);
+    mb_store(rt, A, 0, B);
+    mb_store(rt, B, 0, A);
+    mb_new_int(rt, T, 5555);
+    mb_store(rt, A, 1, T);
+    if (fa) mb_set_finalizer(rt, A, fa, NULL);
+    if (fb) mb_set_finalizer(rt, B, fb, NULL);
+    *a_id = mb_id(rt, A);
+    *b_id = mb_id(rt, B);
+    mb_pop(rt);
+}
+
+/* Exact counts: a garbage pair whose members have finalizers. */
+STRATEGY_TEST(finalizers, cycle_exact_counts) {
+    for (int m = MB_FIN_MODERN; m <= MB_FIN_LEGACY; m++) {
+        mb_rt_t *rt = fin_rt(s, (mb_finalizer_mode_t)m);
+        mb_auto_collect(rt, false);
+        uint64_t a, b;
+        garbage_pair(rt, fin_nop, fin_nop, &a, &b);
+        mb_collect(rt);
+        bool cyc = has(s, MB_ATTR_CYCLES), legacy = m == MB_FIN_LEGACY;
+        const char *mode = legacy ? "legacy" : "modern";
+        if (cyc && !legacy) {
+            cr_assert_eq(rt->stats.finalizers_run, 2, "%s/%s: both finalizers run once", s->name, mode);
+            cr_assert(!mb_exists(rt, a) && !mb_exists(rt, b));
+            cr_assert_eq(mb_census(rt), 0);
+            cr_assert_eq(rt->garbage.n, 0);
+        } else if (cyc && legacy) {
+            cr_assert_eq(rt->stats.finalizers_run, 0, "%s/%s: no finalizer runs", s->name, mode);
+            cr_assert(mb_exists(rt, a) && mb_exists(rt, b), "%s/%s: kept", s->name, mode);
+            cr_assert_eq(rt->garbage.n, 2, "%s/%s: both members in garbage", s->name, mode);
+        } else {
+            cr_assert_eq(rt->stats.finalizers_run, 0, "%s never finds the cycle", s->name);
+            cr_assert(mb_exists(rt, a) && mb_exists(rt, b));
+        }
+        mb_collect(rt);                 /* a second collection changes nothing */
+        cr_assert_eq(rt->stats.finalizers_run, cyc && !legacy ? 2 : 0, "at most once");
+        mb_teardown(rt);
+        uint64_t unc = cyc && legacy ? 3 : 0;
+        uint64_t leaked = cyc ? 0 : 3;
+        cr_assert_eq(rt->stats.uncollectable_objects, unc, "%s/%s uncollectable %llu", s->name, mode,
+                     (unsigned long long)rt->stats.uncollectable_objects);
+        cr_assert_eq(rt->stats.leaked_objects, leaked, "%s/%s leaked %llu", s->name, mode,
+                     (unsigned long long)rt->stats.leaked_objects);
+        mb_rt_free(rt);
+    }
+}
+
+/* Acyclic garbage: counting strategies run the finalizer when the count
+ * reaches zero, in both modes; tracing finalizes it at a collection in
+ * modern mode. */
+STRATEGY_TEST(finalizers, acyclic) {
+    for (int m = MB_FIN_MODERN; m <= MB_FIN_LEGACY; m++) {
+        if (!has(s, MB_ATTR_FREES) || (!has(s, MB_ATTR_COUNTS) && m == MB_FIN_LEGACY)) continue;
+        mb_rt_t *rt = fin_rt(s, (mb_finalizer_mode_t)m);
+        mb_auto_collect(rt, false);
+        mb_push(rt, 1);
+        mb_new_list(rt, 0, 1);
+        mb_set_finalizer(rt, 0, fin_nop, NULL);
+        mb_none(rt, 0);
+        if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(rt->stats.finalizers_run, 1, "%s: at count zero", s->name);
+        mb_collect(rt);
+        cr_assert_eq(rt->stats.finalizers_run, 1);
+        cr_assert_eq(mb_census(rt), 0);
+        mb_pop(rt);
+        mb_rt_free(rt);
+    }
+}
+
+/* Resurrection (modern): A's finalizer stores A in a global. A, and B and
+ * the int that A reaches, survive intact; B's finalizer ran too (PEP 442
+ * runs all finalizers of the garbage first). Dropped again, they are freed
+ * and no finalizer runs a second time. */
+STRATEGY_TEST(finalizers, resurrection) {
+    if (!has(s, MB_ATTR_CYCLES)) return;
+    mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
+    mb_auto_collect(rt, false);
+    uint64_t a, b;
+    garbage_pair(rt, fin_resurrect, fin_nop, &a, &b);
+    mb_collect(rt);
+    cr_assert_eq(rt->stats.finalizers_run, 2, "%s", s->name);
+    cr_assert(mb_exists(rt, a) && mb_exists(rt, b), "%s: resurrected objects survive", s->name);
+    enum { A, B, T, N };
+    mb_push(rt, N);
+    mb_gget(rt, A, 0);
+    cr_assert_eq(mb_id(rt, A), a);
+    cr_assert_eq(mb_len(rt, A), 2);
+    mb_load(rt, B, A, 0);
+    cr_assert_eq(mb_id(rt, B), b, "A[0] is still B");
+    mb_load(rt, T, B, 0);
+    cr_assert(mb_is(rt, T, A), "B[0] is still A");
+    mb_load(rt, T, A, 1);
+    cr_assert(mb_is_int(rt, T));
+    cr_assert_eq(mb_int_value(rt, T), 5555, "A's payload intact");
+    if (has(s, MB_ATTR_COUNTS)) {
+        cr_assert_eq(mb_refcount(rt, A), 3, "global, B[0], variable A");
+        cr_assert_eq(mb_refcount(rt, B), 2, "A[0], variable B");
+    }
+    mb_pop(rt);
+    mb_collect(rt);
+    cr_assert(mb_exists(rt, a), "still held by the global");
+    cr_assert_eq(rt->stats.finalizers_run, 2);
+    mb_push(rt, 1);
+    mb_gset(rt, 0, 0);                  /* global = None (variable 0 is None) */
+    mb_pop(rt);
+    mb_collect(rt);
+    cr_assert(!mb_exists(rt, a) && !mb_exists(rt, b), "%s: freed once unreachable again", s->name);
+    cr_assert_eq(rt->stats.finalizers_run, 2, "%s: a finalizer runs at most once per object", s->name);
+    cr_assert_eq(mb_census(rt), 0);
+    mb_rt_free(rt);
+}
+
+/* Counting strategies: a finalizer that resurrects at count zero; dropped
+ * again, the object is freed without its finalizer running again. */
+STRATEGY_TEST(finalizers, at_most_once_rc) {
+    if (!has(s, MB_ATTR_COUNTS)) return;
+    mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
+    mb_push(rt, 1);
+    mb_new_list(rt, 0, 1);
+    uint64_t id = mb_id(rt, 0);
+    mb_set_finalizer(rt, 0, fin_resurrect, NULL);
+    mb_none(rt, 0);
+    cr_assert_eq(rt->stats.finalizers_run, 1);
+    cr_assert(mb_exists(rt, id), "resurrected into the global");
+    mb_gset(rt, 0, 0);                  /* drop it */
+    cr_assert(!mb_exists(rt, id));
+    cr_assert_eq(rt->stats.finalizers_run, 1, "not run twice");
+    mb_pop(rt);
+    mb_rt_free(rt);
+}
+
+/* A finalizer that breaks its own cycle (self[0] = None) while the
+ * collector holds the garbage: everything is still freed exactly once. */
+STRATEGY_TEST(finalizers, finalizer_breaks_cycle) {
+    if (!has(s, MB_ATTR_CYCLES)) return;
+    mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
+    mb_auto_collect(rt, false);
+    uint64_t a, b;
+    garbage_pair(rt, fin_break, fin_break, &a, &b);
+    mb_collect(rt);
+    cr_assert_eq(rt->stats.finalizers_run, 2);
+    cr_assert_eq(mb_census(rt), 0, "%s left %zu", s->name, mb_census(rt));
+    mb_rt_free(rt);
+}
+
+/* Legacy: only what the finalizer objects reach is kept; a cycle without
+ * finalizers pointing into the kept garbage is freed (as Python 2 did). */
+STRATEGY_TEST(finalizers, legacy_keeps_only_reachable) {
+    if (!has(s, MB_ATTR_CYCLES)) return;
+    mb_rt_t *rt = fin_rt(s, MB_FIN_LEGACY);
+    mb_auto_collect(rt, false);
+    enum { P, Q, F, N };
+    mb_push(rt, N);
+    mb_new_list(rt, P, 2);              /* P <-> Q, no finalizers, P[1] -> F */
+    mb_new_list(rt, Q, 1);
+    mb_store(rt, P, 0, Q);
+    mb_store(rt, Q, 0, P);
+    mb_new_list(rt, F, 1);              /* F: a self-cycle with a finalizer */
+    mb_store(rt, F, 0, F);
+    mb_set_finalizer(rt, F, fin_nop, NULL);
+    mb_store(rt, P, 1, F);
+    uint64_t f = mb_id(rt, F);
+    mb_pop(rt);
+    mb_collect(rt);
+    cr_assert(mb_exists(rt, f), "%s: F is uncollectable", s->name);
+    cr_assert_eq(mb_census(rt), 1, "%s: P and Q freed, %zu left", s->name, mb_census(rt));
+    cr_assert_eq(rt->garbage.n, 1);
+    if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(mb_refcount_id(rt, f), 2, "itself and gc.garbage");
+    mb_teardown(rt);
+    cr_assert_eq(rt->stats.uncollectable_objects, 1);
+    cr_assert_eq(rt->stats.leaked_objects, 0);
+    mb_rt_free(rt);
+}
+
+/* The finalizer-cycles workload: leaks and uncollectable objects equal the
+ * expectation under both modes, with and without finalizers, and the
+ * checksum is the same everywhere. */
+STRATEGY_TEST(finalizers, workload_counts) {
+    const mb_workload_t *w = mb_find_workload("finalizer-cycles");
+    cr_assert_not_null(w);
+    uint64_t n = test_size(3000, 40);
+    for (int m = MB_FIN_MODERN; m <= MB_FIN_LEGACY; m++) {
+        for (int fin = 0; fin <= 1; fin++) {
+            mb_case_t c = {.workload = w, .strategy = s, .opt = {.finalizers = (mb_finalizer_mode_t)m},
+                           .args = {.n = n, .seed = 1, .finalizers = fin}};
+            mb_result_t r;
+            cr_assert_eq(mb_case_run(&c, &r), 0);
+            cr_assert_eq(r.stats.leaked_objects, r.expected_leaks, "%s mode %d fin %d: leaked %llu, expected %llu",
+                         s->name, m, fin, (unsigned long long)r.stats.leaked_objects,
+                         (unsigned long long)r.expected_leaks);
+            cr_assert_eq(r.stats.uncollectable_objects, r.expected_uncollectable,
+                         "%s mode %d fin %d: uncollectable %llu, expected %llu", s->name, m, fin,
+                         (unsigned long long)r.stats.uncollectable_objects,
+                         (unsigned long long)r.expected_uncollectable);
+            uint64_t want_unc = has(s, MB_ATTR_CYCLES) && m == MB_FIN_LEGACY && fin ? 4 * n : 0;
+            cr_assert_eq(r.expected_uncollectable, want_unc);
+            uint64_t want_fin = has(s, MB_ATTR_CYCLES) && m == MB_FIN_MODERN && fin ? 3 * n : 0;
+            cr_assert_eq(r.stats.finalizers_run, want_fin, "%s: every finalizer once", s->name);
+            cr_assert_eq(r.stats.objects_allocated, r.stats.objects_freed + r.stats.leaked_objects +
+                         r.stats.immortal_objects + r.stats.uncollectable_objects);
+        }
+    }
+}
+
+/* `membench run` fails a case whose uncollectable count is off: here it is
+ * right, so the run succeeds under legacy on every strategy. */
+Test(finalizers, cli_legacy_run) {
+    char out[16384];
+    int st = run_cli("run -s rc-cycle,rc -w finalizer-cycles -n 500 -i off --finalizers legacy -r 1 -f csv", out, sizeof out);
+    cr_assert_eq(st, 0, "%s", out);
+    /* csv: ...,leaked_objects,leaked_bytes,uncollectable_objects,... */
+    cr_assert(strstr(out, "finalizer-cycles/rc-cycle/interning:off") != NULL, "%s", out);
+    cr_assert(strstr(out, ",0,0,2000,") != NULL, "rc-cycle keeps 4n = 2000 uncollectable, leaks none: %s", out);
+    cr_assert(strstr(out, ",2000,60000,0,") != NULL, "rc leaks the 2000, none uncollectable: %s", out);
+}
