@@ -122,6 +122,11 @@ bench: $(MEMBENCH)
 	@mkdir -p results
 	@rm -f results/.next.json; \
 	  $(MEMBENCH) run $(BENCH_ARGS) -f json -o results/.next.json; st=$$?; \
+	  if [ $$st -ge 128 ] && [ -f results/.next.json ]; then \
+	    mv results/.next.json results/incomplete.json; \
+	    echo "membench: interrupted: results/latest.json is untouched; what finished is in results/incomplete.json"; \
+	    exit $$st; \
+	  fi; \
 	  if [ -f results/.next.json ]; then \
 	    if [ -f results/latest.json ]; then mv results/latest.json results/previous.json; fi; \
 	    mv results/.next.json results/latest.json; \

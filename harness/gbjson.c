@@ -1,5 +1,6 @@
 /* gbjson.c: Google Benchmark JSON (our section 8 contract) read back with jansson. */
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +12,16 @@ static char gb_scale[64], gb_alloc[64], gb_exe[512];
 
 /* Where each counter of metrics.h goes in a result (items_per_second is
  * derived from ops and real time, so it is stored as ops). */
+/* A counter as an integer: rounded, negatives and NaN as 0, huge values saturated (never UB). */
+static uint64_t to_u64(double v) {
+    if (!(v > 0)) return 0;
+    if (v >= 18446744073709549568.0) return UINT64_MAX;
+    return (uint64_t)(v + 0.5);
+}
+
 static void set_counter(mb_result_t *r, const char *name, double v) {
-    uint64_t u = v > 0 ? (uint64_t)llround(v) : 0;
-    if (!strcmp(name, "items_per_second")) r->ops = (uint64_t)llround(v * (double)r->real_ns / 1e9);
+    uint64_t u = to_u64(v);
+    if (!strcmp(name, "items_per_second")) r->ops = to_u64(v * (double)r->real_ns / 1e9);
     else if (!strcmp(name, "objects_allocated")) r->stats.objects_allocated = u;
     else if (!strcmp(name, "objects_freed")) r->stats.objects_freed = u;
     else if (!strcmp(name, "leaked_objects")) r->stats.leaked_objects = u;
@@ -31,13 +39,19 @@ static void set_counter(mb_result_t *r, const char *name, double v) {
     else if (!strcmp(name, "total_allocated_bytes")) { r->total_allocated_bytes = u; r->have_jemalloc = true; }
 }
 
-/* Time in ns from a value in time_unit. */
-static double to_ns(double v, const char *unit) {
-    if (!unit || !strcmp(unit, "ns")) return v;
-    if (!strcmp(unit, "us")) return v * 1e3;
-    if (!strcmp(unit, "ms")) return v * 1e6;
-    if (!strcmp(unit, "s")) return v * 1e9;
-    return v;
+/* Nanoseconds per time_unit (Google Benchmark's ns, us, ms, s); 0 for anything else. */
+static double unit_ns(const char *unit) {
+    if (!unit || !strcmp(unit, "ns")) return 1;
+    if (!strcmp(unit, "us")) return 1e3;
+    if (!strcmp(unit, "ms")) return 1e6;
+    if (!strcmp(unit, "s")) return 1e9;
+    return 0;
+}
+
+/* An optional non-negative integer field below `max` (absent: *v unchanged). */
+static bool index_ok(const json_t *b, const char *key, double *v, double max) {
+    if (!json_object_get(b, key)) return true;
+    return mb_json_num(b, key, v) && *v >= 0 && *v < max && *v == floor(*v);
 }
 
 static int read_entry(mb_suite_t *s, const json_t *b, size_t idx, char *err, size_t errsz) {
@@ -49,9 +63,24 @@ static int read_entry(mb_suite_t *s, const json_t *b, size_t idx, char *err, siz
         snprintf(err, errsz, "benchmarks[%zu] (%s) has no real_time/cpu_time", idx, name);
         return -1;
     }
-    mb_json_num(b, "family_index", &fam);
-    mb_json_num(b, "repetition_index", &rep);
-    mb_json_num(b, "repetitions", &reps);
+    const char *unit = mb_json_str(b, "time_unit");
+    double per = unit_ns(unit);
+    if (per == 0) {
+        snprintf(err, errsz, "benchmarks[%zu] (%s) has time_unit '%s' (ns, us, ms or s expected)", idx, name, unit);
+        return -1;
+    }
+    real *= per;
+    cpu *= per;
+    /* Times up to 10^18 ns (about 31 years); beyond is not a measurement. */
+    if (!(real >= 0 && real <= 1e18) || !(cpu >= 0 && cpu <= 1e18)) {
+        snprintf(err, errsz, "benchmarks[%zu] (%s) has a time out of range", idx, name);
+        return -1;
+    }
+    if (!index_ok(b, "family_index", &fam, 1e9) || !index_ok(b, "repetition_index", &rep, 1e9) ||
+        !index_ok(b, "repetitions", &reps, 1e9)) {
+        snprintf(err, errsz, "benchmarks[%zu] (%s) has a bad family_index, repetition_index or repetitions", idx, name);
+        return -1;
+    }
     /* the case from the name <workload>/<strategy>/interning:<on|off> */
     mb_case_t c = {0};
     char buf[160];
@@ -71,9 +100,8 @@ static int read_entry(mb_suite_t *s, const json_t *b, size_t idx, char *err, siz
     e->family = (unsigned)fam;
     e->repetition = (unsigned)rep;
     e->repetitions = reps >= 1 ? (unsigned)reps : 1;
-    const char *unit = mb_json_str(b, "time_unit");
-    e->res.real_ns = (uint64_t)llround(to_ns(real, unit));
-    e->res.cpu_ns = (uint64_t)llround(to_ns(cpu, unit));
+    e->res.real_ns = (uint64_t)llround(real);
+    e->res.cpu_ns = (uint64_t)llround(cpu);
     json_t *eo = json_object_get(b, "error_occurred");
     e->error = json_is_true(eo);
     const char *msg = mb_json_str(b, "error_message");
@@ -118,6 +146,14 @@ int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
         if ((v = mb_json_str(ctx, "executable"))) { snprintf(gb_exe, sizeof gb_exe, "%s", v); s->executable = gb_exe; }
         if (mb_json_num(ctx, "seed", &d)) s->seed = (unsigned long long)d;
         if (mb_json_num(ctx, "heap_multiplier", &d)) s->heap_multiplier = d;
+        s->planned = s->n;
+        if (json_is_true(json_object_get(ctx, "incomplete"))) {   /* an interrupted run */
+            s->interrupted = SIGINT;
+            if ((v = mb_json_str(ctx, "interrupted_by")))
+                for (int sig = 1; sig < 32; sig++)
+                    if (sigabbrev_np(sig) && !strncmp(v, "SIG", 3) && !strcmp(v + 3, sigabbrev_np(sig))) s->interrupted = sig;
+            if (mb_json_num(ctx, "runs_planned", &d) && d >= (double)s->n && d < 1e12) s->planned = (size_t)d;
+        }
     } else {
         mb_suite_free(s);
     }

@@ -343,6 +343,12 @@ static int cmd_run(int argc, char **argv) {
     if (mb_outfile_commit(&of, oerr, sizeof oerr) != 0) {
         fprintf(stderr, "membench: %s\n", oerr);
         status = 2;
+    } else if (suite.interrupted) {
+        /* As a shell reports a command killed by the signal: 128 + its number. */
+        fprintf(stderr, "membench: interrupted by SIG%s: wrote the %zu of %zu runs that finished to %s, marked incomplete\n",
+                sigabbrev_np(suite.interrupted) ? sigabbrev_np(suite.interrupted) : "?", suite.n, suite.planned,
+                outpath && strcmp(outpath, "-") ? outpath : "stdout");
+        status = 128 + suite.interrupted;
     }
     mb_suite_free(&suite);
     return status;

@@ -10,13 +10,15 @@
 
 static mb_outfile_t *outfile_live;      /* the one open temporary file, removed at exit if not committed */
 
+static pid_t outfile_owner;             /* the process that opened it: a case's child never removes it */
+
 static void outfile_atexit(void) {
-    if (outfile_live && outfile_live->tmp[0]) unlink(outfile_live->tmp);
+    if (outfile_live && outfile_live->tmp[0] && getpid() == outfile_owner) unlink(outfile_live->tmp);
 }
 
 /* Interrupted (Ctrl-C, kill): remove the temporary file, then die of the signal. */
 static void outfile_on_signal(int sig) {
-    if (outfile_live && outfile_live->tmp[0]) unlink(outfile_live->tmp);
+    if (outfile_live && outfile_live->tmp[0] && getpid() == outfile_owner) unlink(outfile_live->tmp);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -72,6 +74,7 @@ int mb_outfile_open(mb_outfile_t *o, const char *path, char *err, size_t errsz) 
         registered = 1;
     }
     outfile_live = o;
+    outfile_owner = getpid();
     return 0;
 }
 

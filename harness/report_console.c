@@ -32,5 +32,8 @@ void mb_report_console(FILE *out, const mb_suite_t *s) {
     if (s->n && s->v[0].repetitions > 1)
         fprintf(out, "(median of the repetitions of each case; cv = stddev/mean of wall time)\n");
     if (failed) fprintf(out, "%u of %zu runs FAILED\n", failed, s->n);
+    if (s->interrupted)
+        fprintf(out, "INCOMPLETE: interrupted by SIG%s after %zu of %zu runs\n",
+                sigabbrev_np(s->interrupted) ? sigabbrev_np(s->interrupted) : "?", s->n, s->planned);
     free(cells);
 }

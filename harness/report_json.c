@@ -63,6 +63,11 @@ static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
     jnum(out, s->heap_multiplier > 0 ? s->heap_multiplier : 2.0);
     fprintf(out, ",\n    \"seed\": %llu,\n    \"scale\": ", s->seed);
     jstr(out, s->scale ? s->scale : "default");
+    if (s->interrupted) {               /* only what finished before the signal */
+        fprintf(out, ",\n    \"incomplete\": true,\n    \"interrupted_by\": \"SIG%s\",\n"
+                "    \"runs_planned\": %zu,\n    \"runs_finished\": %zu",
+                sigabbrev_np(s->interrupted) ? sigabbrev_np(s->interrupted) : "?", s->planned, s->n);
+    }
     fprintf(out, "\n  },\n  \"benchmarks\": [");
 }
 

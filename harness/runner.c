@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../strategies/mem.h"
+#include "../strategies/util.h"
 #include "progress.h"
 #include "runner.h"
 
@@ -59,6 +61,10 @@ void mb_test_crash_hook(const mb_case_t *c) {
     abort();
 }
 
+/* The signal that interrupts a suite (0: none); set by the handler mb_suite_run installs. */
+static volatile sig_atomic_t runner_signal;
+static void runner_on_signal(int sig) { runner_signal = sig; }
+
 /* The suite's progress line, refreshed about once a second while a child runs. */
 static mb_progress_t *runner_pg;        /* NULL outside mb_suite_run */
 static const mb_entry_t *runner_cur;    /* the entry running */
@@ -74,6 +80,19 @@ static _Noreturn void child_main(const mb_case_t *c, int fd) {
     mb_child_msg_t m;
     memset(&m, 0, sizeof m);
     mb_test_crash_hook(c);
+    /* Fault injection, SQLite style (README: How the suite tests itself):
+     * MB_FAIL_ALLOC=N fails the Nth object allocation of the case and every
+     * one after it; the case must end in a clean "out of memory" error. */
+    const char *fail = getenv("MB_FAIL_ALLOC");
+    if (fail && *fail) {
+        char *end;
+        unsigned long long nth = strtoull(fail, &end, 10);
+        if (*end || !nth) {
+            fprintf(stderr, "membench: MB_FAIL_ALLOC must be a positive integer, not '%s'\n", fail);
+            _exit(2);
+        }
+        mb_mem_fail_after(nth);
+    }
     m.status = mb_case_run(c, &m.res);
     const char *p = (const char *)&m;
     size_t left = sizeof m;
@@ -113,7 +132,7 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
     size_t got = 0;
     bool timed_out = false;
     uint64_t deadline = mb_now_ns() + (uint64_t)(timeout_s * 1e9);
-    while (got < sizeof m) {
+    while (got < sizeof m && !runner_signal) {
         uint64_t now = mb_now_ns();
         if (now >= deadline) { timed_out = true; break; }
         uint64_t ms = (deadline - now) / 1000000u + 1;
@@ -131,7 +150,8 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
         got += (size_t)n;
     }
     close(fds[0]);
-    if (timed_out) kill(pid, SIGKILL);
+    bool interrupted = runner_signal && got != sizeof m;
+    if (timed_out || interrupted) kill(pid, SIGKILL);
     int st = 0;
     struct rusage ru;
     memset(&ru, 0, sizeof ru);
@@ -144,9 +164,17 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
         snprintf(err, errsz, "timed out after %g s (killed)", timeout_s);
         return -1;
     }
+    if (interrupted) {
+        snprintf(err, errsz, "interrupted by SIG%s", sigabbrev_np(runner_signal) ? sigabbrev_np(runner_signal) : "?");
+        return -1;
+    }
     if (WIFSIGNALED(st)) {
         int sig = WTERMSIG(st);
         snprintf(err, errsz, "crashed: killed by signal %d (%s)", sig, strsignal(sig));
+        return -1;
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == MB_EXIT_OOM) {
+        snprintf(err, errsz, "out of memory: an allocation failed even after a collection");
         return -1;
     }
     if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
@@ -212,10 +240,25 @@ static void check_entry(mb_suite_t *s, mb_entry_t *e) {
 
 int mb_suite_run(mb_suite_t *s) {
     if (s->timeout_s <= 0) s->timeout_s = 3600;
+    s->planned = s->n;
+    s->interrupted = 0;
+    /* Interruptions stop the suite between or during cases (no SA_RESTART:
+     * poll and wait4 return EINTR); the previous handlers come back after. */
+    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa, old[3];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = runner_on_signal;
+    sigemptyset(&sa.sa_mask);
+    runner_signal = 0;
+    for (int k = 0; k < 3; k++) sigaction(sigs[k], &sa, &old[k]);
     mb_progress_t pg;
     mb_progress_begin(&pg, s->n);
     int status = 0;
     for (size_t i = 0; i < s->n; i++) {
+        if (runner_signal) {            /* keep what finished; drop the rest */
+            s->n = i;
+            break;
+        }
         mb_entry_t *e = &s->v[i];
         mb_progress_case(&pg, i, e->name, e->repetition, e->repetitions);
         runner_pg = &pg;
@@ -224,10 +267,16 @@ int mb_suite_run(mb_suite_t *s) {
         run_entry(s, e);
         runner_pg = NULL;
         runner_cur = NULL;
+        if (runner_signal && !e->measured) {    /* killed mid-case: not a result */
+            s->n = i;
+            break;
+        }
         check_entry(s, e);
         mb_progress_done(&pg, i, e);
         if (e->error) status = 1;
     }
     mb_progress_end(&pg);
+    s->interrupted = runner_signal;
+    for (int k = 0; k < 3; k++) sigaction(sigs[k], &old[k], NULL);
     return status;
 }

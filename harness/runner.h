@@ -40,6 +40,8 @@ typedef struct mb_suite {
     unsigned long long seed;            /* --seed */
     double timeout_s;                   /* per-case timeout, seconds */
     bool in_process;                    /* run cases in this process (no isolation): tests only */
+    int interrupted;                    /* the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run, or 0 */
+    size_t planned;                     /* entries planned; n < planned after an interruption */
 } mb_suite_t;
 
 /* Append one entry per repetition of the case (family = next family index).
@@ -56,7 +58,11 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
 
 /* Run every entry (progress on stderr), then check each measured entry: leaks
  * equal the workload's expectation, checksum equal to the first measured
- * entry of the same workload. Returns 0 if no entry is an error, else 1. */
+ * entry of the same workload. Returns 0 if no entry is an error, else 1.
+ * SIGINT, SIGTERM or SIGHUP during the run stops it: the running case's
+ * child is killed, the entries not finished are dropped (s->n shrinks, and
+ * s->planned keeps the count planned), s->interrupted names the signal,
+ * and the caller writes what finished, marked incomplete. */
 int mb_suite_run(mb_suite_t *s);
 
 /* The test-only crash hook: MB_TEST_CRASH="<workload>/<strategy>[:abort|segv|exit|hang]"

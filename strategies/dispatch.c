@@ -156,7 +156,7 @@ static _Noreturn void object_oom(mb_rt_t *rt, size_t bytes) {
     (void)rt;
     fprintf(stderr, "membench: out of memory: could not allocate an object of %zu bytes\n", bytes);
     fflush(NULL);
-    _exit(3);
+    _exit(MB_EXIT_OOM);
 }
 
 mb_obj_t *mb__alloc_obj(mb_rt_t *rt, mb_kind_t kind, uint32_t len, bool immortal) {

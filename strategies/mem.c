@@ -45,7 +45,7 @@ int mb_mem_select(mb_allocator_t which, const char **err) {
 mb_allocator_t mb_mem_current(void) { return mem_which; }
 
 void *mb_mem_alloc(size_t bytes) {
-    if (mem_countdown && (mem_failing || --mem_countdown == 0)) {
+    if (mem_failing || (mem_countdown && --mem_countdown == 0)) {
         mem_failing = true;             /* persistent, as SQLite's: a retry fails too */
         mem_failures++;
         return NULL;

@@ -18,7 +18,7 @@ void mb_panic(const char *fmt, ...) {
 
 void mb_oom(const char *what) {
     fprintf(stderr, "membench: out of memory (%s)\n", what);
-    exit(1);
+    exit(MB_EXIT_OOM);
 }
 
 void mb_vec_grow_(void **v, size_t *cap, size_t elem, size_t need) {

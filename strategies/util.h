@@ -9,8 +9,11 @@
 
 /* Print "membench: <message>" to stderr and abort: broken invariants only. */
 _Noreturn void mb_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Out of memory in the runtime's own tables (not object memory): report and exit. */
+/* Out of memory in the runtime's own tables (not object memory): report and
+ * exit with MB_EXIT_OOM, the status the harness reads as "out of memory"
+ * (object memory that cannot be had, even after a collection, exits the same way). */
 _Noreturn void mb_oom(const char *what);
+#define MB_EXIT_OOM 12
 
 #define MB_CHECK(cond, ...) do { if (!(cond)) mb_panic(__VA_ARGS__); } while (0)
 #ifdef MB_DEBUG

@@ -255,7 +255,7 @@ Test(harness, import_hyperfine) {
 }
 
 /* Bad input: exit 2, one line naming the problem, and no file (not even a temporary one) left behind. */
-struct badfile { char args[128]; char content[64]; char msg[64]; };
+struct badfile { char args[128]; char content[160]; char msg[96]; };
 static const struct badfile badfiles[] = {
     {"run -w nosuch -o OUT", "", "unknown workload 'nosuch'"},
     {"run -w cycle-pairs -s none -i off -n 100000000000 -o OUT", "", "beyond this machine's memory"},
@@ -268,6 +268,22 @@ static const struct badfile badfiles[] = {
     {"import-hyperfine /nonexistent.json -o OUT", "", "malformed hyperfine file /nonexistent.json"},
     {"report IN -o OUT", "{\"benchmarks\": 1}", "no \"benchmarks\" array"},
     {"report /nonexistent.json -o OUT", "", "cannot read /nonexistent.json"},
+    {"report IN -o OUT", " ", "'[' or '{' expected"},                               /* empty */
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_", "premature end of input"},    /* truncated */
+    {"report IN -o OUT", "[1, 2]", "no \"benchmarks\" array"},                    /* not Google Benchmark */
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": 3}]}", "has no \"name\""},  /* wrong types */
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": \"1\", \"cpu_time\": 1}]}",
+     "has no real_time/cpu_time"},
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1e999, \"cpu_time\": 1}]}",
+     "real number overflow"},                                                     /* huge numbers */
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1e300, \"cpu_time\": 1}]}",
+     "has a time out of range"},
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"cpu_time\": 1, \"repetitions\": -4}]}",
+     "bad family_index, repetition_index or repetitions"},
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"cpu_time\": 1, \"time_unit\": \"fortnights\"}]}",
+     "time_unit 'fortnights'"},
+    {"import-hyperfine IN -o OUT", " ", "'[' or '{' expected"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1e999]}]}", "real number overflow"},
 };
 ParameterizedTestParameters(harness, bad_input_leaves_no_file) {
     return cr_make_param_array(struct badfile, (struct badfile *)badfiles, sizeof badfiles / sizeof *badfiles);
