@@ -52,3 +52,72 @@ STRATEGY_TEST(deep, cascade_is_a_pause) {
     mb_pop(rt);
     mb_rt_free(rt);
 }
+
+/* Rings of 10,000,000: traced while rooted, then collected unbroken by every
+ * strategy that reclaims cycles; plain counting frees one only once it is
+ * broken (then it is a 10M cascade). Never a C stack overflow. */
+STRATEGY_TEST(deep, ring_10m, .timeout = 300) {
+    if (!has(s, MB_ATTR_FREES)) return;
+    uint64_t count = test_size(10000000, 2000);
+    mb_options_t opt = {0};
+    mb_rt_t *rt = mb_rt_new(s, &opt);
+    mb_push(rt, 3);
+    mb_auto_collect(rt, false);
+    build_chain(rt, count);             /* head -> ... -> tail, then close the ring */
+    mb_assign(rt, 1, 0);
+    for (uint64_t i = 1; i < count; i++) mb_load(rt, 1, 1, 0);
+    mb_store(rt, 1, 0, 0);
+    mb_none(rt, 1);
+    mb_auto_collect(rt, true);
+    mb_collect(rt);
+    cr_assert_eq(rt->stats.live_objects, count, "%s: a rooted ring is live", s->name);
+    if (!has(s, MB_ATTR_CYCLES)) {
+        mb_store(rt, 0, 0, 2);          /* slot 2 is None: break the ring after the head */
+        cr_assert_eq(rt->stats.live_objects, 1, "%s: the broken ring cascades", s->name);
+    }
+    mb_none(rt, 0);
+    mb_collect(rt);
+    cr_assert_eq(rt->stats.live_objects, 0, "%s left %llu of the ring", s->name,
+                 (unsigned long long)rt->stats.live_objects);
+    cr_assert_eq(rt->stats.objects_freed, count);
+    mb_pop(rt);
+    mb_rt_free(rt);
+}
+
+/* A fan-out of 1,000,000 children under one list; with back_edges every
+ * child points back to the parent (a million two-object cycles sharing one
+ * member). Wide, not deep: the mark stack, the cascade and the candidate
+ * scans must all take it. */
+static void fanout(const mb_strategy_t *s, bool back_edges) {
+    uint32_t width = (uint32_t)test_size(1000000, 2000);
+    mb_options_t opt = {0};
+    mb_rt_t *rt = mb_rt_new(s, &opt);
+    enum { ROOT, CHILD, N };
+    mb_push(rt, N);
+    mb_auto_collect(rt, false);
+    mb_new_list(rt, ROOT, width);
+    for (uint32_t i = 0; i < width; i++) {
+        mb_new_list(rt, CHILD, 1);
+        if (back_edges) mb_store(rt, CHILD, 0, ROOT);
+        mb_store(rt, ROOT, i, CHILD);
+    }
+    mb_none(rt, CHILD);
+    mb_auto_collect(rt, true);
+    mb_collect(rt);
+    cr_assert_eq(rt->stats.live_objects, (uint64_t)width + 1, "%s: a rooted fan-out is live", s->name);
+    mb_none(rt, ROOT);
+    mb_collect(rt);
+    cr_assert_eq(rt->stats.live_objects, 0, "%s left %llu of the fan-out", s->name,
+                 (unsigned long long)rt->stats.live_objects);
+    cr_assert_eq(rt->stats.objects_freed, (uint64_t)width + 1);
+    mb_pop(rt);
+    mb_rt_free(rt);
+}
+
+STRATEGY_TEST(deep, fanout_1m, .timeout = 300) {
+    if (has(s, MB_ATTR_FREES)) fanout(s, false);
+}
+
+STRATEGY_TEST(deep, fanout_1m_cyclic, .timeout = 300) {
+    if (has(s, MB_ATTR_FREES) && has(s, MB_ATTR_CYCLES)) fanout(s, true);
+}
