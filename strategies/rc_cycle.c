@@ -65,6 +65,9 @@ static void rcc_possible_root(mb_rt_t *rt, mb_obj_t *o) {
     rcc_state_t *st = rt->state;
     if (o->kind != MB_LIST || o->color == RCC_MEMBER) return;   /* green, or being disposed */
     o->color = RCC_PURPLE;
+#ifdef MB_STRESS
+    mb__request_collect(rt);            /* stress build: cycle-collect at every decrement to nonzero */
+#endif
     if (o->flags & MB_F_BUFFERED) return;
     o->flags |= MB_F_BUFFERED;
     o->aux = (uint32_t)st->roots.n;
