@@ -20,14 +20,16 @@ int run_cli(const char *args, char *out, size_t outsz) {
 
 /* Stress builds collect (and verify the heap) at every allocation, so a run
  * costs about objects x live objects: there a workload joins a CLI matrix
- * only if it allocates at most STRESS_OBJECTS at this n (cycle-rings builds
- * 10,000-node rings whatever n is). test_workloads.c still runs every
- * workload in-process at a small size. */
-enum { STRESS_OBJECTS = 20000 };
+ * only if it allocates at most STRESS_OBJECTS at this n (counted by a run
+ * under `none`, which never collects; cycle-rings builds 10,000-node rings
+ * whatever n is). test_workloads.c still runs every workload in-process at
+ * a small size. */
+enum { STRESS_OBJECTS = 5000 };
 static bool small_enough(const mb_workload_t *w, uint64_t n) {
-    if (!getenv("MB_TEST_SMALL") || !w->ops) return true;
-    mb_wl_args_t a = {.n = n, .seed = 1};
-    return w->ops(&a) <= STRESS_OBJECTS;
+    if (!getenv("MB_TEST_SMALL")) return true;
+    mb_case_t c = {.workload = w, .strategy = mb_find_strategy("none"), .args = {.n = n, .seed = 1}};
+    mb_result_t r;
+    return c.strategy && mb_case_run(&c, &r) == 0 && r.stats.objects_allocated <= STRESS_OBJECTS;
 }
 
 const char *test_workloads_upto(uint64_t n, size_t *count) {

@@ -38,7 +38,7 @@ static uint64_t check_ring(mb_rt_t *rt, mb_var_t head, mb_var_t cur, mb_var_t tm
 
 /* Rings of length 1, 2, 100 and 100,000 (lists + payloads) become garbage
  * and are freed by one collection where cycles are collected. */
-STRATEGY_TEST(cycles, ring_lengths, .timeout = 120) {
+STRATEGY_TEST(cycles, ring_lengths) {
     const uint64_t lens[] = {1, 2, 100, test_size(100000, 300)};
     for (size_t k = 0; k < 4; k++) {
         mb_rt_t *rt = test_rt(s, false);
@@ -230,7 +230,7 @@ STRATEGY_TEST(cycles, freeze) {
 
 /* A 10,000,000-member ring collected in one collection, without C stack
  * overflow (every phase uses an explicit stack). */
-STRATEGY_TEST(cycles, ring_10m, .timeout = 300) {
+STRATEGY_TEST(cycles, ring_10m) {
     if (!has(s, MB_ATTR_CYCLES) || !has(s, MB_ATTR_COUNTS)) return;
     uint64_t count = test_size(10000000, 2000);
     mb_options_t opt = {0};

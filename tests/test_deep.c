@@ -15,7 +15,7 @@ static void build_chain(mb_rt_t *rt, uint64_t count) {
     mb_none(rt, NEW);
 }
 
-STRATEGY_TEST(deep, chain_10m, .timeout = 120) {
+STRATEGY_TEST(deep, chain_10m) {
     if (!has(s, MB_ATTR_FREES)) return;        /* none: nothing to free or trace */
     uint64_t count = test_size(10000000, 2000);
     mb_options_t opt = {0};                    /* no census: 10M entries would only slow this */
@@ -56,7 +56,7 @@ STRATEGY_TEST(deep, cascade_is_a_pause) {
 /* Rings of 10,000,000: traced while rooted, then collected unbroken by every
  * strategy that reclaims cycles; plain counting frees one only once it is
  * broken (then it is a 10M cascade). Never a C stack overflow. */
-STRATEGY_TEST(deep, ring_10m, .timeout = 300) {
+STRATEGY_TEST(deep, ring_10m) {
     if (!has(s, MB_ATTR_FREES)) return;
     uint64_t count = test_size(10000000, 2000);
     mb_options_t opt = {0};
@@ -114,10 +114,10 @@ static void fanout(const mb_strategy_t *s, bool back_edges) {
     mb_rt_free(rt);
 }
 
-STRATEGY_TEST(deep, fanout_1m, .timeout = 300) {
+STRATEGY_TEST(deep, fanout_1m) {
     if (has(s, MB_ATTR_FREES)) fanout(s, false);
 }
 
-STRATEGY_TEST(deep, fanout_1m_cyclic, .timeout = 300) {
+STRATEGY_TEST(deep, fanout_1m_cyclic) {
     if (has(s, MB_ATTR_FREES) && has(s, MB_ATTR_CYCLES)) fanout(s, true);
 }

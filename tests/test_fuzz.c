@@ -2,7 +2,7 @@
 #include "../harness/fuzz.h"
 #include "helpers.h"
 
-STRATEGY_TEST(fuzz, fixed_seeds, .timeout = 120) {
+STRATEGY_TEST(fuzz, fixed_seeds) {
     char err[1024];
     uint64_t seeds = test_size(40, 8), steps = test_size(3000, 400);
     for (uint64_t seed = 1; seed <= seeds; seed++) {

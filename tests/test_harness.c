@@ -199,8 +199,8 @@ Test(harness, compare_py_reads_our_files) {
     tmpdir(dir, sizeof dir);
     snprintf(a, sizeof a, "%s/a.json", dir);
     snprintf(b, sizeof b, "%s/b.json", dir);
-    const char *size = getenv("MB_TEST_SMALL") ? "-n 200" : "--scale quick";
-    const char *wl = getenv("MB_TEST_SMALL") ? test_workloads_upto(200, NULL) : "all";
+    const char *size = getenv("MB_TEST_SMALL") ? "-n 40" : "--scale quick";
+    const char *wl = getenv("MB_TEST_SMALL") ? test_workloads_upto(40, NULL) : "all";
     snprintf(args, sizeof args, "run -w %s -s all -i both %s -r 3 -f json -o %s", wl, size, a);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(args, sizeof args, "run -w %s -s all -i both %s -r 3 --seed 43 -f json -o %s", wl, size, b);

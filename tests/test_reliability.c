@@ -92,7 +92,7 @@ ParameterizedTestParameters(reliability, allocation_failures) {
  * tried; beyond 60 the step grows by a quarter (setup and early failures
  * are where handling differs; the rest repeats the same paths).
  */
-ParameterizedTest(struct inj *t, reliability, allocation_failures, .timeout = 600) {
+ParameterizedTest(struct inj *t, reliability, allocation_failures) {
     char dir[64];
     tmpdir(dir, sizeof dir);
     unsigned survived = 0, runs = 0;
@@ -146,7 +146,7 @@ ParameterizedTestParameters(reliability, interrupted_suite) {
  * runs that finished, says it is incomplete and why, and no temporary file
  * is left; the exit status is 128 + the signal, as a shell reports it.
  */
-ParameterizedTest(struct intr *t, reliability, interrupted_suite, .timeout = 120) {
+ParameterizedTest(struct intr *t, reliability, interrupted_suite) {
     char dir[64], path[128], errp[128];
     tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/r.json", dir);
