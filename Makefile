@@ -47,7 +47,8 @@ DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox 
             libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz FORCE
+.PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz fuzz-json FORCE
+.PHONY: baseline regress gate-calibrate
 .PHONY: plots report plots-scaling plots-heap plots-examples
 all: $(MEMBENCH)
 
@@ -155,6 +156,43 @@ fuzz:
 
 clean:
 	rm -rf build
+
+# The regression gate (README: The regression gate). baseline: the quick suite,
+# fixed seed, REGRESS_REPS_BASELINE repetitions (9: the U test's minimum for a
+# warning-free verdict), into results/baseline.json (committed). regress: the
+# same suite now, compared with it: deterministic counters always; times and
+# peak RSS only with REGRESS_TIMES=1 (shared CI machines are noisy), which also
+# runs 9 repetitions instead of 1. The run's own status is left to the gate:
+# a failed case is an error entry, which compare fails.
+REGRESS_SUITE ?= -s all -w all -i both --scale quick --seed 42
+BASELINE      ?= results/baseline.json
+REGRESS_REPS_BASELINE ?= 9
+ifeq ($(REGRESS_TIMES),1)
+  REGRESS_REPS    ?= 9
+  REGRESS_COMPARE ?= --times --memory
+else
+  REGRESS_REPS    ?= 1
+  REGRESS_COMPARE ?= --no-times --no-memory
+endif
+baseline: $(MEMBENCH)
+	@mkdir -p $(dir $(BASELINE))
+	$(MEMBENCH) run $(REGRESS_SUITE) -r $(REGRESS_REPS_BASELINE) -f json -o $(BASELINE)
+	@echo "membench: wrote $(BASELINE); commit it to move the gate's baseline"
+regress: $(MEMBENCH)
+	@rm -f $(B)/regress.json
+	@$(MEMBENCH) run $(REGRESS_SUITE) -r $(REGRESS_REPS) -f json -o $(B)/regress.json 2>$(B)/regress.log; \
+	  test -f $(B)/regress.json || { cat $(B)/regress.log; echo "membench: the regress run wrote no results"; exit 2; }
+	$(MEMBENCH) compare $(BASELINE) $(B)/regress.json $(REGRESS_COMPARE) $(COMPARE_ARGS)
+
+# gate-calibrate: the gate's false-alarm rate on times, measured: CALIBRATE_PAIRS
+# pairs of same-build runs (interleaved, CALIBRATE_MODE=sequential for the other
+# design), how many the gate flagged; the report goes to results/gate-calibrate.txt.
+CALIBRATE_PAIRS ?= 20
+CALIBRATE_MODE  ?= interleaved
+gate-calibrate: $(MEMBENCH)
+	@mkdir -p results
+	scripts/gate-calibrate --pairs $(CALIBRATE_PAIRS) --mode $(CALIBRATE_MODE) --membench $(MEMBENCH) \
+	  --out results/gate-calibrate-$(CALIBRATE_MODE).txt -- $(COMPARE_ARGS)
 
 # plots, report: pictures of a results file (README: Plots and the report).
 RESULTS   ?= results/latest.json
