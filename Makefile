@@ -190,8 +190,9 @@ regress: $(MEMBENCH)
 CALIBRATE_PAIRS ?= 20
 CALIBRATE_MODE  ?= interleaved
 gate-calibrate: $(MEMBENCH)
-	@mkdir -p results
-	scripts/gate-calibrate --pairs $(CALIBRATE_PAIRS) --mode $(CALIBRATE_MODE) --membench $(MEMBENCH) \
+	@mkdir -p results $(B)/calibrate-$(CALIBRATE_MODE)
+	@cp $(MEMBENCH) $(B)/calibrate-$(CALIBRATE_MODE)/membench   # one binary throughout, whatever is rebuilt meanwhile
+	scripts/gate-calibrate --pairs $(CALIBRATE_PAIRS) --mode $(CALIBRATE_MODE) --membench $(B)/calibrate-$(CALIBRATE_MODE)/membench \
 	  --out results/gate-calibrate-$(CALIBRATE_MODE).txt -- $(COMPARE_ARGS)
 
 # plots, report: pictures of a results file (README: Plots and the report).
