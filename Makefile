@@ -44,11 +44,12 @@ TESTBIN   := $(BUILD)/membench-tests
 
 # Debian packages the project needs (README: Dependencies).
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
-            libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev
+            libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev \
+            clang libclang-rt-14-dev valgrind
 DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz fuzz-json FORCE
-.PHONY: baseline regress gate-calibrate
+.PHONY: baseline regress gate-calibrate baseline-instructions regress-instructions
 .PHONY: plots report plots-scaling plots-heap plots-examples
 all: $(MEMBENCH)
 
@@ -148,11 +149,32 @@ tour: $(MEMBENCH)
 	@for s in rc rc-cycle rc-gen mark-sweep none; do $(MEMBENCH) tour -s $$s; done
 
 # fuzz: the differential fuzzer on many seeds for a set time (FUZZ_SECONDS), in the
-# debug build so the heap verifier runs after every collection too.
+# debug build so the heap verifier runs after every collection too; then the
+# libFuzzer target on the JSON readers for as long (fuzz-json).
 FUZZ_SECONDS ?= 60
 fuzz:
 	@$(MAKE) --no-print-directory DEBUG=1 $(B)/debug/membench
 	$(B)/debug/membench fuzz -s all --seconds $(FUZZ_SECONDS)
+	@$(MAKE) --no-print-directory fuzz-json
+
+# fuzz-json: libFuzzer (clang, Debian libclang-rt-14-dev) with ASan + UBSan on the
+# JSON readers of compare and import-hyperfine (tests/fuzz/fuzz_json.c), built
+# into build/fuzz/ from its own objects, run FUZZ_SECONDS from the inputs in
+# tests/data (new inputs it finds go to build/fuzz/corpus, crashes to build/fuzz/).
+FUZZ_CC     ?= clang
+FUZZ_DIR    := $(BUILDROOT)/fuzz
+FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ    := $(CORE_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+$(FUZZ_DIR)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_DIR)/fuzz-json: tests/fuzz/fuzz_json.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+fuzz-json: $(FUZZ_DIR)/fuzz-json
+	@mkdir -p $(FUZZ_DIR)/corpus
+	$(FUZZ_DIR)/fuzz-json -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus tests/data
 
 clean:
 	rm -rf build
@@ -194,6 +216,18 @@ gate-calibrate: $(MEMBENCH)
 	@cp $(MEMBENCH) $(B)/calibrate-$(CALIBRATE_MODE)/membench   # one binary throughout, whatever is rebuilt meanwhile
 	scripts/gate-calibrate --pairs $(CALIBRATE_PAIRS) --mode $(CALIBRATE_MODE) --membench $(B)/calibrate-$(CALIBRATE_MODE)/membench \
 	  --out results/gate-calibrate-$(CALIBRATE_MODE).txt -- $(COMPARE_ARGS)
+
+# Instruction counts (valgrind's callgrind, scripts/mb-callgrind) of chosen cases:
+# repeatable whatever the machine's load. baseline-instructions writes
+# INSTR_BASELINE (committed); regress-instructions compares the cases now with it.
+INSTR_CASES    ?= cycle-pairs/rc-cycle/interning:off shared-refs/rc/interning:off \
+                  binary-trees/mark-sweep/interning:off dlist/rc-gen/interning:on
+INSTR_BASELINE ?= results/baseline-instructions.json
+baseline-instructions: $(MEMBENCH)
+	scripts/mb-callgrind --membench $(MEMBENCH) -o $(INSTR_BASELINE) $(INSTR_CASES)
+regress-instructions: $(MEMBENCH)
+	scripts/mb-callgrind --membench $(MEMBENCH) -o $(B)/regress-instructions.json $(INSTR_CASES)
+	$(MEMBENCH) compare $(INSTR_BASELINE) $(B)/regress-instructions.json --metric instructions $(COMPARE_ARGS)
 
 # plots, report: pictures of a results file (README: Plots and the report).
 RESULTS   ?= results/latest.json
@@ -244,3 +278,4 @@ plots-examples: $(MEMBENCH)
 	cp $(PLOTS_OUT)/examples/scaling-*.png plots/examples/
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)

@@ -12,7 +12,8 @@ const char mb_cmp_default_counters[] =
 enum { CMP_GOOD_REPS = 9, CMP_MIN_REPS = 2 };   /* compare.py's UTEST_OPTIMAL / UTEST_MIN_REPETITIONS */
 
 void mb_cmp_opts_default(mb_cmp_opts_t *o) {
-    *o = (mb_cmp_opts_t){.alpha = 0.05, .threshold = 5, .memory_threshold = 10, .times = true, .memory = true,
+    *o = (mb_cmp_opts_t){.alpha = 0.05, .threshold = 5, .memory_threshold = 10, .memory_floor = 256 * 1024,
+                         .times = true, .memory = true,
                          .counters = true, .metric = MB_CMP_TIME, .format = MB_CMP_CONSOLE};
 }
 
@@ -168,15 +169,18 @@ typedef struct cmp_ctx {
     double *va, *vb;                    /* scratch: samples of each side */
 } cmp_ctx_t;
 
-/* real_time or cpu_time: U test plus the minimum effect on the median. */
-static bool check_time(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const cmp_side_t *c, int which) {
+/* real_time or cpu_time: U test plus the minimum effect on the median. The
+ * row's verdict is provisional: compare_entry applies the time rule. */
+enum { TIME_OK, TIME_SLOWER, TIME_ERROR };
+static int check_time(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const cmp_side_t *c, int which, size_t *row) {
+    *row = x->t->n;
     cmp_row_t *r = table_add(x->t, key, which ? "cpu_time" : "real_time");
     size_t nb = side_samples(b, which, NULL, false, x->va), nc = side_samples(c, which, NULL, false, x->vb);
     if (nb < CMP_MIN_REPS || nc < CMP_MIN_REPS) {
         snprintf(r->verdict, sizeof r->verdict, "FAIL: %zu and %zu repetitions, the U test needs %d a side%s", nb, nc,
                  CMP_MIN_REPS, b->aggregates + c->aggregates && (!nb || !nc) ? " (aggregates are not samples)" : "");
         r->fail = true;
-        return true;
+        return TIME_ERROR;
     }
     size_t least = nb < nc ? nb : nc;
     if (least < CMP_GOOD_REPS && which == 0) x->sum->few_reps++;   /* once per entry */
@@ -190,18 +194,36 @@ static bool check_time(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const
     bool sig = p < x->o->alpha;
     if (sig && ch > x->o->threshold) {
         snprintf(r->verdict, sizeof r->verdict, "FAIL: slower");
-        r->fail = true;
-    } else if (sig && ch < -x->o->threshold) {
-        snprintf(r->verdict, sizeof r->verdict, "faster");
-    } else {
-        snprintf(r->verdict, sizeof r->verdict, "ok%s", least < CMP_GOOD_REPS ? " (few repetitions)" : "");
+        return TIME_SLOWER;
     }
-    return r->fail;
+    if (sig && ch < -x->o->threshold) snprintf(r->verdict, sizeof r->verdict, "faster");
+    else snprintf(r->verdict, sizeof r->verdict, "ok%s", least < CMP_GOOD_REPS ? " (few repetitions)" : "");
+    return TIME_OK;
+}
+
+/* Both times of an entry under the time rule: with "both" (default) a slowdown
+ * counts only if real_time and cpu_time both show it (load from other
+ * processes stretches wall time, not the CPU time the benchmark uses; a
+ * slower program costs both); with "either", one suffices. */
+static bool check_times(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const cmp_side_t *c) {
+    size_t ri, ci;
+    int rs = check_time(x, key, b, c, 0, &ri), cs = check_time(x, key, b, c, 1, &ci);
+    bool fail = rs == TIME_ERROR || cs == TIME_ERROR;
+    bool slower = x->o->either_time ? (rs == TIME_SLOWER || cs == TIME_SLOWER) : (rs == TIME_SLOWER && cs == TIME_SLOWER);
+    size_t rows[2] = {ri, ci};
+    int st[2] = {rs, cs};
+    for (int k = 0; k < 2; k++) {
+        cmp_row_t *r = &x->t->v[rows[k]];
+        if (st[k] != TIME_SLOWER) continue;
+        if (slower) r->fail = true;
+        else snprintf(r->verdict, sizeof r->verdict, "slower, %s not: ok (--time-rule both)", k ? "real_time" : "cpu_time");
+    }
+    return fail || slower;
 }
 
 /* A counter compared by the median of each side against a threshold (peak_rss_bytes, instructions). */
 static bool check_growth(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const cmp_side_t *c, const char *name,
-                         double thr, const char *worse, bool required) {
+                         double thr, double floor_, const char *worse, bool required) {
     size_t nb = side_samples(b, 0, name, false, x->va), nc = side_samples(c, 0, name, false, x->vb);
     if (!nb && !nc && !required) return false;
     cmp_row_t *r = table_add(x->t, key, name);
@@ -216,9 +238,13 @@ static bool check_growth(cmp_ctx_t *x, const char *key, const cmp_side_t *b, con
     (bytes ? fmt_bytes : fmt_count)(r->old, sizeof r->old, mo);
     (bytes ? fmt_bytes : fmt_count)(r->new_, sizeof r->new_, mn);
     double ch = fmt_change(r->change, sizeof r->change, mo, mn);
-    if (ch > thr) {
+    if (ch > thr && mn - mo > floor_) {
         snprintf(r->verdict, sizeof r->verdict, "FAIL: %s (> +%g%%)", worse, thr);
         r->fail = true;
+    } else if (ch > thr) {
+        char fb[32];
+        fmt_bytes(fb, sizeof fb, floor_);
+        snprintf(r->verdict, sizeof r->verdict, "ok: grew less than %s", fb);
     } else {
         snprintf(r->verdict, sizeof r->verdict, "ok");
     }
@@ -315,14 +341,14 @@ static bool compare_entry(cmp_ctx_t *x, const char *key, const cmp_side_t *b, co
     bool both_fail = b->errors && c->errors && b->errors == b->n && c->errors == c->n;
     if (x->o->times && !both_fail) {
         if (x->o->metric == MB_CMP_INSTRUCTIONS) {
-            fail |= check_growth(x, key, b, c, "instructions", x->o->threshold, "more instructions", true);
+            fail |= check_growth(x, key, b, c, "instructions", x->o->threshold, 0, "more instructions", true);
         } else {
-            fail |= check_time(x, key, b, c, 0);
-            fail |= check_time(x, key, b, c, 1);
+            fail |= check_times(x, key, b, c);
         }
     }
     if (x->o->memory && !both_fail)
-        fail |= check_growth(x, key, b, c, "peak_rss_bytes", x->o->memory_threshold, "more memory", false);
+        fail |= check_growth(x, key, b, c, "peak_rss_bytes", x->o->memory_threshold, x->o->memory_floor,
+                             "more memory", false);
     if (x->o->counters) fail |= check_counters(x, key, b, c);
     return fail;
 }
@@ -369,12 +395,13 @@ size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont,
     if (md) fputs("### membench compare\n\n", out);
     fprintf(out, "%s%s%s vs %s%s%s: ", md ? "`" : "", base->path, md ? "`" : "", md ? "`" : "", cont->path, md ? "`" : "");
     if (o->times && o->metric == MB_CMP_TIME)
-        fprintf(out, "times by U test (alpha %g) and median +%g%%; ", o->alpha, o->threshold);
+        fprintf(out, "times by U test (alpha %g) and median +%g%% (%s); ", o->alpha, o->threshold,
+                o->either_time ? "real or cpu" : "real and cpu");
     else if (o->times)
         fprintf(out, "instructions (callgrind) median +%g%%; ", o->threshold);
     else
         fputs("times not compared; ", out);
-    if (o->memory) fprintf(out, "peak_rss_bytes median +%g%%; ", o->memory_threshold);
+    if (o->memory) fprintf(out, "peak_rss_bytes median +%g%% and +%.0f KiB; ", o->memory_threshold, o->memory_floor / 1024);
     fprintf(out, "%s\n%s", o->counters ? (o->strict_counters ? "exact counters: any change fails" : "exact counters: leaks and checksum fail")
                                        : "counters not compared", md ? "\n" : "");
     table_print(out, &t, o->format);

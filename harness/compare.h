@@ -15,6 +15,8 @@ typedef struct mb_cmp_opts {
     double alpha;                       /* U test significance level (0.05, as compare.py) */
     double threshold;                   /* minimum slowdown of the median, percent (5; 1 for instructions) */
     double memory_threshold;            /* peak_rss_bytes growth of the median that fails, percent (10) */
+    double memory_floor;                /* ... and bytes: smaller growth is page noise (256 KiB) */
+    bool either_time;                   /* time rule "either": real_time or cpu_time slower fails (default: both) */
     bool times;                         /* compare real_time and cpu_time (or instructions) */
     bool memory;                        /* compare peak_rss_bytes */
     bool counters;                      /* compare the exact counters */
@@ -41,9 +43,10 @@ typedef struct mb_cmp_summary {
  * Compare CONT against BASE, entry by entry (iteration rows matched by name;
  * aggregate rows are never samples), print the table and the summary line
  * "N passed, N failed" to out, and fill *sum. An entry fails if: its times
- * regress (U test p < alpha and median change > +threshold, on real_time or
- * cpu_time), it has fewer than 2 error-free repetitions on a side while times
- * are compared, its peak_rss_bytes median grows more than memory_threshold,
+ * regress (U test p < alpha and median change > +threshold, on both real_time
+ * and cpu_time, or on either with either_time), it has fewer than 2 error-free
+ * repetitions on a side while times are compared, its peak_rss_bytes median
+ * grows more than memory_threshold and memory_floor bytes,
  * leaked_objects or uncollectable_objects grows, its checksum changes (or,
  * strict, any exact counter changes), the contender has an error row the
  * baseline did not, or it is missing from the contender. Returns sum->failed.

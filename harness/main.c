@@ -33,8 +33,9 @@ static const char usage_text[] =
     "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
     "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
     "       membench compare BASELINE.json CONTENDER.json [--alpha A] [--threshold PCT] [--format console|markdown]\n"
-    "                     [--memory-threshold PCT] [--times|--no-times] [--memory|--no-memory] [--no-counters]\n"
-    "                     [--counters LIST] [--strict-counters] [--metric time|instructions] [-o|--out FILE]\n"
+    "                     [--memory-threshold PCT] [--memory-floor BYTES] [--time-rule both|either]\n"
+    "                     [--times|--no-times] [--memory|--no-memory] [--no-counters] [--counters LIST]\n"
+    "                     [--strict-counters] [--metric time|instructions] [-o|--out FILE]\n"
     "       membench tour [-s STRATEGY] [-i on|off|both] [--finalizers modern|legacy|both]\n"
     "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N]\n";
 
@@ -433,7 +434,7 @@ static int cmd_import_hyperfine(int argc, char **argv) {
 
 /* compare BASELINE CONTENDER: the regression gate (compare.h); exit 0 no regression, 1 a regression, 2 bad input. */
 enum { OPT_ALPHA = 300, OPT_THRESH, OPT_MEMTHRESH, OPT_TIMES, OPT_NOTIMES, OPT_MEMORY, OPT_NOMEMORY, OPT_NOCOUNTERS,
-       OPT_COUNTERS, OPT_STRICT, OPT_METRIC };
+       OPT_COUNTERS, OPT_STRICT, OPT_METRIC, OPT_TIMERULE, OPT_MEMFLOOR };
 static int cmd_compare(int argc, char **argv) {
     mb_cmp_opts_t o;
     mb_cmp_opts_default(&o);
@@ -447,6 +448,7 @@ static int cmd_compare(int argc, char **argv) {
         {"memory", no_argument, 0, OPT_MEMORY},             {"no-memory", no_argument, 0, OPT_NOMEMORY},
         {"no-counters", no_argument, 0, OPT_NOCOUNTERS},    {"counters", required_argument, 0, OPT_COUNTERS},
         {"strict-counters", no_argument, 0, OPT_STRICT},    {"metric", required_argument, 0, OPT_METRIC},
+        {"time-rule", required_argument, 0, OPT_TIMERULE},  {"memory-floor", required_argument, 0, OPT_MEMFLOOR},
         {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "f:o:", longs, NULL)) != -1) {
@@ -457,6 +459,12 @@ static int cmd_compare(int argc, char **argv) {
             break;
         case OPT_THRESH: o.threshold = parse_double("--threshold", optarg, 0); thresh_given = true; break;
         case OPT_MEMTHRESH: o.memory_threshold = parse_double("--memory-threshold", optarg, 0); break;
+        case OPT_MEMFLOOR: o.memory_floor = (double)parse_u64("--memory-floor", optarg, 0); break;
+        case OPT_TIMERULE:
+            if (!strcmp(optarg, "both")) o.either_time = false;
+            else if (!strcmp(optarg, "either")) o.either_time = true;
+            else usage_error("--time-rule must be both or either, not '%s'", optarg);
+            break;
         case 'f':
             if (!strcmp(optarg, "console")) o.format = MB_CMP_CONSOLE;
             else if (!strcmp(optarg, "markdown")) o.format = MB_CMP_MARKDOWN;

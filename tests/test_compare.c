@@ -303,3 +303,30 @@ Test(compare, instructions_metric) {
     snprintf(args, sizeof args, "compare %s %s --metric instructions --threshold 3", a, b);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
 }
+
+/* Instruction counts (scripts/mb-callgrind, valgrind): two runs agree within 1%, and MB_TEST_SLOW=rc
+ * makes rc's count grow past it while mark-sweep's does not move. */
+Test(compare, instructions_by_callgrind, .timeout = 300) {
+    const char *mb = getenv("MEMBENCH") ? getenv("MEMBENCH") : "build/membench";
+    if (strstr(mb, "sanitize")) cr_skip_test("valgrind cannot run an ASan binary");
+    if (system("valgrind --version >/dev/null 2>&1") != 0) cr_skip_test("no valgrind (make deps installs it)");
+    char dir[64], cmd[1024], args[512];
+    tmpdir(dir, sizeof dir);
+    const char *cases = "cycle-pairs/rc/interning:off cycle-pairs/mark-sweep/interning:off";
+    const char *size = getenv("MB_TEST_SMALL") ? "-n 300" : "-n 3000";
+    const char *env[3] = {"", "", "MB_TEST_SLOW=rc"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(cmd, sizeof cmd, "%s scripts/mb-callgrind --membench %s -o %s/i%d.json %s -- %s --seed 42 2>/dev/null",
+                 env[k], mb, dir, k, cases, size);
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+        if (k == 1 && getenv("MB_TEST_SMALL")) break;   /* stress: collections dwarf the added work */
+    }
+    snprintf(args, sizeof args, "compare %s/i0.json %s/i1.json --metric instructions", dir, dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "two runs of one build: %s", out);
+    cr_assert_eq(lines_with(out, "instructions", "ok"), 2, "%s", out);
+    if (getenv("MB_TEST_SMALL")) return;
+    snprintf(args, sizeof args, "compare %s/i0.json %s/i2.json --metric instructions", dir, dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 1, "%s", out);
+    cr_assert_eq(lines_with(out, "cycle-pairs/rc/", "FAIL: more instructions"), 1, "%s", out);
+    cr_assert_eq(lines_with(out, "FAIL", NULL), 1, "only rc: %s", out);
+}
