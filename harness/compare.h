@@ -9,6 +9,8 @@
 
 typedef enum { MB_CMP_CONSOLE, MB_CMP_MARKDOWN } mb_cmp_format_t;
 typedef enum { MB_CMP_TIME, MB_CMP_INSTRUCTIONS } mb_cmp_metric_t;
+/* Which time's slowdown fails an entry (both are always tested and shown). */
+typedef enum { MB_CMP_EITHER, MB_CMP_BOTH, MB_CMP_CPU, MB_CMP_REAL } mb_cmp_time_rule_t;
 
 /* What to compare and how strictly (README: membench compare). */
 typedef struct mb_cmp_opts {
@@ -16,7 +18,7 @@ typedef struct mb_cmp_opts {
     double threshold;                   /* minimum slowdown of the median, percent (5; 1 for instructions) */
     double memory_threshold;            /* peak_rss_bytes growth of the median that fails, percent (10) */
     double memory_floor;                /* ... and bytes: smaller growth is page noise (256 KiB) */
-    bool either_time;                   /* time rule "either": real_time or cpu_time slower fails (default: both) */
+    mb_cmp_time_rule_t time_rule;       /* either (default): real_time or cpu_time slower fails; both; cpu; real */
     bool times;                         /* compare real_time and cpu_time (or instructions) */
     bool memory;                        /* compare peak_rss_bytes */
     bool counters;                      /* compare the exact counters */
@@ -43,8 +45,8 @@ typedef struct mb_cmp_summary {
  * Compare CONT against BASE, entry by entry (iteration rows matched by name;
  * aggregate rows are never samples), print the table and the summary line
  * "N passed, N failed" to out, and fill *sum. An entry fails if: its times
- * regress (U test p < alpha and median change > +threshold, on both real_time
- * and cpu_time, or on either with either_time), it has fewer than 2 error-free
+ * regress (U test p < alpha and median change > +threshold, on real_time or
+ * cpu_time, or as time_rule says), it has fewer than 2 error-free
  * repetitions on a side while times are compared, its peak_rss_bytes median
  * grows more than memory_threshold and memory_floor bytes,
  * leaked_objects or uncollectable_objects grows, its checksum changes (or,

@@ -33,7 +33,7 @@ static const char usage_text[] =
     "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
     "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
     "       membench compare BASELINE.json CONTENDER.json [--alpha A] [--threshold PCT] [--format console|markdown]\n"
-    "                     [--memory-threshold PCT] [--memory-floor BYTES] [--time-rule both|either]\n"
+    "                     [--memory-threshold PCT] [--memory-floor BYTES] [--time-rule either|both|cpu|real]\n"
     "                     [--times|--no-times] [--memory|--no-memory] [--no-counters] [--counters LIST]\n"
     "                     [--strict-counters] [--metric time|instructions] [-o|--out FILE]\n"
     "       membench tour [-s STRATEGY] [-i on|off|both] [--finalizers modern|legacy|both]\n"
@@ -461,9 +461,11 @@ static int cmd_compare(int argc, char **argv) {
         case OPT_MEMTHRESH: o.memory_threshold = parse_double("--memory-threshold", optarg, 0); break;
         case OPT_MEMFLOOR: o.memory_floor = (double)parse_u64("--memory-floor", optarg, 0); break;
         case OPT_TIMERULE:
-            if (!strcmp(optarg, "both")) o.either_time = false;
-            else if (!strcmp(optarg, "either")) o.either_time = true;
-            else usage_error("--time-rule must be both or either, not '%s'", optarg);
+            if (!strcmp(optarg, "either")) o.time_rule = MB_CMP_EITHER;
+            else if (!strcmp(optarg, "both")) o.time_rule = MB_CMP_BOTH;
+            else if (!strcmp(optarg, "cpu")) o.time_rule = MB_CMP_CPU;
+            else if (!strcmp(optarg, "real")) o.time_rule = MB_CMP_REAL;
+            else usage_error("--time-rule must be either, both, cpu or real, not '%s'", optarg);
             break;
         case 'f':
             if (!strcmp(optarg, "console")) o.format = MB_CMP_CONSOLE;
