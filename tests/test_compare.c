@@ -140,7 +140,11 @@ static void run_json(const char *env, const char *args, const char *path) {
     cr_assert(access(path, R_OK) == 0, "%s wrote %s (status %d)", cmd, path, st);
 }
 
-#define SMALL_SUITE "-s all -w cycle-pairs,dlist -i both -n 300 -r 2"
+/* Every strategy, interning on and off, 2 repetitions: 20 entries (10 in stress builds,
+ * which collect at every allocation and so run one small workload). */
+#define SMALL_SUITE (getenv("MB_TEST_SMALL") ? "-s all -w cycle-pairs -i both -n 50 -r 2" \
+                                              : "-s all -w cycle-pairs,dlist -i both -n 300 -r 2")
+static int small_entries(void) { return getenv("MB_TEST_SMALL") ? 10 : 20; }
 
 /* Two runs of the same build: no counter regression (counters are exact, so this is deterministic). */
 Test(compare, same_build_no_counter_regression, .timeout = 120) {
@@ -150,17 +154,21 @@ Test(compare, same_build_no_counter_regression, .timeout = 120) {
     snprintf(b, sizeof b, "%s/b.json", dir);
     run_json("", SMALL_SUITE, a);
     run_json("", SMALL_SUITE, b);
+    int n = small_entries();
+    char want[128];
     snprintf(args, sizeof args, "compare %s %s --no-times --no-memory", a, b);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
-    cr_assert(strstr(out, "20 passed, 0 failed"), "%s", out);
-    cr_assert_eq(lines_with(out, "counters", "7 exact"), 20, "every entry has its 7 counters equal: %s", out);
+    snprintf(want, sizeof want, "%d passed, 0 failed", n);
+    cr_assert(strstr(out, want), "%s", out);
+    cr_assert_eq(lines_with(out, "counters", "7 exact"), n, "every entry has its 7 counters equal: %s", out);
     snprintf(args, sizeof args, "compare %s %s", a, a);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "identical inputs: %s", out);
-    cr_assert(strstr(out, "warning: 20 entries had fewer than 9 repetitions"), "2 repetitions warn: %s", out);
+    snprintf(want, sizeof want, "warning: %d entries had fewer than 9 repetitions", n);
+    cr_assert(strstr(out, want), "2 repetitions warn: %s", out);
 }
 
 /* MB_TEST_LEAK: one object really leaked by one strategy fails the gate on that strategy's entries only. */
-Test(compare, deliberate_leak_fails, .timeout = 120) {
+Test(compare, deliberate_leak_fails, .timeout = 240) {
     char dir[64], a[128], b[128], c[128], args[512];
     tmpdir(dir, sizeof dir);
     snprintf(a, sizeof a, "%s/a.json", dir);
@@ -168,16 +176,19 @@ Test(compare, deliberate_leak_fails, .timeout = 120) {
     snprintf(c, sizeof c, "%s/c.json", dir);
     run_json("", SMALL_SUITE, a);
     run_json("MB_TEST_LEAK=mark-sweep", SMALL_SUITE, b);
+    int per = small_entries() / 5;      /* entries of one strategy */
+    char want[128];
     snprintf(args, sizeof args, "compare %s %s --no-times --no-memory", a, b);
     cr_assert_eq(run_cli(args, out, sizeof out), 1, "%s", out);
-    cr_assert_eq(lines_with(out, "leaked_objects", "FAIL: more leaked"), 4, "2 workloads x interning: %s", out);
+    cr_assert_eq(lines_with(out, "leaked_objects", "FAIL: more leaked"), per, "workloads x interning: %s", out);
     cr_assert_eq(lines_with(out, "FAIL", NULL), lines_with(out, "/mark-sweep/", "FAIL"), "only mark-sweep: %s", out);
-    cr_assert(strstr(out, "16 passed, 4 failed"), "%s", out);
+    snprintf(want, sizeof want, "%d passed, %d failed", 4 * per, per);
+    cr_assert(strstr(out, want), "%s", out);
     /* none leaks everything by design, so its run does not fail: only the gate sees the extra object */
     run_json("MB_TEST_LEAK=none", SMALL_SUITE, c);
     snprintf(args, sizeof args, "compare %s %s --no-times --no-memory", a, c);
     cr_assert_eq(run_cli(args, out, sizeof out), 1, "%s", out);
-    cr_assert_eq(lines_with(out, "/none/", "FAIL: more leaked"), 4, "%s", out);
+    cr_assert_eq(lines_with(out, "/none/", "FAIL: more leaked"), per, "%s", out);
     cr_assert_eq(lines_with(out, "error", "FAIL"), 0, "no error rows under none: %s", out);
 }
 
