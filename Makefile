@@ -107,7 +107,8 @@ test-stress:
 test-sanitize: $(DEPS_STAMP)
 	@rm -f $(B)/test-sanitize.log
 	@$(MAKE) --no-print-directory SANITIZE=1 $(B)/sanitize/membench-tests $(B)/sanitize/membench
-	MEMBENCH=$(B)/sanitize/membench MB_TEST_NO_JEMALLOC=1 $(B)/sanitize/membench-tests $(CRITERION_ARGS) 2>&1 \
+	MEMBENCH=$(B)/sanitize/membench MB_TEST_NO_JEMALLOC=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  $(B)/sanitize/membench-tests $(CRITERION_ARGS) 2>&1 \
 	  | tee $(B)/test-sanitize.log; exit $${PIPESTATUS[0]}
 	$(B)/sanitize/membench run -s all -w all -i both --scale quick > $(B)/sanitize-matrix.log 2>&1 \
 	  || { tail -40 $(B)/sanitize-matrix.log; echo "membench: the quick matrix failed under the sanitizers"; exit 1; }
