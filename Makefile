@@ -44,10 +44,12 @@ TESTBIN   := $(BUILD)/membench-tests
 
 # Debian packages the project needs (README: Dependencies).
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
-            libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev
+            libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev \
+            clang libclang-rt-14-dev valgrind
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz FORCE
+.PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz fuzz-json FORCE
+.PHONY: baseline regress gate-calibrate baseline-instructions regress-instructions
 .PHONY: plots report plots-scaling plots-heap plots-examples
 all: $(MEMBENCH)
 
@@ -152,14 +154,85 @@ tour: $(MEMBENCH)
 	@for s in rc rc-cycle rc-gen mark-sweep none; do $(MEMBENCH) tour -s $$s; done
 
 # fuzz: the differential fuzzer on many seeds for a set time (FUZZ_SECONDS), in the
-# debug build so the heap verifier runs after every collection too.
+# debug build so the heap verifier runs after every collection too; then the
+# libFuzzer target on the JSON readers for as long (fuzz-json).
 FUZZ_SECONDS ?= 60
 fuzz:
 	@$(MAKE) --no-print-directory DEBUG=1 $(B)/debug/membench
 	$(B)/debug/membench fuzz -s all --seconds $(FUZZ_SECONDS)
+	@$(MAKE) --no-print-directory fuzz-json
+
+# fuzz-json: libFuzzer (clang, Debian libclang-rt-14-dev) with ASan + UBSan on the
+# JSON readers of compare and import-hyperfine (tests/fuzz/fuzz_json.c), built
+# into build/fuzz/ from its own objects, run FUZZ_SECONDS from the inputs in
+# tests/data (new inputs it finds go to build/fuzz/corpus, crashes to build/fuzz/).
+FUZZ_CC     ?= clang
+FUZZ_DIR    := $(BUILDROOT)/fuzz
+FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ    := $(CORE_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+$(FUZZ_DIR)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_DIR)/fuzz-json: tests/fuzz/fuzz_json.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+fuzz-json: $(FUZZ_DIR)/fuzz-json
+	@mkdir -p $(FUZZ_DIR)/corpus
+	$(FUZZ_DIR)/fuzz-json -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus tests/data
 
 clean:
 	rm -rf build
+
+# The regression gate (README: The regression gate). baseline: the quick suite,
+# fixed seed, REGRESS_REPS_BASELINE repetitions (9: the U test's minimum for a
+# warning-free verdict), into results/baseline.json (committed). regress: the
+# same suite now, compared with it: deterministic counters always; times and
+# peak RSS only with REGRESS_TIMES=1 (shared CI machines are noisy), which also
+# runs 9 repetitions instead of 1. The run's own status is left to the gate:
+# a failed case is an error entry, which compare fails.
+REGRESS_SUITE ?= -s all -w all -i both --scale quick --seed 42
+BASELINE      ?= results/baseline.json
+REGRESS_REPS_BASELINE ?= 9
+ifeq ($(REGRESS_TIMES),1)
+  REGRESS_REPS    ?= 9
+  REGRESS_COMPARE ?= --times --memory
+else
+  REGRESS_REPS    ?= 1
+  REGRESS_COMPARE ?= --no-times --no-memory
+endif
+baseline: $(MEMBENCH)
+	@mkdir -p $(dir $(BASELINE))
+	$(MEMBENCH) run $(REGRESS_SUITE) -r $(REGRESS_REPS_BASELINE) -f json -o $(BASELINE)
+	@echo "membench: wrote $(BASELINE); commit it to move the gate's baseline"
+regress: $(MEMBENCH)
+	@rm -f $(B)/regress.json
+	@$(MEMBENCH) run $(REGRESS_SUITE) -r $(REGRESS_REPS) -f json -o $(B)/regress.json 2>$(B)/regress.log; \
+	  test -f $(B)/regress.json || { cat $(B)/regress.log; echo "membench: the regress run wrote no results"; exit 2; }
+	$(MEMBENCH) compare $(BASELINE) $(B)/regress.json $(REGRESS_COMPARE) $(COMPARE_ARGS)
+
+# gate-calibrate: the gate's false-alarm rate on times, measured: CALIBRATE_PAIRS
+# pairs of same-build runs (interleaved, CALIBRATE_MODE=sequential for the other
+# design), how many the gate flagged; the report goes to results/gate-calibrate.txt.
+CALIBRATE_PAIRS ?= 20
+CALIBRATE_MODE  ?= interleaved
+gate-calibrate: $(MEMBENCH)
+	@mkdir -p results $(B)/calibrate-$(CALIBRATE_MODE)
+	@cp $(MEMBENCH) $(B)/calibrate-$(CALIBRATE_MODE)/membench   # one binary throughout, whatever is rebuilt meanwhile
+	scripts/gate-calibrate --pairs $(CALIBRATE_PAIRS) --mode $(CALIBRATE_MODE) --membench $(B)/calibrate-$(CALIBRATE_MODE)/membench \
+	  --out results/gate-calibrate-$(CALIBRATE_MODE).txt -- $(COMPARE_ARGS)
+
+# Instruction counts (valgrind's callgrind, scripts/mb-callgrind) of chosen cases:
+# repeatable whatever the machine's load. baseline-instructions writes
+# INSTR_BASELINE (committed); regress-instructions compares the cases now with it.
+INSTR_CASES    ?= cycle-pairs/rc-cycle/interning:off shared-refs/rc/interning:off \
+                  binary-trees/mark-sweep/interning:off dlist/rc-gen/interning:on
+INSTR_BASELINE ?= results/baseline-instructions.json
+baseline-instructions: $(MEMBENCH)
+	scripts/mb-callgrind --membench $(MEMBENCH) -o $(INSTR_BASELINE) $(INSTR_CASES)
+regress-instructions: $(MEMBENCH)
+	scripts/mb-callgrind --membench $(MEMBENCH) -o $(B)/regress-instructions.json $(INSTR_CASES)
+	$(MEMBENCH) compare $(INSTR_BASELINE) $(B)/regress-instructions.json --metric instructions $(COMPARE_ARGS)
 
 # plots, report: pictures of a results file (README: Plots and the report).
 RESULTS   ?= results/latest.json
@@ -210,3 +283,4 @@ plots-examples: $(MEMBENCH)
 	cp $(PLOTS_OUT)/examples/scaling-*.png plots/examples/
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)

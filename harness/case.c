@@ -32,6 +32,13 @@ static uint64_t percentile(const uint64_t *v, size_t n, double p) {
     return v[rank - 1];
 }
 
+/* The measured region: the workload alone. A function of its own (never
+ * inlined) so valgrind's callgrind can count exactly its instructions
+ * (--toggle-collect=mb_case_region, scripts/mb-callgrind). */
+__attribute__((noinline)) uint64_t mb_case_region(const mb_case_t *c, mb_rt_t *rt) {
+    return c->workload->run(rt, &c->args);
+}
+
 int mb_case_run(const mb_case_t *c, mb_result_t *r) {
     memset(r, 0, sizeof *r);
     mb_options_t opt = c->opt;
@@ -43,7 +50,7 @@ int mb_case_run(const mb_case_t *c, mb_result_t *r) {
     mb_mem_jemalloc_reset_peak();
     bool je = mb_mem_jemalloc_stats(&je_peak0, &je_alloc0);
     uint64_t t0 = mb_now_ns(), c0 = mb_cpu_ns();
-    r->checksum = c->workload->run(rt, &c->args);
+    r->checksum = mb_case_region(c, rt);
     uint64_t t1 = mb_now_ns(), c1 = mb_cpu_ns();
     if (je && mb_mem_jemalloc_stats(&je_peak1, &je_alloc1)) {
         r->have_jemalloc = true;

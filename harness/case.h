@@ -39,4 +39,7 @@ uint64_t mb_expected_uncollectable(const mb_case_t *c);
 /* Run the case; returns 0, or -1 if the runtime could not be made. */
 int mb_case_run(const mb_case_t *c, mb_result_t *r);
 
+/* The measured region alone (the workload's run), out of line for callgrind. */
+uint64_t mb_case_region(const mb_case_t *c, mb_rt_t *rt);
+
 #endif

@@ -77,13 +77,8 @@ static int import_result(mb_suite_t *s, const json_t *res, size_t idx, char *err
     return 0;
 }
 
-int mb_hyperfine_import(const char *path, mb_suite_t *s, char *err, size_t errsz) {
-    char jerr[512];
-    json_t *root = mb_json_load_file(path, jerr, sizeof jerr);
-    if (!root) {
-        snprintf(err, errsz, "malformed hyperfine file %s", jerr);
-        return -1;
-    }
+/* The parsed export (root, owned by the caller) into s. */
+static int import_root(json_t *root, const char *path, mb_suite_t *s, char *err, size_t errsz) {
     json_t *results = mb_json_array(root, "results");
     int rc = 0;
     if (!results || json_array_size(results) == 0) {
@@ -108,6 +103,29 @@ int mb_hyperfine_import(const char *path, mb_suite_t *s, char *err, size_t errsz
     } else {
         mb_suite_free(s);
     }
+    return rc;
+}
+
+int mb_hyperfine_import(const char *path, mb_suite_t *s, char *err, size_t errsz) {
+    char jerr[512];
+    json_t *root = mb_json_load_file(path, jerr, sizeof jerr);
+    if (!root) {
+        snprintf(err, errsz, "malformed hyperfine file %s", jerr);
+        return -1;
+    }
+    int rc = import_root(root, path, s, err, errsz);
+    json_decref(root);
+    return rc;
+}
+
+int mb_hyperfine_import_buffer(const char *buf, size_t len, const char *name, mb_suite_t *s, char *err, size_t errsz) {
+    json_error_t je;
+    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        snprintf(err, errsz, "malformed hyperfine file %s: line %d, column %d: %s", name, je.line, je.column, je.text);
+        return -1;
+    }
+    int rc = import_root(root, name, s, err, errsz);
     json_decref(root);
     return rc;
 }

@@ -19,5 +19,7 @@
  * Returns 0, or -1 with err naming the problem (s is then empty).
  */
 int mb_hyperfine_import(const char *path, mb_suite_t *s, char *err, size_t errsz);
+/* The same from a buffer of len bytes (name is what messages call it): the libFuzzer target's entry. */
+int mb_hyperfine_import_buffer(const char *buf, size_t len, const char *name, mb_suite_t *s, char *err, size_t errsz);
 
 #endif

@@ -1,4 +1,4 @@
-/* main.c: the membench command line: list, run, tour (DESIGN.md section 7). */
+/* main.c: the membench command line: list, run, report, compare, tour (DESIGN.md section 7). */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -9,8 +9,10 @@
 
 #include "../strategies/mem.h"
 #include "case.h"
-#include "fuzz.h"
+#include "compare.h"
 #include "context.h"
+#include "fuzz.h"
+#include "gbench_read.h"
 #include "gbjson.h"
 #include "hyperfine.h"
 #include "outfile.h"
@@ -30,6 +32,10 @@ static const char usage_text[] =
     "                     [--params KEY=VALUE,...] [--in-process]\n"
     "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
     "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
+    "       membench compare BASELINE.json CONTENDER.json [--alpha A] [--threshold PCT] [--format console|markdown]\n"
+    "                     [--memory-threshold PCT] [--memory-floor BYTES] [--time-rule either|both|cpu|real]\n"
+    "                     [--times|--no-times] [--memory|--no-memory] [--no-counters] [--counters LIST]\n"
+    "                     [--strict-counters] [--metric time|instructions] [-o|--out FILE]\n"
     "       membench tour [-s STRATEGY] [-i on|off|both] [--finalizers modern|legacy|both]\n"
     "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N]\n";
 
@@ -432,6 +438,96 @@ static int cmd_import_hyperfine(int argc, char **argv) {
     return status;
 }
 
+/* compare BASELINE CONTENDER: the regression gate (compare.h); exit 0 no regression, 1 a regression, 2 bad input. */
+enum { OPT_ALPHA = 300, OPT_THRESH, OPT_MEMTHRESH, OPT_TIMES, OPT_NOTIMES, OPT_MEMORY, OPT_NOMEMORY, OPT_NOCOUNTERS,
+       OPT_COUNTERS, OPT_STRICT, OPT_METRIC, OPT_TIMERULE, OPT_MEMFLOOR };
+static int cmd_compare(int argc, char **argv) {
+    mb_cmp_opts_t o;
+    mb_cmp_opts_default(&o);
+    const char *outpath = NULL;
+    bool thresh_given = false;
+    static const struct option longs[] = {
+        {"alpha", required_argument, 0, OPT_ALPHA},         {"threshold", required_argument, 0, OPT_THRESH},
+        {"memory-threshold", required_argument, 0, OPT_MEMTHRESH},
+        {"format", required_argument, 0, 'f'},              {"out", required_argument, 0, 'o'},
+        {"times", no_argument, 0, OPT_TIMES},               {"no-times", no_argument, 0, OPT_NOTIMES},
+        {"memory", no_argument, 0, OPT_MEMORY},             {"no-memory", no_argument, 0, OPT_NOMEMORY},
+        {"no-counters", no_argument, 0, OPT_NOCOUNTERS},    {"counters", required_argument, 0, OPT_COUNTERS},
+        {"strict-counters", no_argument, 0, OPT_STRICT},    {"metric", required_argument, 0, OPT_METRIC},
+        {"time-rule", required_argument, 0, OPT_TIMERULE},  {"memory-floor", required_argument, 0, OPT_MEMFLOOR},
+        {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "f:o:", longs, NULL)) != -1) {
+        switch (c) {
+        case OPT_ALPHA:
+            o.alpha = parse_double("--alpha", optarg, 0);
+            if (!(o.alpha > 0 && o.alpha < 1)) usage_error("--alpha must be between 0 and 1, not '%s'", optarg);
+            break;
+        case OPT_THRESH: o.threshold = parse_double("--threshold", optarg, 0); thresh_given = true; break;
+        case OPT_MEMTHRESH: o.memory_threshold = parse_double("--memory-threshold", optarg, 0); break;
+        case OPT_MEMFLOOR: o.memory_floor = (double)parse_u64("--memory-floor", optarg, 0); break;
+        case OPT_TIMERULE:
+            if (!strcmp(optarg, "either")) o.time_rule = MB_CMP_EITHER;
+            else if (!strcmp(optarg, "both")) o.time_rule = MB_CMP_BOTH;
+            else if (!strcmp(optarg, "cpu")) o.time_rule = MB_CMP_CPU;
+            else if (!strcmp(optarg, "real")) o.time_rule = MB_CMP_REAL;
+            else usage_error("--time-rule must be either, both, cpu or real, not '%s'", optarg);
+            break;
+        case 'f':
+            if (!strcmp(optarg, "console")) o.format = MB_CMP_CONSOLE;
+            else if (!strcmp(optarg, "markdown")) o.format = MB_CMP_MARKDOWN;
+            else usage_error("compare: --format must be console or markdown, not '%s'", optarg);
+            break;
+        case 'o': outpath = optarg; break;
+        case OPT_TIMES: o.times = true; break;
+        case OPT_NOTIMES: o.times = false; break;
+        case OPT_MEMORY: o.memory = true; break;
+        case OPT_NOMEMORY: o.memory = false; break;
+        case OPT_NOCOUNTERS: o.counters = false; break;
+        case OPT_COUNTERS:
+            if (!*optarg || strspn(optarg, ",") == strlen(optarg)) usage_error("--counters needs counter names");
+            o.counter_list = optarg;
+            break;
+        case OPT_STRICT: o.strict_counters = true; break;
+        case OPT_METRIC:
+            if (!strcmp(optarg, "time")) o.metric = MB_CMP_TIME;
+            else if (!strcmp(optarg, "instructions")) o.metric = MB_CMP_INSTRUCTIONS;
+            else usage_error("--metric must be time or instructions, not '%s'", optarg);
+            break;
+        default: usage_error("compare: bad option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 2) usage_error("compare: expected BASELINE.json and CONTENDER.json");
+    if (o.metric == MB_CMP_INSTRUCTIONS && !thresh_given) o.threshold = 1;
+    mb_gb_file_t base, cont;
+    char err[1024];
+    if (mb_gb_load(argv[optind], &base, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        return 2;
+    }
+    if (mb_gb_load(argv[optind + 1], &cont, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        mb_gb_free(&base);
+        return 2;
+    }
+    mb_outfile_t of;
+    if (mb_outfile_open(&of, outpath, err, sizeof err) != 0) {
+        mb_gb_free(&base);
+        mb_gb_free(&cont);
+        usage_error("%s", err);
+    }
+    mb_cmp_summary_t sum;
+    size_t failed = mb_compare(of.f, &base, &cont, &o, &sum);
+    int status = failed ? 1 : 0;
+    if (mb_outfile_commit(&of, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        status = 2;
+    }
+    mb_gb_free(&base);
+    mb_gb_free(&cont);
+    return status;
+}
+
 int main(int argc, char **argv) {
     main_argv = argv;
     main_cmd = argv[1];
@@ -453,5 +549,6 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "fuzz")) return cmd_fuzz(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "import-hyperfine")) return cmd_import_hyperfine(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare")) return cmd_compare(argc - 1, argv + 1);
     usage_error("unknown command '%s'", cmd);
 }

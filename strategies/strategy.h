@@ -80,6 +80,10 @@ struct mb_rt {
     mb_ptrmap_t finalizers;             /* object -> mb_fin_t*, for MB_F_FINALIZER objects */
     mb_ptrvec_t garbage;                /* legacy: uncollectable cyclic garbage (a root) */
     bool torn_down;                     /* mb_teardown has run */
+    /* test-only switches (dispatch.c, README: the regression gate), read once per runtime */
+    bool test_slow;                     /* MB_TEST_SLOW names this strategy: extra work per allocation */
+    bool test_leak;                     /* MB_TEST_LEAK names this strategy: teardown leaks one object */
+    mb_obj_t *test_leaked;              /* that object: a root nobody drops (mb__each_root reports it) */
 };
 
 /* A finalizer record in rt->finalizers. */

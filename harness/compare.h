@@ -1,0 +1,59 @@
+/* compare.h: `membench compare`: two Google Benchmark files matched by name, each entry judged (the regression gate). */
+#ifndef MB_COMPARE_H
+#define MB_COMPARE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "gbench_read.h"
+
+typedef enum { MB_CMP_CONSOLE, MB_CMP_MARKDOWN } mb_cmp_format_t;
+typedef enum { MB_CMP_TIME, MB_CMP_INSTRUCTIONS } mb_cmp_metric_t;
+/* Which time's slowdown fails an entry (both are always tested and shown). */
+typedef enum { MB_CMP_EITHER, MB_CMP_BOTH, MB_CMP_CPU, MB_CMP_REAL } mb_cmp_time_rule_t;
+
+/* What to compare and how strictly (README: membench compare). */
+typedef struct mb_cmp_opts {
+    double alpha;                       /* U test significance level (0.05, as compare.py) */
+    double threshold;                   /* minimum slowdown of the median, percent (5; 1 for instructions) */
+    double memory_threshold;            /* peak_rss_bytes growth of the median that fails, percent (10) */
+    double memory_floor;                /* ... and bytes: smaller growth is page noise (256 KiB) */
+    mb_cmp_time_rule_t time_rule;       /* either (default): real_time or cpu_time slower fails; both; cpu; real */
+    bool times;                         /* compare real_time and cpu_time (or instructions) */
+    bool memory;                        /* compare peak_rss_bytes */
+    bool counters;                      /* compare the exact counters */
+    bool strict_counters;               /* any change of an exact counter fails, not only leaks and checksum */
+    const char *counter_list;           /* comma list of exact counters; NULL: mb_cmp_default_counters */
+    mb_cmp_metric_t metric;             /* time: U test on times; instructions: the "instructions" counter */
+    mb_cmp_format_t format;             /* console table or Markdown (a pull-request comment) */
+} mb_cmp_opts_t;
+
+/* The deterministic counters compared exactly by default (DESIGN.md section 6). */
+extern const char mb_cmp_default_counters[];
+
+/* The defaults above. */
+void mb_cmp_opts_default(mb_cmp_opts_t *o);
+
+/* The outcome: entries (benchmark names) that passed and failed, and warnings. */
+typedef struct mb_cmp_summary {
+    size_t passed, failed;              /* entries */
+    size_t few_reps;                    /* entries whose U test had fewer than 9 repetitions on a side */
+    size_t min_reps;                    /* the fewest repetitions seen in a U test */
+} mb_cmp_summary_t;
+
+/*
+ * Compare CONT against BASE, entry by entry (iteration rows matched by name;
+ * aggregate rows are never samples), print the table and the summary line
+ * "N passed, N failed" to out, and fill *sum. An entry fails if: its times
+ * regress (U test p < alpha and median change > +threshold, on real_time or
+ * cpu_time, or as time_rule says), it has fewer than 2 error-free
+ * repetitions on a side while times are compared, its peak_rss_bytes median
+ * grows more than memory_threshold and memory_floor bytes,
+ * leaked_objects or uncollectable_objects grows, its checksum changes (or,
+ * strict, any exact counter changes), the contender has an error row the
+ * baseline did not, or it is missing from the contender. Returns sum->failed.
+ */
+size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont, const mb_cmp_opts_t *o,
+                  mb_cmp_summary_t *sum);
+
+#endif

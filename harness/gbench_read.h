@@ -1,0 +1,55 @@
+/* gbench_read.h: any Google Benchmark JSON file (ours or Google Benchmark's own) read and validated, for `membench compare`. */
+#ifndef MB_GBENCH_READ_H
+#define MB_GBENCH_READ_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A numeric field of a row that is not one of Google Benchmark's own
+ * bookkeeping fields: our section 6 counters, or a user counter. */
+typedef struct mb_gb_counter {
+    const char *name;                   /* the field's key (owned by the file's JSON) */
+    double value;                       /* its value */
+} mb_gb_counter_t;
+
+/* One element of "benchmarks". Strings point into the file's JSON. */
+typedef struct mb_gb_row {
+    const char *name;                   /* "name" (an aggregate's ends in _mean, _median, ...) */
+    const char *run_name;               /* "run_name", or name when absent (files before GB 1.5) */
+    bool aggregate;                     /* run_type "aggregate": never a sample */
+    bool error;                         /* error_occurred */
+    const char *error_message;          /* error_message, or "" */
+    bool has_times;                     /* real_time and cpu_time present */
+    double real_ns, cpu_ns;             /* times converted from time_unit to ns */
+    const char *label;                  /* label, or NULL */
+    mb_gb_counter_t *counters;          /* every other numeric field, in file order */
+    size_t ncounters;                   /* how many */
+} mb_gb_row_t;
+
+/* A whole file: the rows of "benchmarks" in file order. */
+typedef struct mb_gb_file {
+    char path[512];                     /* the name messages use */
+    json_t *root;                       /* the parsed JSON (owns the strings) */
+    mb_gb_row_t *rows;                  /* the rows */
+    size_t n;                           /* how many */
+} mb_gb_file_t;
+
+/*
+ * Read and validate a file (mb_gb_load) or a buffer (mb_gb_parse; name is
+ * what messages call it). The top level must be an object with a
+ * "benchmarks" array (and "context", if present, an object); every element
+ * an object with a non-empty string "name"; run_type, if present, "iteration"
+ * or "aggregate"; error_occurred a boolean; real_time and cpu_time numbers
+ * (required unless the row is an error row), time_unit ns, us, ms or s, the
+ * times in ns finite and not negative; label and error_message strings.
+ * Returns 0, or -1 with err = "FILE: what is wrong, where" (f is then empty).
+ */
+int mb_gb_load(const char *path, mb_gb_file_t *f, char *err, size_t errsz);
+int mb_gb_parse(const char *buf, size_t len, const char *name, mb_gb_file_t *f, char *err, size_t errsz);
+void mb_gb_free(mb_gb_file_t *f);
+
+/* Row r's counter NAME into *v; false if it has none. */
+bool mb_gb_counter(const mb_gb_row_t *r, const char *name, double *v);
+
+#endif
