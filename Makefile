@@ -4,7 +4,7 @@ CC      ?= cc
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
-LDLIBS  += -ljansson -ldl -lm
+LDLIBS  += -ljansson -ldl -lm -lgc -lpthread
 # The commit this binary was built from, in every JSON report ("unknown" outside git);
 # only harness/context.c sees it, rebuilt when the commit changes (a stamp file).
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -44,7 +44,8 @@ TESTBIN   := $(BUILD)/membench-tests
 
 # Debian packages the project needs (README: Dependencies).
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
-            libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev
+            libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev \
+            libgc-dev
 DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz FORCE
@@ -144,7 +145,7 @@ hyperfine: $(MEMBENCH)
 	$(MEMBENCH) report results/hyperfine.json
 
 tour: $(MEMBENCH)
-	@for s in rc rc-cycle rc-gen mark-sweep none; do $(MEMBENCH) tour -s $$s; done
+	@for s in rc rc-cycle rc-gen mark-sweep none boehm; do $(MEMBENCH) tour -s $$s; done
 
 # fuzz: the differential fuzzer on many seeds for a set time (FUZZ_SECONDS), in the
 # debug build so the heap verifier runs after every collection too.

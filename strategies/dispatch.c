@@ -331,6 +331,7 @@ void mb_set_finalizer(mb_rt_t *rt, mb_var_t v, mb_finalizer_fn fn, void *ctx) {
     mb_ptrmap_put(&rt->finalizers, o, (uint64_t)(uintptr_t)f);
     o->flags |= MB_F_FINALIZER;
     o->flags &= (uint8_t)~MB_F_FINALIZED;
+    if (rt->S->on_finalizer) rt->S->on_finalizer(rt, o);
 }
 
 bool mb__finalize(mb_rt_t *rt, mb_obj_t *o) {
@@ -363,6 +364,27 @@ void mb__make_uncollectable(mb_rt_t *rt, mb_obj_t *o) {
     ref_inc(rt, o);
     MB_VEC_PUSH(&rt->garbage, o);
     rt->stats.uncollectable_objects++;
+}
+
+void mb__reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes) {
+    MB_CHECK(objects <= rt->stats.live_objects && bytes <= rt->stats.live_bytes,
+             "reclaimed %llu objects of %llu live", (unsigned long long)objects,
+             (unsigned long long)rt->stats.live_objects);
+    rt->stats.objects_freed += objects;
+    rt->stats.live_objects -= objects;
+    rt->stats.live_bytes -= bytes;
+}
+
+uint64_t mb__immortal_bytes(const mb_rt_t *rt) {
+    uint64_t b = 0;
+    for (size_t i = 0; rt->small_ints && i < 262; i++)
+        if (rt->small_ints[i]) b += mb_obj_size(MB_INT, 0);
+    for (size_t i = 0; i < rt->strings.cap; i++)
+        if (mb_ptrmap_live(&rt->strings, i)) {
+            mb_obj_t *s = (mb_obj_t *)(uintptr_t)rt->strings.vals[i];
+            b += mb_obj_size(MB_STR, s->len);
+        }
+    return b;
 }
 
 void mb__record_pause(mb_rt_t *rt, uint64_t ns) { MB_VEC_PUSH(&rt->pauses, ns); }
@@ -535,15 +557,7 @@ void mb_teardown(mb_rt_t *rt) {
     MB_VEC_FREE(&todo);
     rt->stats.uncollectable_objects = unc;
     rt->stats.leaked_objects = kept - unc;
-    uint64_t immortal_bytes = 0;
-    for (size_t i = 0; rt->small_ints && i < 262; i++)
-        if (rt->small_ints[i]) immortal_bytes += mb_obj_size(MB_INT, 0);
-    for (size_t i = 0; i < rt->strings.cap; i++)
-        if (mb_ptrmap_live(&rt->strings, i)) {
-            mb_obj_t *s = (mb_obj_t *)(uintptr_t)rt->strings.vals[i];
-            immortal_bytes += mb_obj_size(MB_STR, s->len);
-        }
-    rt->stats.leaked_bytes = rt->stats.live_bytes - immortal_bytes - unc_bytes;
+    rt->stats.leaked_bytes = rt->stats.live_bytes - mb__immortal_bytes(rt) - unc_bytes;
     rt->torn_down = true;
 }
 
