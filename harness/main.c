@@ -11,6 +11,7 @@
 #include "case.h"
 #include "fuzz.h"
 #include "context.h"
+#include "floor.h"
 #include "gbjson.h"
 #include "hyperfine.h"
 #include "outfile.h"
@@ -27,7 +28,7 @@ static const char usage_text[] =
     "                     [-n|--size N] [--scale quick|default|large] [-r|--repetitions N] [--seed N]\n"
     "                     [-f|--format console|json|csv|markdown] [-o|--out FILE] [--timeout SECONDS]\n"
     "                     [--allocator libc|jemalloc] [--heap-multiplier X] [--finalizers modern|legacy]\n"
-    "                     [--params KEY=VALUE,...] [--in-process]\n"
+    "                     [--params KEY=VALUE,...] [--in-process] [--floor]\n"
     "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
     "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
     "       membench tour [-s STRATEGY] [-i on|off|both] [--finalizers modern|legacy|both]\n"
@@ -205,7 +206,7 @@ static int cmd_fuzz(int argc, char **argv) {
     return 0;
 }
 
-enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT, OPT_INPROC };
+enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT, OPT_INPROC, OPT_FLOOR };
 
 /* Bytes of physical memory, 0 if unknown. */
 static double phys_bytes(void) {
@@ -256,9 +257,10 @@ static int cmd_run(int argc, char **argv) {
         {"finalizers", required_argument, 0, OPT_FINALIZERS},
         {"params", required_argument, 0, OPT_PARAMS},
         {"in-process", no_argument, 0, OPT_INPROC},
+        {"floor", no_argument, 0, OPT_FLOOR},
         {0, 0, 0, 0}};
     int c;
-    bool in_process = false;
+    bool in_process = false, with_floor = false;
     while ((c = getopt_long(argc, argv, "s:w:i:n:r:f:o:", longs, NULL)) != -1) {
         switch (c) {
         case 's': slist = optarg; break;
@@ -274,6 +276,7 @@ static int cmd_run(int argc, char **argv) {
         case OPT_HEAPMUL: opt.heap_multiplier = parse_double("--heap-multiplier", optarg, 1.0); break;
         case OPT_PARAMS: opt.params = optarg; break;
         case OPT_INPROC: in_process = true; break;
+        case OPT_FLOOR: with_floor = true; break;
         case OPT_ALLOCATOR:
             if (!strcmp(optarg, "libc")) opt.allocator = MB_ALLOC_LIBC;
             else if (!strcmp(optarg, "jemalloc")) opt.allocator = MB_ALLOC_JEMALLOC;
@@ -334,6 +337,11 @@ static int cmd_run(int argc, char **argv) {
                                 .args = {.n = size, .seed = seed, .interning = on, .finalizers = true}};
                 mb_suite_add(&suite, &cs, (unsigned)reps, label);
             }
+        }
+        if (with_floor && mb_floor_has(w)) {    /* the explicit floor: one more row (floor.h) */
+            mb_case_t cs = {.workload = w, .strategy = &mb_floor_strategy, .opt = opt,
+                            .args = {.n = size, .seed = seed, .interning = false, .finalizers = true}};
+            mb_suite_add(&suite, &cs, (unsigned)reps, label);
         }
     }
     int status = mb_suite_run(&suite);
