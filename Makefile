@@ -48,7 +48,7 @@ DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox 
             libgc-dev
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz FORCE
+.PHONY: perf all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz FORCE
 .PHONY: plots report plots-scaling plots-heap plots-examples
 all: $(MEMBENCH)
 
@@ -143,6 +143,12 @@ hyperfine: $(MEMBENCH)
 	  '$(MEMBENCH) run -w $(HF_WORKLOAD) -s {strategy} -i off --scale $(HF_SCALE) -r 1 -f json -o /dev/null'
 	$(MEMBENCH) import-hyperfine results/hyperfine-raw.json -o results/hyperfine.json
 	$(MEMBENCH) report results/hyperfine.json
+
+# perf: issue 9's performance targets in one run (scripts/perf): medians of PERF_REPS (5)
+# interleaved rounds, into results/perf.json and results/perf.md. A benchmark: not in CI.
+PERF_REPS ?= 5
+perf: $(MEMBENCH)
+	PERF_REPS=$(PERF_REPS) scripts/perf $(MEMBENCH)
 
 tour: $(MEMBENCH)
 	@for s in rc rc-cycle rc-gen mark-sweep none boehm; do $(MEMBENCH) tour -s $$s; done

@@ -15,6 +15,7 @@
 #include "gbjson.h"
 #include "hyperfine.h"
 #include "outfile.h"
+#include "probe.h"
 #include "report.h"
 #include "runner.h"
 #include "tour.h"
@@ -434,6 +435,33 @@ static int cmd_import_hyperfine(int argc, char **argv) {
     return status;
 }
 
+/* probe PROBE -s STRATEGY -n N [-r R]: hidden, for scripts/perf (probe.h).
+ * Prints one line per repetition: strategy probe n ns. */
+static int cmd_probe(int argc, char **argv) {
+    const char *sname = "mark-sweep";
+    uint64_t n = 100000, reps = 1;
+    int c;
+    while ((c = getopt(argc, argv, "s:n:r:")) != -1) {
+        if (c == 's') sname = optarg;
+        else if (c == 'n') n = parse_u64("-n", optarg, 1);
+        else if (c == 'r') reps = parse_u64("-r", optarg, 1);
+        else usage_error("probe: bad option '%s'", argv[optind - 1]);
+    }
+    if (optind != argc - 1) usage_error("probe: expected one probe name (cycles or full)");
+    const mb_strategy_t *s = mb_find_strategy(sname);
+    if (!s) usage_error("unknown strategy '%s' (see membench list)", sname);
+    for (uint64_t r = 0; r < reps; r++) {
+        uint64_t ns;
+        char err[256];
+        if (mb_probe(argv[optind], s, n, &ns, err, sizeof err) != 0) {
+            fprintf(stderr, "membench: %s\n", err);
+            return 1;
+        }
+        printf("%s %s %" PRIu64 " %" PRIu64 "\n", s->name, argv[optind], n, ns);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     main_argv = argv;
     main_cmd = argv[1];
@@ -452,6 +480,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "list")) return cmd_list(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "tour")) return cmd_tour(argc - 1, argv + 1);
+    if (!strcmp(cmd, "probe")) return cmd_probe(argc - 1, argv + 1);
     if (!strcmp(cmd, "fuzz")) return cmd_fuzz(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "import-hyperfine")) return cmd_import_hyperfine(argc - 1, argv + 1);
