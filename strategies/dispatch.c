@@ -189,10 +189,11 @@ mb_obj_t *mb__alloc_obj(mb_rt_t *rt, mb_kind_t kind, uint32_t len, bool immortal
 
 void mb__free_obj(mb_rt_t *rt, mb_obj_t *o) {
     MB_CHECK(o->kind != MB_FREED, "double free of object %p", (void *)o);
-    MB_CHECK(!mb_obj_immortal(o) || rt->torn_down, "free of immortal object %p", (void *)o);
-    if (rt->S->on_free && !mb_obj_immortal(o)) rt->S->on_free(rt, o);
+    bool immortal = mb_obj_immortal(o);    /* read before the debug poison overwrites the flags */
+    MB_CHECK(!immortal || rt->torn_down, "free of immortal object %p", (void *)o);
+    if (rt->S->on_free && !immortal) rt->S->on_free(rt, o);
     size_t bytes = mb_obj_size((mb_kind_t)o->kind, o->len);
-    size_t acct = bytes + (mb_obj_immortal(o) ? 0 : rt->S->side_bytes);
+    size_t acct = bytes + (immortal ? 0 : rt->S->side_bytes);
     if (o->flags & MB_F_FINALIZER) {
         uint64_t rec;
         if (mb_ptrmap_del(&rt->finalizers, o, &rec)) free((void *)(uintptr_t)rec);
@@ -205,7 +206,7 @@ void mb__free_obj(mb_rt_t *rt, mb_obj_t *o) {
     memset(o, 0xdb, bytes);             /* poison: a stale reference reads kind 0xdb, not a valid kind */
 #endif
     o->kind = MB_FREED;
-    if (rt->S->free && !mb_obj_immortal(o)) rt->S->free(rt, o, bytes);
+    if (rt->S->free && !immortal) rt->S->free(rt, o, bytes);
     else mb_mem_free(o, bytes);
 }
 
