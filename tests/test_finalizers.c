@@ -224,14 +224,15 @@ STRATEGY_TEST(finalizers, workload_counts) {
             cr_assert(left_ok(s, r.stats.leaked_objects, r.expected_leaks), "%s mode %d fin %d: leaked %llu, expected %llu",
                          s->name, m, fin, (unsigned long long)r.stats.leaked_objects,
                          (unsigned long long)r.expected_leaks);
-            cr_assert_eq(r.stats.uncollectable_objects, r.expected_uncollectable,
+            /* conservative: a retained object is neither finalized nor uncollectable */
+            cr_assert(left_ok(s, r.expected_uncollectable, r.stats.uncollectable_objects),
                          "%s mode %d fin %d: uncollectable %llu, expected %llu", s->name, m, fin,
                          (unsigned long long)r.stats.uncollectable_objects,
                          (unsigned long long)r.expected_uncollectable);
             uint64_t want_unc = has(s, MB_ATTR_CYCLES) && m == MB_FIN_LEGACY && fin ? 4 * n : 0;
             cr_assert_eq(r.expected_uncollectable, want_unc);
             uint64_t want_fin = has(s, MB_ATTR_CYCLES) && m == MB_FIN_MODERN && fin ? 3 * n : 0;
-            cr_assert_eq(r.stats.finalizers_run, want_fin, "%s: every finalizer once", s->name);
+            cr_assert(left_ok(s, want_fin, r.stats.finalizers_run), "%s: every finalizer once", s->name);
             cr_assert_eq(r.stats.objects_allocated, r.stats.objects_freed + r.stats.leaked_objects +
                          r.stats.immortal_objects + r.stats.uncollectable_objects);
         }
