@@ -159,6 +159,12 @@ __attribute__((noinline)) static void bw_gcollect(void) {
     (void)me;
     GC_call_with_alloc_lock(bw_set_stackbottom, &here);
     GC_enable();
+#if defined(__x86_64__) && !defined(MB_SANITIZE)
+    /* and the argument registers, which bdwgc's getcontext saves too */
+    __asm__ volatile("xor %%eax, %%eax\n\txor %%ecx, %%ecx\n\txor %%edx, %%edx\n\txor %%esi, %%esi\n\t"
+                     "xor %%edi, %%edi\n\txor %%r8d, %%r8d\n\txor %%r9d, %%r9d\n\txor %%r10d, %%r10d\n\t"
+                     "xor %%r11d, %%r11d" ::: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11");
+#endif
     GC_gcollect();
     GC_disable();
     GC_call_with_alloc_lock(bw_set_stackbottom, &saved);
