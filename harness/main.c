@@ -436,7 +436,7 @@ static int cmd_import_hyperfine(int argc, char **argv) {
 }
 
 /* probe PROBE -s STRATEGY -n N [-r R]: hidden, for scripts/perf (probe.h).
- * Prints one line per repetition: strategy probe n ns. */
+ * Prints one line per repetition: strategy probe n wall-ns cpu-ns. */
 static int cmd_probe(int argc, char **argv) {
     const char *sname = "mark-sweep";
     uint64_t n = 100000, reps = 1;
@@ -451,13 +451,13 @@ static int cmd_probe(int argc, char **argv) {
     const mb_strategy_t *s = mb_find_strategy(sname);
     if (!s) usage_error("unknown strategy '%s' (see membench list)", sname);
     for (uint64_t r = 0; r < reps; r++) {
-        uint64_t ns;
+        uint64_t ns, cpu;
         char err[256];
-        if (mb_probe(argv[optind], s, n, &ns, err, sizeof err) != 0) {
+        if (mb_probe(argv[optind], s, n, &ns, &cpu, err, sizeof err) != 0) {
             fprintf(stderr, "membench: %s\n", err);
             return 1;
         }
-        printf("%s %s %" PRIu64 " %" PRIu64 "\n", s->name, argv[optind], n, ns);
+        printf("%s %s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", s->name, argv[optind], n, ns, cpu);
     }
     return 0;
 }

@@ -6,7 +6,8 @@
 
 static uint64_t owned(const mb_rt_t *rt) { return rt->stats.live_objects - rt->stats.immortal_objects; }
 
-int mb_probe(const char *probe, const mb_strategy_t *s, uint64_t n, uint64_t *ns, char *err, size_t errsz) {
+int mb_probe(const char *probe, const mb_strategy_t *s, uint64_t n, uint64_t *ns, uint64_t *cpu_ns, char *err,
+             size_t errsz) {
     bool cycles = !strcmp(probe, "cycles"), full = !strcmp(probe, "full");
     if (!cycles && !full) {
         snprintf(err, errsz, "unknown probe '%s' (cycles or full)", probe);
@@ -37,9 +38,10 @@ int mb_probe(const char *probe, const mb_strategy_t *s, uint64_t n, uint64_t *ns
         }
     }
     uint64_t before = owned(rt);
-    uint64_t t0 = mb_now_ns();
+    uint64_t t0 = mb_now_ns(), c0 = mb_cpu_ns();
     mb_collect(rt);
     *ns = mb_now_ns() - t0;
+    *cpu_ns = mb_cpu_ns() - c0;
     uint64_t after = owned(rt);
     int rc = 0;
     bool conservative = (s->attrs & MB_ATTR_CONSERVATIVE) != 0;
