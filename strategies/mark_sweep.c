@@ -73,26 +73,36 @@ static void ms_root(mb_rt_t *rt, mb_obj_t *o, void *ctx) {
 }
 
 /* After: everything reachable from the roots is marked; the stack is empty.
- * The stack holds references not yet examined (each edge is pushed once):
- * a child's header is prefetched when it is pushed and read when it is
- * popped, so the cache misses of a node's children overlap instead of
- * each stalling the loop (the profile: marking was bound by them). */
+ * The stack holds references not yet examined (each edge is pushed once).
+ * Between the stack and the examination sits a FIFO of MS_PREFETCH
+ * references, each prefetched as it enters: an object's header is read
+ * MS_PREFETCH objects after its prefetch, so the cache misses overlap. (The
+ * profile before: 80% of marking stalled on the load of a popped object's
+ * header; a prefetch at push time did not help, as a stack pops the last
+ * push at once.) */
+#define MS_PREFETCH 8u
 static void ms_mark(mb_rt_t *rt) {
     ms_state_t *st = rt->state;
     mb__each_root(rt, ms_root, NULL);
     mb_ptrvec_t *s = &st->stack;
-    while (s->n) {
-        mb_obj_t *o = s->v[--s->n];
+    mb_obj_t *fifo[MS_PREFETCH];
+    unsigned head = 0, count = 0;
+    for (;;) {
+        while (count < MS_PREFETCH && s->n) {
+            mb_obj_t *c = s->v[--s->n];
+            __builtin_prefetch(c);
+            fifo[(head + count++) % MS_PREFETCH] = c;
+        }
+        if (!count) break;
+        mb_obj_t *o = fifo[head];
+        head = (head + 1) % MS_PREFETCH;
+        count--;
         if (mb_obj_immortal(o) || !ms_set_mark(st, o) || o->kind != MB_LIST) continue;
         mb_obj_t **slots = mb_obj_slots(o);
         uint32_t len = o->len;
         if (s->cap - s->n < len) mb_vec_grow_((void **)&s->v, &s->cap, sizeof *s->v, s->n + len);
-        for (uint32_t i = 0; i < len; i++) {
-            mb_obj_t *c = slots[i];
-            if (!c) continue;
-            __builtin_prefetch(c);
-            s->v[s->n++] = c;
-        }
+        for (uint32_t i = 0; i < len; i++)
+            if (slots[i]) s->v[s->n++] = slots[i];
     }
 }
 
