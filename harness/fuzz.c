@@ -158,7 +158,7 @@ static int fz_check(fz_t *f, bool collected) {
         if (want && !have)
             rc = fz_fail(f, "object %zu (kind %d) was freed while %s", i, nd->kind,
                          nd->mark == 1 ? "reachable" : "on or under an unreachable cycle (rc cannot free it)");
-        else if (!want && have)
+        else if (!want && have && !(a & MB_ATTR_CONSERVATIVE))   /* conservative: may retain */
             rc = fz_fail(f, "object %zu (kind %d) is garbage but still allocated", i, nd->kind);
         else if (!have)
             nd->freed = 1;

@@ -13,9 +13,11 @@
 #include "context.h"
 #include "fuzz.h"
 #include "gbench_read.h"
+#include "floor.h"
 #include "gbjson.h"
 #include "hyperfine.h"
 #include "outfile.h"
+#include "probe.h"
 #include "report.h"
 #include "runner.h"
 #include "tour.h"
@@ -29,7 +31,7 @@ static const char usage_text[] =
     "                     [-n|--size N] [--scale quick|default|large] [-r|--repetitions N] [--seed N]\n"
     "                     [-f|--format console|json|csv|markdown] [-o|--out FILE] [--timeout SECONDS]\n"
     "                     [--allocator libc|jemalloc] [--heap-multiplier X] [--finalizers modern|legacy]\n"
-    "                     [--params KEY=VALUE,...] [--in-process]\n"
+    "                     [--params KEY=VALUE,...] [--in-process] [--floor]\n"
     "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
     "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
     "       membench compare BASELINE.json CONTENDER.json [--alpha A] [--threshold PCT] [--format console|markdown]\n"
@@ -211,7 +213,7 @@ static int cmd_fuzz(int argc, char **argv) {
     return 0;
 }
 
-enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT, OPT_INPROC };
+enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT, OPT_INPROC, OPT_FLOOR };
 
 /* Bytes of physical memory, 0 if unknown. */
 static double phys_bytes(void) {
@@ -262,9 +264,10 @@ static int cmd_run(int argc, char **argv) {
         {"finalizers", required_argument, 0, OPT_FINALIZERS},
         {"params", required_argument, 0, OPT_PARAMS},
         {"in-process", no_argument, 0, OPT_INPROC},
+        {"floor", no_argument, 0, OPT_FLOOR},
         {0, 0, 0, 0}};
     int c;
-    bool in_process = false;
+    bool in_process = false, with_floor = false;
     while ((c = getopt_long(argc, argv, "s:w:i:n:r:f:o:", longs, NULL)) != -1) {
         switch (c) {
         case 's': slist = optarg; break;
@@ -280,6 +283,7 @@ static int cmd_run(int argc, char **argv) {
         case OPT_HEAPMUL: opt.heap_multiplier = parse_double("--heap-multiplier", optarg, 1.0); break;
         case OPT_PARAMS: opt.params = optarg; break;
         case OPT_INPROC: in_process = true; break;
+        case OPT_FLOOR: with_floor = true; break;
         case OPT_ALLOCATOR:
             if (!strcmp(optarg, "libc")) opt.allocator = MB_ALLOC_LIBC;
             else if (!strcmp(optarg, "jemalloc")) opt.allocator = MB_ALLOC_JEMALLOC;
@@ -340,6 +344,11 @@ static int cmd_run(int argc, char **argv) {
                                 .args = {.n = size, .seed = seed, .interning = on, .finalizers = true}};
                 mb_suite_add(&suite, &cs, (unsigned)reps, label);
             }
+        }
+        if (with_floor && mb_floor_has(w)) {    /* the explicit floor: one more row (floor.h) */
+            mb_case_t cs = {.workload = w, .strategy = &mb_floor_strategy, .opt = opt,
+                            .args = {.n = size, .seed = seed, .interning = false, .finalizers = true}};
+            mb_suite_add(&suite, &cs, (unsigned)reps, label);
         }
     }
     int status = mb_suite_run(&suite);
@@ -528,6 +537,33 @@ static int cmd_compare(int argc, char **argv) {
     return status;
 }
 
+/* probe PROBE -s STRATEGY -n N [-r R]: hidden, for scripts/perf (probe.h).
+ * Prints one line per repetition: strategy probe n wall-ns cpu-ns. */
+static int cmd_probe(int argc, char **argv) {
+    const char *sname = "mark-sweep";
+    uint64_t n = 100000, reps = 1;
+    int c;
+    while ((c = getopt(argc, argv, "s:n:r:")) != -1) {
+        if (c == 's') sname = optarg;
+        else if (c == 'n') n = parse_u64("-n", optarg, 1);
+        else if (c == 'r') reps = parse_u64("-r", optarg, 1);
+        else usage_error("probe: bad option '%s'", argv[optind - 1]);
+    }
+    if (optind != argc - 1) usage_error("probe: expected one probe name (cycles or full)");
+    const mb_strategy_t *s = mb_find_strategy(sname);
+    if (!s) usage_error("unknown strategy '%s' (see membench list)", sname);
+    for (uint64_t r = 0; r < reps; r++) {
+        uint64_t ns, cpu;
+        char err[256];
+        if (mb_probe(argv[optind], s, n, &ns, &cpu, err, sizeof err) != 0) {
+            fprintf(stderr, "membench: %s\n", err);
+            return 1;
+        }
+        printf("%s %s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", s->name, argv[optind], n, ns, cpu);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     main_argv = argv;
     main_cmd = argv[1];
@@ -546,6 +582,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "list")) return cmd_list(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "tour")) return cmd_tour(argc - 1, argv + 1);
+    if (!strcmp(cmd, "probe")) return cmd_probe(argc - 1, argv + 1);
     if (!strcmp(cmd, "fuzz")) return cmd_fuzz(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "import-hyperfine")) return cmd_import_hyperfine(argc - 1, argv + 1);

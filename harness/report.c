@@ -133,9 +133,9 @@ bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[
 }
 
 static void attrs_text(unsigned a, char *buf, size_t n) {
-    snprintf(buf, n, "%s%s%s%s%s", a & MB_ATTR_COUNTS ? "counts " : "", a & MB_ATTR_FREES ? "frees " : "",
+    snprintf(buf, n, "%s%s%s%s%s%s", a & MB_ATTR_COUNTS ? "counts " : "", a & MB_ATTR_FREES ? "frees " : "",
              a & MB_ATTR_CYCLES ? "cycles " : "", a & MB_ATTR_TRACES ? "traces " : "",
-             a & MB_ATTR_POLICY ? "heap-policy " : "");
+             a & MB_ATTR_POLICY ? "heap-policy " : "", a & MB_ATTR_CONSERVATIVE ? "conservative " : "");
     size_t l = strlen(buf);
     if (l) buf[l - 1] = '\0';
     else snprintf(buf, n, "-");
@@ -169,7 +169,7 @@ static void json_str(FILE *out, const char *s) {
 }
 
 void mb_report_list_json(FILE *out) {
-    static const char *const attr_names[] = {"counts", "frees", "cycles", "traces", "heap-policy"};
+    static const char *const attr_names[] = {"counts", "frees", "cycles", "traces", "heap-policy", "conservative"};
     fprintf(out, "{\n  \"strategies\": [");
     for (size_t i = 0; mb_strategies[i]; i++) {
         const mb_strategy_t *s = mb_strategies[i];
@@ -179,7 +179,7 @@ void mb_report_list_json(FILE *out) {
         json_str(out, s->description);
         fprintf(out, ", \"attributes\": [");
         int first = 1;
-        for (unsigned b = 0; b < 5; b++)
+        for (unsigned b = 0; b < sizeof attr_names / sizeof *attr_names; b++)
             if (s->attrs & (1u << b)) {
                 fprintf(out, "%s\"%s\"", first ? "" : ", ", attr_names[b]);
                 first = 0;

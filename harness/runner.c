@@ -214,13 +214,19 @@ static void run_entry(mb_suite_t *s, mb_entry_t *e) {
 static void check_entry(mb_suite_t *s, mb_entry_t *e) {
     if (!e->measured) return;
     const mb_result_t *r = &e->res;
-    if (r->stats.leaked_objects != r->expected_leaks) {
+    /* A conservative collector (boehm) may retain garbage that a stale word
+     * on the C stack seems to reference: it may leak more than the
+     * expectation, never fewer (fewer would mean it freed something the
+     * workload still reaches, or miscounted). */
+    bool conservative = (e->c.strategy->attrs & MB_ATTR_CONSERVATIVE) != 0;
+    if (conservative ? r->stats.leaked_objects < r->expected_leaks : r->stats.leaked_objects != r->expected_leaks) {
         e->error = true;
         snprintf(e->message, sizeof e->message, "leaked %" PRIu64 " objects, expected %" PRIu64,
                  r->stats.leaked_objects, r->expected_leaks);
         return;
     }
-    if (r->stats.uncollectable_objects != r->expected_uncollectable) {
+    if (conservative ? r->stats.uncollectable_objects > r->expected_uncollectable
+                     : r->stats.uncollectable_objects != r->expected_uncollectable) {
         e->error = true;
         snprintf(e->message, sizeof e->message, "%" PRIu64 " uncollectable objects, expected %" PRIu64,
                  r->stats.uncollectable_objects, r->expected_uncollectable);

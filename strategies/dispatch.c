@@ -203,10 +203,11 @@ mb_obj_t *mb__alloc_obj(mb_rt_t *rt, mb_kind_t kind, uint32_t len, bool immortal
 
 void mb__free_obj(mb_rt_t *rt, mb_obj_t *o) {
     MB_CHECK(o->kind != MB_FREED, "double free of object %p", (void *)o);
-    MB_CHECK(!mb_obj_immortal(o) || rt->torn_down, "free of immortal object %p", (void *)o);
-    if (rt->S->on_free && !mb_obj_immortal(o)) rt->S->on_free(rt, o);
+    bool immortal = mb_obj_immortal(o);    /* read before the debug poison overwrites the flags */
+    MB_CHECK(!immortal || rt->torn_down, "free of immortal object %p", (void *)o);
+    if (rt->S->on_free && !immortal) rt->S->on_free(rt, o);
     size_t bytes = mb_obj_size((mb_kind_t)o->kind, o->len);
-    size_t acct = bytes + (mb_obj_immortal(o) ? 0 : rt->S->side_bytes);
+    size_t acct = bytes + (immortal ? 0 : rt->S->side_bytes);
     if (o->flags & MB_F_FINALIZER) {
         uint64_t rec;
         if (mb_ptrmap_del(&rt->finalizers, o, &rec)) free((void *)(uintptr_t)rec);
@@ -219,7 +220,7 @@ void mb__free_obj(mb_rt_t *rt, mb_obj_t *o) {
     memset(o, 0xdb, bytes);             /* poison: a stale reference reads kind 0xdb, not a valid kind */
 #endif
     o->kind = MB_FREED;
-    if (rt->S->free && !mb_obj_immortal(o)) rt->S->free(rt, o, bytes);
+    if (rt->S->free && !immortal) rt->S->free(rt, o, bytes);
     else mb_mem_free(o, bytes);
 }
 
@@ -345,6 +346,7 @@ void mb_set_finalizer(mb_rt_t *rt, mb_var_t v, mb_finalizer_fn fn, void *ctx) {
     mb_ptrmap_put(&rt->finalizers, o, (uint64_t)(uintptr_t)f);
     o->flags |= MB_F_FINALIZER;
     o->flags &= (uint8_t)~MB_F_FINALIZED;
+    if (rt->S->on_finalizer) rt->S->on_finalizer(rt, o);
 }
 
 bool mb__finalize(mb_rt_t *rt, mb_obj_t *o) {
@@ -377,6 +379,27 @@ void mb__make_uncollectable(mb_rt_t *rt, mb_obj_t *o) {
     ref_inc(rt, o);
     MB_VEC_PUSH(&rt->garbage, o);
     rt->stats.uncollectable_objects++;
+}
+
+void mb__reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes) {
+    MB_CHECK(objects <= rt->stats.live_objects && bytes <= rt->stats.live_bytes,
+             "reclaimed %llu objects of %llu live", (unsigned long long)objects,
+             (unsigned long long)rt->stats.live_objects);
+    rt->stats.objects_freed += objects;
+    rt->stats.live_objects -= objects;
+    rt->stats.live_bytes -= bytes;
+}
+
+uint64_t mb__immortal_bytes(const mb_rt_t *rt) {
+    uint64_t b = 0;
+    for (size_t i = 0; rt->small_ints && i < 262; i++)
+        if (rt->small_ints[i]) b += mb_obj_size(MB_INT, 0);
+    for (size_t i = 0; i < rt->strings.cap; i++)
+        if (mb_ptrmap_live(&rt->strings, i)) {
+            mb_obj_t *s = (mb_obj_t *)(uintptr_t)rt->strings.vals[i];
+            b += mb_obj_size(MB_STR, s->len);
+        }
+    return b;
 }
 
 void mb__record_pause(mb_rt_t *rt, uint64_t ns) { MB_VEC_PUSH(&rt->pauses, ns); }
@@ -564,15 +587,7 @@ void mb_teardown(mb_rt_t *rt) {
     MB_VEC_FREE(&todo);
     rt->stats.uncollectable_objects = unc;
     rt->stats.leaked_objects = kept - unc;
-    uint64_t immortal_bytes = 0;
-    for (size_t i = 0; rt->small_ints && i < 262; i++)
-        if (rt->small_ints[i]) immortal_bytes += mb_obj_size(MB_INT, 0);
-    for (size_t i = 0; i < rt->strings.cap; i++)
-        if (mb_ptrmap_live(&rt->strings, i)) {
-            mb_obj_t *s = (mb_obj_t *)(uintptr_t)rt->strings.vals[i];
-            immortal_bytes += mb_obj_size(MB_STR, s->len);
-        }
-    rt->stats.leaked_bytes = rt->stats.live_bytes - immortal_bytes - unc_bytes;
+    rt->stats.leaked_bytes = rt->stats.live_bytes - mb__immortal_bytes(rt) - unc_bytes;
     rt->torn_down = true;
 }
 

@@ -17,7 +17,8 @@ enum mb_attr {
     MB_ATTR_FREES = 1u << 1,            /* reclaims memory at all (none does not) */
     MB_ATTR_CYCLES = 1u << 2,           /* reclaims cyclic garbage */
     MB_ATTR_TRACES = 1u << 3,           /* traces from the roots */
-    MB_ATTR_POLICY = 1u << 4            /* collections triggered by the shared heap policy (policy.c) */
+    MB_ATTR_POLICY = 1u << 4,           /* collections triggered by the shared heap policy (policy.c) */
+    MB_ATTR_CONSERVATIVE = 1u << 5      /* scans some memory conservatively: may retain garbage (leaks <= expected) */
 };
 
 /*
@@ -41,6 +42,7 @@ struct mb_strategy {
     void (*on_alloc)(mb_rt_t *rt, mb_obj_t *o);   /* o is new, rc 0, not yet referenced */
     void (*on_free)(mb_rt_t *rt, mb_obj_t *o);    /* o is about to be freed: forget it */
     void (*dec_nonzero)(mb_rt_t *rt, mb_obj_t *o);/* counting: rc decremented and still > 0 */
+    void (*on_finalizer)(mb_rt_t *rt, mb_obj_t *o); /* o was just given a finalizer (NULL: nothing) */
     void (*release)(mb_rt_t *rt, mb_obj_t *o);    /* counting: rc reached 0 (NULL: mb_rc_release) */
     void (*collect)(mb_rt_t *rt, bool full);      /* reclaim garbage; NULL: never collects */
     void (*freeze)(mb_rt_t *rt);        /* move every object to a permanent generation (NULL: no-op) */
@@ -107,6 +109,11 @@ static inline bool mb__needs_finalize(const mb_obj_t *o) {
 void mb__make_uncollectable(mb_rt_t *rt, mb_obj_t *o);
 /* Ask the dispatch layer to collect at the next allocation (a safe point). */
 static inline void mb__request_collect(mb_rt_t *rt) { rt->collect_requested = true; }
+/* A strategy that does not see each free (boehm) reports objects its
+ * collector reclaimed in bulk: the counts of mb__free_obj without the calls. */
+void mb__reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes);
+/* Bytes held by immortal (interned) objects now. */
+uint64_t mb__immortal_bytes(const mb_rt_t *rt);
 /* Record one pause of ns nanoseconds (collections and long cascades). */
 void mb__record_pause(mb_rt_t *rt, uint64_t ns);
 /* Apply fn to every root slot: variables of every frame, globals, garbage. */

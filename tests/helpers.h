@@ -43,6 +43,13 @@ static inline mb_rt_t *test_rt(const mb_strategy_t *s, bool interning) {
 
 static inline bool has(const mb_strategy_t *s, unsigned attr) { return (s->attrs & attr) != 0; }
 
+/* Objects left (leaked, or still in the census) after a collection: exactly
+ * `want`, or for a conservative strategy (boehm: a word that looks like a
+ * pointer keeps garbage alive) at least `want`: never fewer. */
+static inline bool left_ok(const mb_strategy_t *s, uint64_t got, uint64_t want) {
+    return has(s, MB_ATTR_CONSERVATIVE) ? got >= want : got == want;
+}
+
 /* A comma list of every workload whose size may be n (binary-trees' size is
  * a depth), for `run -w ... -n n`; *count gets how many. */
 const char *test_workloads_upto(uint64_t n, size_t *count);

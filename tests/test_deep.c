@@ -34,8 +34,8 @@ STRATEGY_TEST(deep, chain_10m) {
     mb_none(rt, 0);                            /* drop the head: a 10M cascade for counting strategies */
     if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(rt->stats.live_objects, 0, "rc frees the chain at once");
     mb_collect(rt);
-    cr_assert_eq(rt->stats.live_objects, 0);
-    cr_assert_eq(rt->stats.objects_freed, count);
+    cr_assert(left_ok(s, rt->stats.live_objects, 0));
+    cr_assert(left_ok(s, count, rt->stats.objects_freed), "never more freed than allocated");
     mb_pop(rt);
     mb_rt_free(rt);
 }
@@ -77,9 +77,10 @@ STRATEGY_TEST(deep, ring_10m) {
     }
     mb_none(rt, 0);
     mb_collect(rt);
-    cr_assert_eq(rt->stats.live_objects, 0, "%s left %llu of the ring", s->name,
-                 (unsigned long long)rt->stats.live_objects);
-    cr_assert_eq(rt->stats.objects_freed, count);
+    /* A conservative collector (boehm) may retain garbage, never free the live. */
+    cr_assert(left_ok(s, rt->stats.live_objects, 0), "%s left %llu of the ring", s->name,
+              (unsigned long long)rt->stats.live_objects);
+    cr_assert(left_ok(s, count, rt->stats.objects_freed));
     mb_pop(rt);
     mb_rt_free(rt);
 }
@@ -107,9 +108,9 @@ static void fanout(const mb_strategy_t *s, bool back_edges) {
     cr_assert_eq(rt->stats.live_objects, (uint64_t)width + 1, "%s: a rooted fan-out is live", s->name);
     mb_none(rt, ROOT);
     mb_collect(rt);
-    cr_assert_eq(rt->stats.live_objects, 0, "%s left %llu of the fan-out", s->name,
-                 (unsigned long long)rt->stats.live_objects);
-    cr_assert_eq(rt->stats.objects_freed, (uint64_t)width + 1);
+    cr_assert(left_ok(s, rt->stats.live_objects, 0), "%s left %llu of the fan-out", s->name,
+              (unsigned long long)rt->stats.live_objects);
+    cr_assert(left_ok(s, (uint64_t)width + 1, rt->stats.objects_freed));
     mb_pop(rt);
     mb_rt_free(rt);
 }

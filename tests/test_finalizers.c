@@ -46,6 +46,8 @@ static void garbage_pair(mb_rt_t *rt, mb_finalizer_fn fa, mb_finalizer_fn fb, ui
 
 /* Exact counts: a garbage pair whose members have finalizers. */
 STRATEGY_TEST(finalizers, cycle_exact_counts) {
+    /* A conservative collector may retain the pair (then nothing runs). */
+    if (has(s, MB_ATTR_CONSERVATIVE)) return;
     for (int m = MB_FIN_MODERN; m <= MB_FIN_LEGACY; m++) {
         mb_rt_t *rt = fin_rt(s, (mb_finalizer_mode_t)m);
         mb_auto_collect(rt, false);
@@ -56,8 +58,8 @@ STRATEGY_TEST(finalizers, cycle_exact_counts) {
         const char *mode = legacy ? "legacy" : "modern";
         if (cyc && !legacy) {
             cr_assert_eq(rt->stats.finalizers_run, 2, "%s/%s: both finalizers run once", s->name, mode);
-            cr_assert(!mb_exists(rt, a) && !mb_exists(rt, b));
-            cr_assert_eq(mb_census(rt), 0);
+            cr_assert(has(s, MB_ATTR_CONSERVATIVE) || (!mb_exists(rt, a) && !mb_exists(rt, b)));
+            cr_assert(left_ok(s, mb_census(rt), 0));
             cr_assert_eq(rt->garbage.n, 0);
         } else if (cyc && legacy) {
             cr_assert_eq(rt->stats.finalizers_run, 0, "%s/%s: no finalizer runs", s->name, mode);
@@ -94,8 +96,8 @@ STRATEGY_TEST(finalizers, acyclic) {
         mb_none(rt, 0);
         if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(rt->stats.finalizers_run, 1, "%s: at count zero", s->name);
         mb_collect(rt);
-        cr_assert_eq(rt->stats.finalizers_run, 1);
-        cr_assert_eq(mb_census(rt), 0);
+        cr_assert(left_ok(s, 1, rt->stats.finalizers_run), "at most once");
+        cr_assert(left_ok(s, mb_census(rt), 0));
         mb_pop(rt);
         mb_rt_free(rt);
     }
@@ -138,7 +140,7 @@ STRATEGY_TEST(finalizers, resurrection) {
     mb_gset(rt, 0, 0);                  /* global = None (variable 0 is None) */
     mb_pop(rt);
     mb_collect(rt);
-    cr_assert(!mb_exists(rt, a) && !mb_exists(rt, b), "%s: freed once unreachable again", s->name);
+    cr_assert(has(s, MB_ATTR_CONSERVATIVE) || (!mb_exists(rt, a) && !mb_exists(rt, b)), "%s: freed once unreachable again", s->name);
     cr_assert_eq(rt->stats.finalizers_run, 2, "%s: a finalizer runs at most once per object", s->name);
     cr_assert_eq(mb_census(rt), 0);
     mb_rt_free(rt);
@@ -173,7 +175,7 @@ STRATEGY_TEST(finalizers, finalizer_breaks_cycle) {
     garbage_pair(rt, fin_break, fin_break, &a, &b);
     mb_collect(rt);
     cr_assert_eq(rt->stats.finalizers_run, 2);
-    cr_assert_eq(mb_census(rt), 0, "%s left %zu", s->name, mb_census(rt));
+    cr_assert(left_ok(s, mb_census(rt), 0), "%s left %zu", s->name, mb_census(rt));
     mb_rt_free(rt);
 }
 
@@ -219,17 +221,18 @@ STRATEGY_TEST(finalizers, workload_counts) {
                            .args = {.n = n, .seed = 1, .finalizers = fin}};
             mb_result_t r;
             cr_assert_eq(mb_case_run(&c, &r), 0);
-            cr_assert_eq(r.stats.leaked_objects, r.expected_leaks, "%s mode %d fin %d: leaked %llu, expected %llu",
+            cr_assert(left_ok(s, r.stats.leaked_objects, r.expected_leaks), "%s mode %d fin %d: leaked %llu, expected %llu",
                          s->name, m, fin, (unsigned long long)r.stats.leaked_objects,
                          (unsigned long long)r.expected_leaks);
-            cr_assert_eq(r.stats.uncollectable_objects, r.expected_uncollectable,
+            /* conservative: a retained object is neither finalized nor uncollectable */
+            cr_assert(left_ok(s, r.expected_uncollectable, r.stats.uncollectable_objects),
                          "%s mode %d fin %d: uncollectable %llu, expected %llu", s->name, m, fin,
                          (unsigned long long)r.stats.uncollectable_objects,
                          (unsigned long long)r.expected_uncollectable);
             uint64_t want_unc = has(s, MB_ATTR_CYCLES) && m == MB_FIN_LEGACY && fin ? 4 * n : 0;
             cr_assert_eq(r.expected_uncollectable, want_unc);
             uint64_t want_fin = has(s, MB_ATTR_CYCLES) && m == MB_FIN_MODERN && fin ? 3 * n : 0;
-            cr_assert_eq(r.stats.finalizers_run, want_fin, "%s: every finalizer once", s->name);
+            cr_assert(left_ok(s, want_fin, r.stats.finalizers_run), "%s: every finalizer once", s->name);
             cr_assert_eq(r.stats.objects_allocated, r.stats.objects_freed + r.stats.leaked_objects +
                          r.stats.immortal_objects + r.stats.uncollectable_objects);
         }

@@ -1,0 +1,260 @@
+/* boehm.c: the Boehm-Demers-Weiser collector (bdwgc) behind the mutator API: the industrial reference for tracing. */
+#define GC_THREADS                      /* Debian's libgc is threaded: the real allocation lock */
+#include <gc/gc.h>
+#include <gc/gc_mark.h>
+#include <stdlib.h>
+
+#include "strategy.h"
+
+/*
+ * Object memory comes from GC_MALLOC, so bdwgc marks and sweeps it (lazily,
+ * by size-class blocks, as it always does); this file only connects it to
+ * the runtime:
+ *
+ *  roots      bdwgc does not scan malloc'd memory, and the runtime's root
+ *             frames (rt->stack) and legacy `garbage` live there: a
+ *             push-other-roots procedure pushes both ranges for every live
+ *             runtime at every collection. The C stack is not a root (see
+ *             bw_gcollect). Static data, registers and object contents
+ *             bdwgc scans conservatively, as always: a word that looks like
+ *             a pointer keeps an object alive, so this strategy may leak
+ *             more than the expectation says, never fewer
+ *             (MB_ATTR_CONSERVATIVE: the harness accepts leaked >= expected).
+ *  when       collections are the shared policy's (MB_ATTR_POLICY), as for
+ *             mark-sweep, so the two are compared at the same heap
+ *             multiplier: bdwgc's own trigger is disabled (GC_disable) and a
+ *             collection is GC_enable + GC_gcollect + GC_disable.
+ *  interior   GC_set_all_interior_pointers(0): every reference the runtime
+ *             holds points at an object's first byte, so bdwgc need not pad
+ *             objects by a byte to keep one-past-the-end pointers valid
+ *             (without it a 32-byte node takes 48 bytes).
+ *  finalizers an object given a finalizer (on_finalizer) is registered with
+ *             GC_register_finalizer_no_order (no topological order, as
+ *             Python's cycles have none); bdwgc keeps it and what it reaches
+ *             alive until its finalizer has run. Finalizers run on demand
+ *             (GC_set_finalize_on_demand), never inside GC_MALLOC: a
+ *             collection runs GC_invoke_finalizers, which calls mb__finalize
+ *             (modern: run once, resurrection allowed) or
+ *             mb__make_uncollectable (legacy: kept in `garbage`), and then
+ *             collects again so finalized garbage is freed in the same
+ *             collection, as mark-sweep does.
+ *  accounting after a collection the objects bdwgc left marked are the live
+ *             ones. With the census (tests, debug builds) every census entry
+ *             that is not marked is freed through mb__free_obj (exact
+ *             accounting and ids); without it the marked objects are counted
+ *             (GC_enumerate_reachable_objects_inner) and the difference is
+ *             reported with mb__reclaimed. `free` returns nothing: bdwgc
+ *             reuses the memory when it sweeps.
+ *
+ * side_bytes 0: bdwgc's metadata is a mark byte per 16-byte granule and a
+ * block header per 4 KiB block (under 2 bytes an object of 32 bytes), not a
+ * whole byte count per object; the header is the 16 bytes every strategy has.
+ * Not available under AddressSanitizer (bdwgc scans memory ASan poisons):
+ * the registry leaves it out of sanitizer builds.
+ */
+typedef struct bw_state {
+    mb_rt_t *rt;                        /* the runtime this state belongs to */
+    struct bw_state *next;              /* the next live runtime (bw_live) */
+    uintptr_t serial;                   /* identifies the runtime to finalizer callbacks */
+} bw_state_t;
+
+static bw_state_t *bw_live;             /* every runtime with boehm objects, for the roots */
+static uintptr_t bw_serial;             /* last serial handed out */
+static GC_push_other_roots_proc bw_prev_push;
+
+/* bdwgc's push-other-roots: the root frames and `garbage` of every runtime. */
+static void GC_CALLBACK bw_push_roots(void) {
+    for (bw_state_t *s = bw_live; s; s = s->next) {
+        mb_rt_t *rt = s->rt;
+        if (rt->sp) GC_push_all(rt->stack, rt->stack + rt->sp);
+        if (rt->garbage.n) GC_push_all(rt->garbage.v, rt->garbage.v + rt->garbage.n);
+    }
+    if (bw_prev_push) bw_prev_push();
+}
+
+static int bw_init(mb_rt_t *rt) {
+    static bool gc_ready;
+    if (!gc_ready) {
+        GC_set_all_interior_pointers(0);
+        GC_set_finalize_on_demand(1);
+        GC_set_handle_fork(1);          /* the runner forks a child per case */
+        GC_set_no_dls(1);               /* no static data of shared libraries as roots */
+        GC_INIT();
+        GC_clear_roots();               /* nor the program's: no global refers to an object */
+        GC_disable();                   /* collections are the policy's */
+        bw_prev_push = GC_get_push_other_roots();
+        GC_set_push_other_roots(bw_push_roots);
+        gc_ready = true;
+    }
+    bw_state_t *st = rt->state;
+    st->rt = rt;
+    st->serial = ++bw_serial;
+    st->next = bw_live;
+    bw_live = st;
+    return 0;
+}
+
+static void *bw_alloc(mb_rt_t *rt, size_t bytes) {
+    (void)rt;
+    return GC_MALLOC(bytes);
+}
+
+/* aux = BW_LIVE marks an allocated object: bdwgc clears memory it puts on
+ * a free list, and it marks the entries of thread-local free lists, so a
+ * marked block without the tag is free memory, not a live object. */
+#define BW_LIVE 0xb0e4b0e4u
+static void bw_on_alloc(mb_rt_t *rt, mb_obj_t *o) {
+    (void)rt;
+    o->aux = BW_LIVE;
+}
+
+static void bw_free(mb_rt_t *rt, void *p, size_t bytes) {
+    (void)rt; (void)p; (void)bytes;     /* bdwgc reclaims it when it sweeps */
+}
+
+/* A finalizer bdwgc found due: the object is unreachable (and kept, with
+ * what it reaches, until this returns). cd is the runtime's serial, not a
+ * pointer: an object may outlive its runtime (its finalizer then does
+ * nothing). */
+static void GC_CALLBACK bw_finalizer(void *obj, void *cd) {
+    mb_rt_t *rt = NULL;
+    for (bw_state_t *s = bw_live; s; s = s->next)
+        if (s->serial == (uintptr_t)cd) rt = s->rt;
+    mb_obj_t *o = obj;
+    if (!rt) return;
+    if (!mb__needs_finalize(o)) return;
+    if (rt->opt.finalizers == MB_FIN_LEGACY) mb__make_uncollectable(rt, o);
+    else mb__finalize(rt, o);
+}
+
+static void bw_on_finalizer(mb_rt_t *rt, mb_obj_t *o) {
+    bw_state_t *st = rt->state;
+    GC_register_finalizer_no_order(o, bw_finalizer, (void *)st->serial, NULL, NULL);
+}
+
+static void *GC_CALLBACK bw_set_stackbottom(void *cd) {
+    GC_set_stackbottom(NULL, cd);
+    return NULL;
+}
+
+/* One bdwgc collection. Every collection starts here, at a safe point where
+ * every reference is in a root frame or a slot (R1-R3): so the C stack
+ * below this frame holds none the mutator needs, only stale words that
+ * would keep garbage alive. For the call the thread's stack bottom is moved
+ * to this frame, so bdwgc scans only its own frames above it; the roots are
+ * then the precise root frames, and only object contents are conservative. */
+__attribute__((noinline)) static void bw_gcollect(void) {
+    struct GC_stack_base saved, here = {.mem_base = (void *)&here};
+#if defined(__x86_64__) && !defined(MB_SANITIZE)
+    /* bdwgc scans the callee-saved registers too: clear them (the compiler
+     * saves their values in this frame's prologue, above `here`, where
+     * bdwgc no longer looks), so a stale object pointer left in one by the
+     * mutator does not keep garbage alive. (rbp too: the release and debug
+     * builds omit the frame pointer; sanitizer builds have no boehm.) */
+    __asm__ volatile("xor %%ebx, %%ebx\n\txor %%ebp, %%ebp\n\txor %%r12d, %%r12d\n\t"
+                     "xor %%r13d, %%r13d\n\txor %%r14d, %%r14d\n\txor %%r15d, %%r15d"
+                     ::: "rbx", "rbp", "r12", "r13", "r14", "r15");
+#endif
+    void *me = GC_get_my_stackbottom(&saved);
+    (void)me;
+    GC_call_with_alloc_lock(bw_set_stackbottom, &here);
+    GC_enable();
+#if defined(__x86_64__) && !defined(MB_SANITIZE)
+    /* and the argument registers, which bdwgc's getcontext saves too */
+    __asm__ volatile("xor %%eax, %%eax\n\txor %%ecx, %%ecx\n\txor %%edx, %%edx\n\txor %%esi, %%esi\n\t"
+                     "xor %%edi, %%edi\n\txor %%r8d, %%r8d\n\txor %%r9d, %%r9d\n\txor %%r10d, %%r10d\n\t"
+                     "xor %%r11d, %%r11d" ::: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11");
+#endif
+    GC_gcollect();
+    GC_disable();
+    GC_call_with_alloc_lock(bw_set_stackbottom, &saved);
+}
+
+/* Counting the marked objects of this runtime (no census). */
+typedef struct bw_count {
+    uint64_t objects, bytes;            /* marked objects and their accounted bytes */
+} bw_count_t;
+
+static void GC_CALLBACK bw_count_marked(void *obj, size_t bytes, void *cd) {
+    (void)bytes;
+    bw_count_t *c = cd;
+    mb_obj_t *o = obj;
+    if (o->aux != BW_LIVE) return;      /* a free-list entry */
+    c->objects++;
+    c->bytes += mb_obj_size((mb_kind_t)o->kind, o->len);
+}
+
+static void *GC_CALLBACK bw_enumerate(void *cd) {
+    GC_enumerate_reachable_objects_inner(bw_count_marked, cd);
+    return NULL;
+}
+
+/* Census entries of this strategy that bdwgc did not mark. */
+typedef struct bw_dead {
+    mb_rt_t *rt;                        /* whose census */
+    mb_ptrvec_t v;                      /* the unmarked objects */
+} bw_dead_t;
+
+static void *GC_CALLBACK bw_find_dead(void *cd) {
+    bw_dead_t *d = cd;
+    mb_ptrmap_t *m = &d->rt->census;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!mb_ptrmap_live(m, i)) continue;
+        mb_obj_t *o = m->keys[i];
+        /* A block with no marked object is returned whole during the
+         * collection (GC_base then says it is not an object any more). */
+        if (!mb_obj_immortal(o) && (GC_base(o) != o || !GC_is_marked(o))) MB_VEC_PUSH(&d->v, (void *)o);
+    }
+    return NULL;
+}
+
+/* After: bdwgc has collected (twice if finalizers ran: finalized garbage
+ * is freed too); the accounting holds only the objects bdwgc kept. */
+static void bw_collect(mb_rt_t *rt, bool full) {
+    (void)full;                         /* every bdwgc collection here is full */
+    bw_gcollect();
+    if (GC_should_invoke_finalizers()) {
+        GC_invoke_finalizers();         /* calls bw_finalizer at this safe point */
+        bw_gcollect();
+    }
+    if (rt->opt.census) {
+        bw_dead_t d = {.rt = rt};
+        GC_call_with_alloc_lock(bw_find_dead, &d);
+        for (size_t i = 0; i < d.v.n; i++) mb__free_obj(rt, d.v.v[i]);
+        MB_VEC_FREE(&d.v);
+    } else {
+        /* Without the census only one runtime can hold boehm objects (the
+         * case's); the marked objects are all its own. */
+        bw_count_t c = {0};
+        GC_call_with_alloc_lock(bw_enumerate, &c);
+        uint64_t owned = rt->stats.live_objects - rt->stats.immortal_objects;
+        if (c.objects < owned) {
+            uint64_t bytes_owned = rt->stats.live_bytes - mb__immortal_bytes(rt);
+            mb__reclaimed(rt, owned - c.objects, bytes_owned - c.bytes);
+        }
+    }
+}
+
+static void bw_finish(mb_rt_t *rt) {
+    bw_state_t *st = rt->state;
+    for (bw_state_t **p = &bw_live; *p; p = &(*p)->next)
+        if (*p == st) {
+            *p = st->next;
+            break;
+        }
+}
+
+const mb_strategy_t mb_strategy_boehm = {
+    .name = "boehm",
+    .description = "bdwgc (Boehm-Demers-Weiser) 8.2, conservative mark-sweep: the industrial reference",
+    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_POLICY | MB_ATTR_CONSERVATIVE,
+    .side_bytes = 0,
+    .state_size = sizeof(bw_state_t),
+    .init = bw_init,
+    .alloc = bw_alloc,
+    .free = bw_free,
+    .on_alloc = bw_on_alloc,
+    .on_finalizer = bw_on_finalizer,
+    .collect = bw_collect,
+    .finish = bw_finish,
+};
