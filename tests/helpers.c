@@ -5,6 +5,11 @@
 
 #include "helpers.h"
 
+void tmpdir(char *dir, size_t n) {
+    snprintf(dir, n, "/tmp/membench-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir), "mkdtemp");
+}
+
 int run_cli(const char *args, char *out, size_t outsz) {
     const char *bin = getenv("MEMBENCH");
     if (!bin) bin = "build/membench";

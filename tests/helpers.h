@@ -54,6 +54,9 @@ static inline bool left_ok(const mb_strategy_t *s, uint64_t got, uint64_t want) 
  * a depth), for `run -w ... -n n`; *count gets how many. */
 const char *test_workloads_upto(uint64_t n, size_t *count);
 
+/* A fresh directory for one test's files (/tmp/membench-test-XXXXXX). */
+void tmpdir(char *dir, size_t n);
+
 /* Run the membench binary (path in $MEMBENCH) with a shell command tail;
  * returns the exit status, captures stdout+stderr into out. */
 int run_cli(const char *args, char *out, size_t outsz);

@@ -16,11 +16,6 @@
 
 static char out[1 << 17];
 
-static void tmpdir(char *dir, size_t n) {
-    snprintf(dir, n, "/tmp/membench-compare-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
 /* The lines of out that contain both a and b (b may be NULL); how many. */
 static int lines_with(const char *text, const char *a, const char *b) {
     int k = 0;

@@ -11,12 +11,6 @@
 
 static char out[1 << 17];
 
-/* A fresh directory for one test's files. */
-static void tmpdir(char *dir, size_t n) {
-    snprintf(dir, n, "/tmp/membench-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
 static json_t *load(const char *path) {
     json_error_t e;
     json_t *j = json_load_file(path, 0, &e);

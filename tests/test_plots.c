@@ -13,12 +13,6 @@
 
 static char text[1 << 20];     /* a file or a command's output */
 
-/* A fresh output directory of this test (Criterion runs tests in parallel processes). */
-static void tmpdir(char *dir, size_t n) {
-    snprintf(dir, n, "/tmp/mb-plots-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir), "mkdtemp");
-}
-
 /* Run mb-plotdata with arguments; stderr goes to DIR/stderr; returns the exit status. */
 static int plotdata(const char *dir, const char *args) {
     char cmd[2048];

@@ -12,11 +12,6 @@
 
 static char out[1 << 16];
 
-static void tmpdir(char *dir, size_t n) {
-    snprintf(dir, n, "/tmp/membench-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
 static void rmtree(const char *dir) {
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
