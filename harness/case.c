@@ -74,8 +74,8 @@ int mb_case_run(const mb_case_t *c, mb_result_t *r) {
     r->cpu_ns = c1 - c0;
     r->ops = c->workload->ops(&c->args);
     mb_teardown(rt);
-    r->stats = rt->stats;
-    r->expected_leaks = mb_expected_leaks(c, rt->stats.objects_allocated - rt->stats.immortal_objects);
+    r->stats = rt->mut.stats;
+    r->expected_leaks = mb_expected_leaks(c, rt->mut.stats.objects_allocated - rt->mut.stats.immortal_objects);
     r->expected_uncollectable = mb_expected_uncollectable(c);
     size_t np = rt->pauses.n;
     if (np) {

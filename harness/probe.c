@@ -4,7 +4,7 @@
 
 #include "probe.h"
 
-static uint64_t owned(const mb_rt_t *rt) { return rt->stats.live_objects - rt->stats.immortal_objects; }
+static uint64_t owned(const mb_rt_t *rt) { return rt->mut.stats.live_objects - rt->mut.stats.immortal_objects; }
 
 int mb_probe(const char *probe, const mb_strategy_t *s, uint64_t n, uint64_t *ns, uint64_t *cpu_ns, char *err,
              size_t errsz) {

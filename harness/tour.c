@@ -131,11 +131,11 @@ static void scenario3(const mb_strategy_t *s, mb_finalizer_mode_t mode) {
     say_exists(rt, "object_by_id(b_id)", b_id);
     say("len(gc.garbage)", "%zu", rt->garbage.n);
     say("gc.collect()", "again");
-    uint64_t ran = rt->stats.finalizers_run;
+    uint64_t ran = rt->mut.stats.finalizers_run;
     mb_collect(rt);
     say("finalizers run by the second collect", "%llu (each runs at most once)",
-        (unsigned long long)(rt->stats.finalizers_run - ran));
-    say("finalizers run in all", "%llu", (unsigned long long)rt->stats.finalizers_run);
+        (unsigned long long)(rt->mut.stats.finalizers_run - ran));
+    say("finalizers run in all", "%llu", (unsigned long long)rt->mut.stats.finalizers_run);
     if (!(s->attrs & MB_ATTR_CYCLES) && mb_exists(rt, a_id))
         say("", !(s->attrs & MB_ATTR_FREES) ? "this strategy never frees anything"
                                            : "counting alone never finds the cycle: no finalizer runs, it leaks");

@@ -3,8 +3,11 @@
 #include <gc/gc.h>
 #include <gc/gc_mark.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "strategy.h"
+
+#define BW_SCRUB_BYTES 16384            /* stack zeroed below a collection (bw_scrub_stack) */
 
 /*
  * Object memory comes from GC_MALLOC, so bdwgc marks and sweeps it (lazily,
@@ -12,7 +15,7 @@
  * the runtime:
  *
  *  roots      bdwgc does not scan malloc'd memory, and the runtime's root
- *             frames (rt->stack) and legacy `garbage` live there: a
+ *             frames (rt->mut.stack) and legacy `garbage` live there: a
  *             push-other-roots procedure pushes both ranges for every live
  *             runtime at every collection. The C stack is not a root (see
  *             bw_gcollect). Static data, registers and object contents
@@ -43,7 +46,7 @@
  *             that is not marked is freed through mb__free_obj (exact
  *             accounting and ids); without it the marked objects are counted
  *             (GC_enumerate_reachable_objects_inner) and the difference is
- *             reported with mb__reclaimed. `free` returns nothing: bdwgc
+ *             reported as a reclaimed event. `free` returns nothing: bdwgc
  *             reuses the memory when it sweeps.
  *
  * side_bytes 0: bdwgc's metadata is a mark byte per 16-byte granule and a
@@ -66,7 +69,7 @@ static GC_push_other_roots_proc bw_prev_push;
 static void GC_CALLBACK bw_push_roots(void) {
     for (bw_state_t *s = bw_live; s; s = s->next) {
         mb_rt_t *rt = s->rt;
-        if (rt->sp) GC_push_all(rt->stack, rt->stack + rt->sp);
+        if (rt->mut.sp) GC_push_all(rt->mut.stack, rt->mut.stack + rt->mut.sp);
         if (rt->garbage.n) GC_push_all(rt->garbage.v, rt->garbage.v + rt->garbage.n);
     }
     if (bw_prev_push) bw_prev_push();
@@ -99,14 +102,21 @@ static void *bw_alloc(mb_rt_t *rt, size_t bytes) {
     return GC_MALLOC(bytes);
 }
 
-/* aux = BW_LIVE marks an allocated object: bdwgc clears memory it puts on
- * a free list, and it marks the entries of thread-local free lists, so a
- * marked block without the tag is free memory, not a live object. */
-#define BW_LIVE 0xb0e4b0e4u
-static void bw_on_alloc(mb_rt_t *rt, mb_obj_t *o) {
+/* The mutator's free lists (mutator.h) are filled by bdwgc's own batch
+ * allocator, GC_malloc_many: a chain of cleared objects of one size linked
+ * through their first word, as bdwgc's inline allocator (gc_inline.h) uses
+ * it. Cells left on a list at a collection are simply dropped: nothing
+ * bdwgc scans refers to them, so it reclaims them. */
+static void *bw_refill(mb_rt_t *rt, uint32_t cls) {
     (void)rt;
-    o->aux = BW_LIVE;
+    return GC_malloc_many((size_t)cls * MB_FL_GRANULE);
 }
+
+/* aux = BW_LIVE (every header's aux, strategy.h header_aux) marks an
+ * allocated object: bdwgc clears memory it puts on a free list, and it
+ * marks the entries of thread-local free lists, so a marked block without
+ * the tag is free memory, not a live object. */
+#define BW_LIVE 0xb0e4b0e4u
 
 static void bw_free(mb_rt_t *rt, void *p, size_t bytes) {
     (void)rt; (void)p; (void)bytes;     /* bdwgc reclaims it when it sweeps */
@@ -137,6 +147,16 @@ static void *GC_CALLBACK bw_set_stackbottom(void *cd) {
     return NULL;
 }
 
+/* Zero the stack below the caller's frame, where bdwgc's own frames will
+ * be: words left there by earlier calls (a finalizer's frame, the
+ * mutator's slow paths) would otherwise be scanned as roots inside
+ * bdwgc's uninitialised locals. */
+__attribute__((noinline)) static void bw_scrub_stack(void) {
+    volatile char buf[BW_SCRUB_BYTES];
+    memset((char *)buf, 0, sizeof buf);
+    __asm__ volatile("" ::"r"(buf) : "memory");
+}
+
 /* One bdwgc collection. Every collection starts here, at a safe point where
  * every reference is in a root frame or a slot (R1-R3): so the C stack
  * below this frame holds none the mutator needs, only stale words that
@@ -158,6 +178,7 @@ __attribute__((noinline)) static void bw_gcollect(void) {
     void *me = GC_get_my_stackbottom(&saved);
     (void)me;
     GC_call_with_alloc_lock(bw_set_stackbottom, &here);
+    bw_scrub_stack();
     GC_enable();
 #if defined(__x86_64__) && !defined(MB_SANITIZE)
     /* and the argument registers, which bdwgc's getcontext saves too */
@@ -227,10 +248,10 @@ static void bw_collect(mb_rt_t *rt, bool full) {
          * case's); the marked objects are all its own. */
         bw_count_t c = {0};
         GC_call_with_alloc_lock(bw_enumerate, &c);
-        uint64_t owned = rt->stats.live_objects - rt->stats.immortal_objects;
+        uint64_t owned = rt->mut.stats.live_objects - rt->mut.stats.immortal_objects;
         if (c.objects < owned) {
-            uint64_t bytes_owned = rt->stats.live_bytes - mb__immortal_bytes(rt);
-            mb__reclaimed(rt, owned - c.objects, bytes_owned - c.bytes);
+            uint64_t bytes_owned = rt->mut.stats.live_bytes - mb__immortal_bytes(rt);
+            mb_ev_reclaimed(rt, owned - c.objects, bytes_owned - c.bytes);
         }
     }
 }
@@ -247,13 +268,14 @@ static void bw_finish(mb_rt_t *rt) {
 const mb_strategy_t mb_strategy_boehm = {
     .name = "boehm",
     .description = "bdwgc (Boehm-Demers-Weiser) 8.2, conservative mark-sweep: the industrial reference",
-    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_POLICY | MB_ATTR_CONSERVATIVE,
+    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_POLICY | MB_ATTR_CONSERVATIVE | MB_ATTR_ZEROED,
     .side_bytes = 0,
     .state_size = sizeof(bw_state_t),
     .init = bw_init,
     .alloc = bw_alloc,
+    .refill = bw_refill,
+    .header_aux = BW_LIVE,
     .free = bw_free,
-    .on_alloc = bw_on_alloc,
     .on_finalizer = bw_on_finalizer,
     .collect = bw_collect,
     .finish = bw_finish,

@@ -87,6 +87,47 @@ void *mb_heap_alloc(mb_heap_t *h, size_t bytes) {
     return page_take(pg);
 }
 
+/* Reserve every free slot of pg from its cursor on; returns the chain. */
+static void *page_take_all(mb_page_t *pg) {
+    uint32_t step = pg->cls;
+    size_t g0 = MB_HEAP_HDR / MB_HEAP_GRANULE;
+    void *head = NULL, **link = &head;
+    for (uint32_t s = pg->cursor; s < pg->slots; s++) {
+        size_t g = g0 + (size_t)s * step;
+        if (mb_heap_bit(pg->alloc, g)) continue;
+        mb_heap_set(pg->alloc, g);
+        void *cell = (char *)pg + g * MB_HEAP_GRANULE;
+        *link = cell;
+        link = (void **)cell;
+    }
+    *link = NULL;
+    pg->cursor = pg->slots;
+    return head;
+}
+
+void *mb_heap_refill(mb_heap_t *h, uint32_t cls) {
+    if (!cls) cls = 1;
+    for (mb_page_t *pg = h->current[cls]; pg; pg = pg->next) {
+        void *chain = page_take_all(pg);
+        if (chain) {
+            h->current[cls] = pg->next ? pg->next : pg;
+            return chain;
+        }
+    }
+    mb_page_t *pg = page_new(h, cls);
+    if (!pg) return NULL;
+    h->current[cls] = pg;
+    return page_take_all(pg);
+}
+
+void mb_heap_unreserve(void *cell) {
+    mb_page_t *pg = mb_heap_page_of(cell);
+    size_t g = mb_heap_granule(pg, cell);
+    mb_heap_clear(pg->alloc, g);
+    size_t slot = (g - MB_HEAP_HDR / MB_HEAP_GRANULE) / pg->cls;
+    if (slot < pg->cursor) pg->cursor = (uint32_t)slot;
+}
+
 void mb_heap_free(mb_heap_t *h, void *p, size_t bytes) {
     if (bytes > MB_HEAP_MAX_SMALL) {
         for (size_t i = 0; i < h->large.n; i++)

@@ -69,6 +69,13 @@ static inline void mb_heap_clear(uint64_t *bm, size_t g) { bm[g >> 6] &= ~(UINT6
 /* Memory for an object of `bytes` (NULL when the system has none); large
  * objects get MB_F_LARGE set in the header word (the caller keeps flags). */
 void *mb_heap_alloc(mb_heap_t *h, size_t bytes);
+/* Free cells for the mutator's free list of class cls (cls * 16 bytes, at
+ * most MB_HEAP_MAX_SMALL): every free slot of one page from its cursor on,
+ * reserved (alloc bit set) and linked through their first word; NULL when
+ * the system has no page. */
+void *mb_heap_refill(mb_heap_t *h, uint32_t cls);
+/* A reserved cell that was never used: free again. */
+void mb_heap_unreserve(void *cell);
 /* Return one object's memory now (not through a sweep); bytes as allocated
  * (the header may already be poisoned). */
 void mb_heap_free(mb_heap_t *h, void *p, size_t bytes);

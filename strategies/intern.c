@@ -14,7 +14,7 @@
  * freed when the runtime ends. Small ints are created on first use, so an
  * object count says what a workload really caused. */
 static mb_obj_t *make_immortal(mb_rt_t *rt, mb_kind_t kind, uint32_t len) {
-    return mb__alloc_obj(rt, kind, len, true);
+    return mb__alloc_immortal(rt, kind, len);
 }
 
 mb_obj_t *mb_intern_int(mb_rt_t *rt, int64_t v) {

@@ -20,7 +20,7 @@
  *   sweep    unmarked objects are reclaimed. When no object has a finalizer
  *            and the census is off (benchmark runs), nothing is visited per
  *            dead object: the accounting takes the marked counts
- *            (mb__reclaimed) and the sweep is heap.h's bitmap copy (alloc =
+ *            (the reclaimed event) and the sweep is heap.h's bitmap copy (alloc =
  *            mark), so its cost is per page, not per object. Otherwise
  *            (tests, debug builds, finalizers) every dead object is freed
  *            through mb__free_obj first, so the census, the finalizer table
@@ -46,6 +46,17 @@ static void *ms_alloc(mb_rt_t *rt, size_t bytes) {
     return mb_heap_alloc(&st->heap, bytes);
 }
 
+/* The mutator's free lists (mutator.h): a page's free slots at a time. */
+static void *ms_refill(mb_rt_t *rt, uint32_t cls) {
+    ms_state_t *st = rt->state;
+    return mb_heap_refill(&st->heap, cls);
+}
+
+static void ms_unreserve(mb_rt_t *rt, void *cell) {
+    (void)rt;
+    mb_heap_unreserve(cell);
+}
+
 static void ms_free(mb_rt_t *rt, void *p, size_t bytes) {
     ms_state_t *st = rt->state;
     mb_heap_free(&st->heap, p, bytes);
@@ -60,6 +71,9 @@ static inline bool ms_set_mark(ms_state_t *st, mb_obj_t *o) {
     return true;
 }
 
+/* Slow-path allocations only (objects from free-list cells are small and
+ * never allocated during a collection): large objects, and objects a
+ * finalizer allocates during a collection (born marked). */
 static void ms_on_alloc(mb_rt_t *rt, mb_obj_t *o) {
     ms_state_t *st = rt->state;
     if (mb_obj_size((mb_kind_t)o->kind, o->len) > MB_HEAP_MAX_SMALL) o->flags |= MB_F_LARGE;
@@ -134,10 +148,10 @@ static void ms_sweep(mb_rt_t *rt) {
     if (rt->opt.census || rt->finalizers.n) {
         mb_heap_each_unmarked(&st->heap, ms_free_dead, rt);
     } else {
-        uint64_t owned = rt->stats.live_objects - rt->stats.immortal_objects;
-        uint64_t owned_bytes = rt->stats.live_bytes - mb__immortal_bytes(rt);
+        uint64_t owned = rt->mut.stats.live_objects - rt->mut.stats.immortal_objects;
+        uint64_t owned_bytes = rt->mut.stats.live_bytes - mb__immortal_bytes(rt);
         MB_CHECK(st->marked <= owned && st->marked_bytes <= owned_bytes, "mark-sweep: marked more than allocated");
-        mb__reclaimed(rt, owned - st->marked, owned_bytes - st->marked_bytes);
+        mb_ev_reclaimed(rt, owned - st->marked, owned_bytes - st->marked_bytes);
     }
     mb_heap_sweep(&st->heap);
 }
@@ -173,9 +187,9 @@ static void ms_verify(mb_rt_t *rt) {
     ms_census_t c = {0};
     mb_heap_each(&st->heap, ms_count, &c);
     MB_CHECK(c.marked == 0, "mark-sweep verify: %llu objects still marked", (unsigned long long)c.marked);
-    MB_CHECK(c.objects + rt->stats.immortal_objects == rt->stats.live_objects,
+    MB_CHECK(c.objects + rt->mut.stats.immortal_objects == rt->mut.stats.live_objects,
              "mark-sweep verify: %llu objects in the heap, %llu live", (unsigned long long)c.objects,
-             (unsigned long long)(rt->stats.live_objects - rt->stats.immortal_objects));
+             (unsigned long long)(rt->mut.stats.live_objects - rt->mut.stats.immortal_objects));
 }
 
 const mb_strategy_t mb_strategy_mark_sweep = {
@@ -185,6 +199,8 @@ const mb_strategy_t mb_strategy_mark_sweep = {
     .side_bytes = 0,                    /* marks and alloc bits: 2 bits per 16 bytes, in page headers */
     .state_size = sizeof(ms_state_t),
     .alloc = ms_alloc,
+    .refill = ms_refill,
+    .unreserve = ms_unreserve,
     .free = ms_free,
     .on_alloc = ms_on_alloc,
     .collect = ms_collect,

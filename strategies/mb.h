@@ -7,13 +7,14 @@
 #include <stdint.h>
 
 /*
- * Rules of the mutator (stated once here; the dispatch layer and the debug
+ * Rules of the mutator (stated once here; the runtime layer and the debug
  * verifier check them where they can):
  *
  *  R1. References live only in root frames (variables of the topmost frame,
  *      or the globals frame) and in object slots. A workload never holds a
  *      raw object pointer: it names variables by index and never sees an
- *      mb_obj_t at all.
+ *      mb_obj_t at all (the inline fast paths of mutator.h do, on its
+ *      behalf; a workload calls them, never their internals).
  *  R2. Every store into a variable or a slot goes through this API, so
  *      reference counts and barriers stay right.
  *  R3. Any allocation may run a collection. Anything the workload still
@@ -62,33 +63,26 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *strategy, const mb_options_t *opts);
 void mb_rt_free(mb_rt_t *rt);           /* teardown (if not done) and release everything */
 const mb_strategy_t *mb_rt_strategy(const mb_rt_t *rt);
 
-/* --- frames and variables ---------------------------------------------- */
-void mb_push(mb_rt_t *rt, uint32_t nvars);     /* new frame of nvars variables, all None */
-void mb_pop(mb_rt_t *rt);                      /* drop the topmost frame and its references */
-void mb_none(mb_rt_t *rt, mb_var_t dst);       /* dst = None */
-void mb_assign(mb_rt_t *rt, mb_var_t dst, mb_var_t src);   /* dst = src */
-void mb_gset(mb_rt_t *rt, uint32_t global, mb_var_t src);  /* globals[global] = src */
-void mb_gget(mb_rt_t *rt, mb_var_t dst, uint32_t global);  /* dst = globals[global] */
-
-/* --- allocation (each may collect, rule R3) ------------------------------ */
-void mb_new_list(mb_rt_t *rt, mb_var_t dst, uint32_t nslots);  /* container, slots None */
-void mb_new_int(mb_rt_t *rt, mb_var_t dst, int64_t value);
-void mb_new_str(mb_rt_t *rt, mb_var_t dst, const char *s);
-
-/* --- slots --------------------------------------------------------------- */
-void mb_store(mb_rt_t *rt, mb_var_t obj, uint32_t slot, mb_var_t src);  /* obj[slot] = src */
-void mb_store_none(mb_rt_t *rt, mb_var_t obj, uint32_t slot);         /* obj[slot] = None */
-void mb_load(mb_rt_t *rt, mb_var_t dst, mb_var_t obj, uint32_t slot);   /* dst = obj[slot] */
-
-/* --- inspection ---------------------------------------------------------- */
-bool mb_is(mb_rt_t *rt, mb_var_t a, mb_var_t b);       /* identity: a is b */
-bool mb_is_none(mb_rt_t *rt, mb_var_t v);
-bool mb_is_int(mb_rt_t *rt, mb_var_t v);
-bool mb_is_str(mb_rt_t *rt, mb_var_t v);
-bool mb_is_list(mb_rt_t *rt, mb_var_t v);
-int64_t mb_int_value(mb_rt_t *rt, mb_var_t v);
-const char *mb_str_value(mb_rt_t *rt, mb_var_t v);     /* valid until the next allocation */
-uint32_t mb_len(mb_rt_t *rt, mb_var_t v);              /* slots of a list, bytes of a string */
+/* --- frames and variables, allocation, slots, inspection --------------------
+ * Inline (mutator.h, included below):
+ *   void mb_push(rt, nvars)            new frame of nvars variables, all None
+ *   void mb_pop(rt)                    drop the topmost frame and its references
+ *   void mb_none(rt, dst)              dst = None
+ *   void mb_assign(rt, dst, src)       dst = src
+ *   void mb_gset(rt, global, src)      globals[global] = src
+ *   void mb_gget(rt, dst, global)      dst = globals[global]
+ *   void mb_new_list(rt, dst, nslots)  container, slots None       (may collect, R3)
+ *   void mb_new_int(rt, dst, value)                                 (may collect)
+ *   void mb_new_str(rt, dst, s)                                     (may collect)
+ *   void mb_store(rt, obj, slot, src)  obj[slot] = src
+ *   void mb_store_none(rt, obj, slot)  obj[slot] = None
+ *   void mb_load(rt, dst, obj, slot)   dst = obj[slot]
+ *   bool mb_is(rt, a, b)               identity: a is b
+ *   bool mb_is_none / mb_is_int / mb_is_str / mb_is_list (rt, v)
+ *   int64_t mb_int_value(rt, v)
+ *   const char *mb_str_value(rt, v)    valid until the next allocation
+ *   uint32_t mb_len(rt, v)             slots of a list, bytes of a string
+ */
 long mb_refcount(mb_rt_t *rt, mb_var_t v);             /* count, MB_RC_NONE or MB_RC_IMMORTAL */
 uint64_t mb_id(mb_rt_t *rt, mb_var_t v);               /* stable identity, like id(); 0 is None */
 
@@ -105,5 +99,7 @@ size_t mb_census(mb_rt_t *rt);                 /* objects allocated now, immorta
  * as the tutorial's ctypes ref_count(address): a count, MB_RC_NONE,
  * MB_RC_IMMORTAL or MB_RC_FREED. */
 long mb_refcount_id(mb_rt_t *rt, uint64_t id);
+
+#include "mutator.h"
 
 #endif

@@ -44,12 +44,18 @@ int mb_mem_select(mb_allocator_t which, const char **err) {
 
 mb_allocator_t mb_mem_current(void) { return mem_which; }
 
-void *mb_mem_alloc(size_t bytes) {
+bool mb_mem_inject(void) {
     if (mem_failing || (mem_countdown && --mem_countdown == 0)) {
         mem_failing = true;             /* persistent, as SQLite's: a retry fails too */
         mem_failures++;
-        return NULL;
+        return true;
     }
+    return false;
+}
+
+bool mb_mem_fail_armed(void) { return mem_failing || mem_countdown != 0; }
+
+void *mb_mem_alloc(size_t bytes) {
     if (mem_which == MB_ALLOC_JEMALLOC) return je_mallocx(bytes, 0);
     return malloc(bytes);
 }

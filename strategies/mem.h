@@ -18,7 +18,7 @@ bool mb_mem_jemalloc_loaded(void);
 mb_allocator_t mb_mem_current(void);
 const char *mb_mem_name(mb_allocator_t which);
 
-void *mb_mem_alloc(size_t bytes);               /* NULL on failure (or an injected failure) */
+void *mb_mem_alloc(size_t bytes);               /* NULL on failure */
 void mb_mem_free(void *p, size_t bytes);        /* bytes as passed to mb_mem_alloc */
 
 /* jemalloc statistics as Google Benchmark's memory manager names them;
@@ -28,8 +28,12 @@ void mb_mem_jemalloc_reset_peak(void);
 
 /* Fault injection (SQLite's countdown): the nth object allocation from now
  * (1 = the next one) fails, and so does every one after it (persistent, so
- * the dispatch layer's collect-and-retry fails too); 0 disables. */
+ * the runtime's collect-and-retry fails too); 0 disables. Every object
+ * allocation of every strategy passes the injection point (alloc.c) once,
+ * before it asks for memory: mb_mem_inject() says whether it must fail. */
 void mb_mem_fail_after(uint64_t nth);
+bool mb_mem_inject(void);
+bool mb_mem_fail_armed(void);                   /* a countdown is set, or failing */
 uint64_t mb_mem_failures(void);                 /* failures injected so far */
 
 #endif

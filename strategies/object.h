@@ -15,12 +15,12 @@
  *   MB_INT   an immutable int64 payload;
  *   MB_STR   an immutable NUL-terminated string of `len` bytes.
  *
- * Invariants (the debug verifier, mb_verify() in dispatch.c, checks each):
+ * Invariants (the debug verifier, mb_verify() in verify.c, checks each):
  *   I1. Every object reachable from a root frame or a global has a valid kind
  *       and is in the census when the census is kept.
  *   I2. An immortal object (MB_F_IMMORTAL: interned ints and strings) is
  *       never freed before the runtime ends and its count is never changed
- *       (PEP 683). The dispatch layer filters immortals out of every
+ *       (PEP 683). The mutator filters immortals out of every
  *       reference operation, so strategies never see them in inc/dec.
  *   I3. For counting strategies, outside a collection, rc equals the number
  *       of references to the object from root frames, globals and the slots

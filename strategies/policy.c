@@ -15,7 +15,7 @@
 #define MB_POLICY_MIN_HEAP ((size_t)1 << 20)   /* 1 MiB: no collection storms on tiny heaps */
 
 static void set_limit(mb_rt_t *rt) {
-    double limit = rt->opt.heap_multiplier * (double)rt->stats.live_bytes;
+    double limit = rt->opt.heap_multiplier * (double)rt->mut.stats.live_bytes;
     rt->heap_limit = limit < (double)MB_POLICY_MIN_HEAP ? MB_POLICY_MIN_HEAP : (size_t)limit;
 }
 

@@ -5,7 +5,7 @@
 #include "strategy.h"
 
 /*
- * Counts are the shared mechanism's (dispatch.c keeps rc, refcount.c frees
+ * Counts are the shared mechanism's (mutator.h keeps rc, refcount.c frees
  * at zero). This file adds the candidate buffer and the collector.
  *
  * Header fields, per state:

@@ -5,7 +5,7 @@
 #include "strategy.h"
 
 /*
- * Counts are the shared mechanism's (dispatch.c, refcount.c). Every
+ * Counts are the shared mechanism's (mutator.h, refcount.c). Every
  * container is tracked in one of three generations (CPython's gc lists),
  * or in the permanent generation after mb_freeze; leaves are untracked, as
  * CPython leaves atomic objects untracked (they cannot be on a cycle, I4).

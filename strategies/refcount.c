@@ -4,10 +4,10 @@
 #include "strategy.h"
 
 /*
- * Counts themselves are kept by the dispatch layer (MB_ATTR_COUNTS): it
- * increments on every store and decrements the value overwritten, calling
- * the strategy's dec_nonzero when a count falls but stays above zero and
- * release (this function by default) when it reaches zero.
+ * Counts themselves are kept by the mutator (mutator.h, MB_ATTR_COUNTS):
+ * it increments on every store and decrements the value overwritten,
+ * calling the strategy's dec_nonzero when a count falls but stays above
+ * zero and release (this function by default) when it reaches zero.
  *
  * Release frees the object and everything that its death brings to zero.
  * It never recurses, so a 10,000,000-long chain is freed in constant C
@@ -20,13 +20,13 @@
  * count is above zero afterwards), the object is not freed, and stays
  * MB_F_FINALIZED so its finalizer never runs again (PEP 442).
  *
- * Pauses: a cascade that starts at a container and frees at least
- * MB_CASCADE_PAUSE_MIN objects is recorded as a pause (DESIGN.md section 6:
- * "refcount cascades count as pauses too"). Smaller cascades are part of
- * the mutator's ordinary work, and leaves are never timed (a clock read
- * would cost more than their free).
+ * Pauses: a cascade that starts at a container is reported as events
+ * (events.h); the listener counts one that frees at least
+ * MB_CASCADE_PAUSE_MIN objects as a pause ("refcount cascades count as
+ * pauses too"). Smaller cascades are part of the mutator's ordinary work,
+ * and leaves are never reported (a clock read would cost more than their
+ * free).
  */
-#define MB_CASCADE_PAUSE_MIN 1000
 
 void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
     if (rt->releasing) {
@@ -34,7 +34,8 @@ void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
         return;
     }
     rt->releasing = true;
-    uint64_t t0 = o->kind == MB_LIST ? mb_now_ns() : 0;
+    bool timed = o->kind == MB_LIST;    /* leaves are never timed: a clock read costs more than their free */
+    if (timed) mb_ev_cascade_begin(rt);
     uint64_t freed = 0;
     void (*dec_nonzero)(mb_rt_t *, mb_obj_t *) = rt->S->dec_nonzero;
     for (mb_obj_t *x = o;;) {
@@ -60,7 +61,7 @@ void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
         x = rt->pending.v[--rt->pending.n];
     }
     rt->releasing = false;
-    if (t0 && freed >= MB_CASCADE_PAUSE_MIN) mb__record_pause(rt, mb_now_ns() - t0);
+    if (timed) mb_ev_cascade_end(rt, freed);
 }
 
 /*

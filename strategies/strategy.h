@@ -8,24 +8,28 @@
 
 #include "mb.h"
 #include "object.h"
+#include "events.h"
 #include "stats.h"
 #include "util.h"
 
 /* What a strategy can do, declared as data (MMTk's constraints), not probed. */
 enum mb_attr {
-    MB_ATTR_COUNTS = 1u << 0,           /* keeps reference counts: the dispatch layer maintains rc */
+    MB_ATTR_COUNTS = 1u << 0,           /* keeps reference counts: the mutator (mutator.h) maintains rc */
     MB_ATTR_FREES = 1u << 1,            /* reclaims memory at all (none does not) */
     MB_ATTR_CYCLES = 1u << 2,           /* reclaims cyclic garbage */
     MB_ATTR_TRACES = 1u << 3,           /* traces from the roots */
     MB_ATTR_POLICY = 1u << 4,           /* collections triggered by the shared heap policy (policy.c) */
-    MB_ATTR_CONSERVATIVE = 1u << 5      /* scans some memory conservatively: may retain garbage (leaks <= expected) */
+    MB_ATTR_CONSERVATIVE = 1u << 5,     /* scans some memory conservatively: may retain garbage (leaks <= expected) */
+    MB_ATTR_ZEROED = 1u << 6            /* cells from refill (and alloc) are zero past their first word */
 };
 
 /*
  * A strategy is one constant struct of function pointers (MPS pool class,
- * MMTk plan). Every call reaches it through the dispatch layer (dispatch.c),
- * which checks the contract and does the accounting before and after, so a
- * strategy only manages its own metadata. NULL methods take the documented
+ * MMTk plan). The mutator's fast paths (mutator.h) are inline and call no
+ * strategy method; every slow path reaches the strategy through the runtime
+ * layer (runtime.c, alloc.c, mutator.c, finalize.c), which checks the
+ * contract and does the accounting, so a strategy only manages its own
+ * metadata, and reports what its collector did as events (events.h). NULL methods take the documented
  * default. strategies/README.md states every method's pre- and
  * postconditions; the one-line summaries here are reminders.
  */
@@ -37,9 +41,18 @@ struct mb_strategy {
     size_t state_size;                  /* bytes of private state, zeroed, at rt->state */
     int (*init)(mb_rt_t *rt);           /* post: ready for alloc; nonzero = failure (NULL: nothing) */
     void *(*alloc)(mb_rt_t *rt, size_t bytes);    /* object memory; NULL result = out of memory (NULL: mb_mem_alloc) */
+    /* Free lists (optional): a chain of free cells of cls * 16 bytes, linked
+     * through their first word, for the inline allocation fast path (NULL
+     * result: out of memory). Cells still on a free list at a collection are
+     * handed back one by one to unreserve (NULL: dropping the chain is
+     * enough). Objects from cells get on_alloc only when alloc_hook is set. */
+    void *(*refill)(mb_rt_t *rt, uint32_t cls);
+    void (*unreserve)(mb_rt_t *rt, void *cell);
+    uint32_t header_aux;                /* aux of every new object's header (a tag; usually 0) */
     void (*free)(mb_rt_t *rt, void *p, size_t bytes); /* return object memory (NULL: mb_mem_free) */
     void (*finish)(mb_rt_t *rt);        /* pre: no object is allocated any more; free private tables */
     void (*on_alloc)(mb_rt_t *rt, mb_obj_t *o);   /* o is new, rc 0, not yet referenced */
+    bool alloc_hook;                    /* with refill: on_alloc sees objects from cells too (else slow path only) */
     void (*on_free)(mb_rt_t *rt, mb_obj_t *o);    /* o is about to be freed: forget it */
     void (*dec_nonzero)(mb_rt_t *rt, mb_obj_t *o);/* counting: rc decremented and still > 0 */
     void (*on_finalizer)(mb_rt_t *rt, mb_obj_t *o); /* o was just given a finalizer (NULL: nothing) */
@@ -52,19 +65,14 @@ struct mb_strategy {
 
 /* The runtime: everything one run of one workload under one strategy owns. */
 struct mb_rt {
+    mb_mut_t mut;                       /* the fast paths' state, first (mutator.h): root frames, counters, free lists */
     const mb_strategy_t *S;             /* the strategy */
     void *state;                        /* its private state (state_size bytes) */
     mb_options_t opt;                   /* options, defaults filled in */
-    /* root frames: stack[0, nglobals) are the globals, then one frame after another */
-    mb_obj_t **stack;                   /* variable slots */
-    size_t sp;                          /* slots in use */
-    size_t stack_cap;                   /* slots allocated */
-    size_t frame_base;                  /* first slot of the topmost frame */
-    mb_sizevec_t frames;                /* saved frame_base of each pushed frame */
-    uint32_t nglobals;                  /* globals at the bottom of the stack */
-    /* accounting (stats.h) */
-    mb_stats_t stats;                   /* counters, updated where the event happens */
-    mb_u64vec_t pauses;                 /* every collector pause, ns */
+    /* statistics listener (events.h): pauses, clocks */
+    const mb_listener_t *listener;      /* receives the collector's events */
+    mb_u64vec_t pauses;                 /* every collector pause, ns (the listener's) */
+    uint64_t collect_t0, cascade_t0;    /* the listener's clock at the open collection, cascade */
     /* collection policy (policy.c) */
     size_t heap_limit;                  /* collect when live_bytes passes this */
     bool auto_collect;                  /* gc.enable() state */
@@ -76,15 +84,16 @@ struct mb_rt {
     /* interning (intern.c) */
     mb_obj_t **small_ints;              /* -5..256, created on first use */
     mb_ptrmap_t strings;                /* interned strings by hash -> object chain */
-    /* census and finalizers (dispatch.c) */
+    /* census and finalizers (finalize.c) */
     mb_ptrmap_t census;                 /* object -> id, when opt.census */
     uint64_t next_id;                   /* last id handed out */
     mb_ptrmap_t finalizers;             /* object -> mb_fin_t*, for MB_F_FINALIZER objects */
     mb_ptrvec_t garbage;                /* legacy: uncollectable cyclic garbage (a root) */
     bool torn_down;                     /* mb_teardown has run */
-    /* test-only switches (dispatch.c, README: the regression gate), read once per runtime */
+    /* test hooks (testhooks.c), installed once when the runtime is made */
     bool test_slow;                     /* MB_TEST_SLOW names this strategy: extra work per allocation */
     bool test_leak;                     /* MB_TEST_LEAK names this strategy: teardown leaks one object */
+    bool test_fail;                     /* MB_FAIL_ALLOC is armed: every allocation passes the injection point */
     mb_obj_t *test_leaked;              /* that object: a root nobody drops (mb__each_root reports it) */
 };
 
@@ -94,7 +103,7 @@ typedef struct mb_fin {
     void *ctx;                          /* its argument */
 } mb_fin_t;
 
-/* --- services of the dispatch layer for strategies ------------------------ */
+/* --- services of the runtime layer for strategies --------------------------- */
 
 /* Free one object: strategy on_free, accounting, census, poison, memory. */
 void mb__free_obj(mb_rt_t *rt, mb_obj_t *o);
@@ -107,15 +116,14 @@ static inline bool mb__needs_finalize(const mb_obj_t *o) {
 }
 /* Move o into the legacy `garbage` list (a root): counted as uncollectable. */
 void mb__make_uncollectable(mb_rt_t *rt, mb_obj_t *o);
-/* Ask the dispatch layer to collect at the next allocation (a safe point). */
-static inline void mb__request_collect(mb_rt_t *rt) { rt->collect_requested = true; }
-/* A strategy that does not see each free (boehm) reports objects its
- * collector reclaimed in bulk: the counts of mb__free_obj without the calls. */
-void mb__reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes);
+/* Ask for a collection at the next allocation (a safe point): the
+ * allocation fast path is closed until it has run. */
+static inline void mb__request_collect(mb_rt_t *rt) {
+    rt->collect_requested = true;
+    rt->mut.alloc_limit = 0;
+}
 /* Bytes held by immortal (interned) objects now. */
 uint64_t mb__immortal_bytes(const mb_rt_t *rt);
-/* Record one pause of ns nanoseconds (collections and long cascades). */
-void mb__record_pause(mb_rt_t *rt, uint64_t ns);
 /* Apply fn to every root slot: variables of every frame, globals, garbage. */
 typedef void (*mb_root_fn)(mb_rt_t *rt, mb_obj_t *o, void *ctx);
 void mb__each_root(mb_rt_t *rt, mb_root_fn fn, void *ctx);
@@ -139,7 +147,7 @@ static inline bool mb_policy_due(const mb_rt_t *rt) {
     (void)rt;
     return true;                        /* stress build: collect at every allocation */
 #else
-    return rt->stats.live_bytes > rt->heap_limit;
+    return rt->mut.stats.live_bytes > rt->heap_limit;
 #endif
 }
 
@@ -148,14 +156,26 @@ mb_obj_t *mb_intern_int(mb_rt_t *rt, int64_t v);       /* NULL if v is not a sma
 mb_obj_t *mb_intern_str(mb_rt_t *rt, const char *s, size_t len); /* NULL if not interned */
 void mb_intern_free(mb_rt_t *rt);
 
-/* Allocation of object memory, with accounting (dispatch.c). */
-mb_obj_t *mb__alloc_obj(mb_rt_t *rt, mb_kind_t kind, uint32_t len, bool immortal);
+/* An immortal (interned) object: from the allocator, never the strategy's (alloc.c). */
+mb_obj_t *mb__alloc_immortal(mb_rt_t *rt, mb_kind_t kind, uint32_t len);
+/* The allocation fast path's limit, recomputed after anything that moves it (alloc.c). */
+void mb__alloc_limit_update(mb_rt_t *rt);
+/* Hand every cell on the free lists back to the strategy (alloc.c). */
+void mb__free_lists_flush(mb_rt_t *rt);
+/* A collection now, at a safe point (alloc.c); full for mb_collect. */
+void mb__collect_now(mb_rt_t *rt, bool full);
 
-/* Debug heap verification (dispatch.c): shared invariants, then the strategy's. */
+/* Debug heap verification (verify.c): shared invariants, then the strategy's. */
 void mb_verify(mb_rt_t *rt);
 
-/* Teardown (dispatch.c): drop every root, final collection, count the leaks. */
+/* Teardown (runtime.c): drop every root, final collection, count the leaks. */
 void mb_teardown(mb_rt_t *rt);
+/* The runtime's counters now (stats.h). */
+static inline const mb_stats_t *mb_rt_stats(const mb_rt_t *rt) { return &rt->mut.stats; }
+
+/* Test hooks (testhooks.c): read from the environment once per runtime. */
+void mb__test_hooks_install(mb_rt_t *rt);
+void mb__test_slow_work(void);
 
 
 #endif

@@ -16,17 +16,17 @@ STRATEGY_TEST(accounting, live_bytes_of_known_structure) {
     mb_none(rt, 1);
     size_t per = s->side_bytes;
     uint64_t want = (16 + 10 * 8 + per) + 10 * (16 + 8 + per);
-    cr_assert_eq(rt->stats.live_bytes, want, "%s: live %llu, want %llu", s->name,
-                 (unsigned long long)rt->stats.live_bytes, (unsigned long long)want);
-    cr_assert_eq(rt->stats.peak_live_bytes, want);
-    cr_assert_eq(rt->stats.objects_allocated, 11);
+    cr_assert_eq(rt->mut.stats.live_bytes, want, "%s: live %llu, want %llu", s->name,
+                 (unsigned long long)rt->mut.stats.live_bytes, (unsigned long long)want);
+    cr_assert_eq(rt->mut.stats.peak_live_bytes, want);
+    cr_assert_eq(rt->mut.stats.objects_allocated, 11);
     mb_pop(rt);
     mb_collect(rt);
     if (has(s, MB_ATTR_FREES)) {
-        cr_assert_eq(rt->stats.live_bytes, 0);
-        cr_assert_eq(rt->stats.objects_freed, 11);
+        cr_assert_eq(rt->mut.stats.live_bytes, 0);
+        cr_assert_eq(rt->mut.stats.objects_freed, 11);
     }
-    cr_assert_eq(rt->stats.peak_live_bytes, want, "the peak stays");
+    cr_assert_eq(rt->mut.stats.peak_live_bytes, want, "the peak stays");
     mb_rt_free(rt);
 }
 
@@ -48,9 +48,9 @@ STRATEGY_TEST(accounting, heap_policy) {
                 mb_assign(rt, 0, 1);
             }
         }
-        colls[k] = rt->stats.collections;
+        colls[k] = rt->mut.stats.collections;
         cr_assert_gt(colls[k], 0, "%s must collect under the policy", s->name);
-        cr_assert_leq(rt->stats.peak_live_bytes, (uint64_t)(mult[k] * 200000 / 4 * (16 + 16 + s->side_bytes)) + (2u << 20),
+        cr_assert_leq(rt->mut.stats.peak_live_bytes, (uint64_t)(mult[k] * 200000 / 4 * (16 + 16 + s->side_bytes)) + (2u << 20),
                       "the heap stays within the multiplier of the live data");
         mb_pop(rt);
         mb_rt_free(rt);

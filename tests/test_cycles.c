@@ -191,8 +191,8 @@ STRATEGY_TEST(cycles, automatic_collection) {
         mb_none(rt, A);
         mb_none(rt, B);
     }
-    cr_assert_gt(rt->stats.collections, 0, "%s never collected automatically", s->name);
-    cr_assert_lt(rt->stats.live_objects, 2 * n, "%s: garbage piled up", s->name);
+    cr_assert_gt(rt->mut.stats.collections, 0, "%s never collected automatically", s->name);
+    cr_assert_lt(rt->mut.stats.live_objects, 2 * n, "%s: garbage piled up", s->name);
     mb_pop(rt);
     mb_rt_free(rt);
 }
@@ -247,11 +247,11 @@ STRATEGY_TEST(cycles, ring_10m) {
     }
     mb_store(rt, TAIL, 0, HEAD);
     mb_pop(rt);
-    cr_assert_eq(rt->stats.live_objects, count, "counting alone frees no member of a ring");
+    cr_assert_eq(rt->mut.stats.live_objects, count, "counting alone frees no member of a ring");
     mb_collect(rt);
-    cr_assert_eq(rt->stats.live_objects, 0, "%s left %llu of the ring", s->name,
-                 (unsigned long long)rt->stats.live_objects);
-    cr_assert_eq(rt->stats.objects_freed, count);
+    cr_assert_eq(rt->mut.stats.live_objects, 0, "%s left %llu of the ring", s->name,
+                 (unsigned long long)rt->mut.stats.live_objects);
+    cr_assert_eq(rt->mut.stats.objects_freed, count);
     mb_rt_free(rt);
 }
 
@@ -286,7 +286,7 @@ Test(cycles, rc_cycle_threshold) {
             mb_none(rt, 0);
             mb_none(rt, 1);
         }
-        colls[k] = rt->stats.collections;
+        colls[k] = rt->mut.stats.collections;
         mb_pop(rt);
         mb_rt_free(rt);
     }
@@ -327,8 +327,8 @@ Test(cycles, rc_gen_threshold0) {
         mb_new_list(rt, 1, 0);
         mb_store(rt, 0, i, 1);
     }
-    cr_assert_eq(rt->stats.collections, 4, "%llu collections", (unsigned long long)rt->stats.collections);
-    cr_assert_eq(rt->stats.live_objects, 10000, "nothing live is collected");
+    cr_assert_eq(rt->mut.stats.collections, 4, "%llu collections", (unsigned long long)rt->mut.stats.collections);
+    cr_assert_eq(rt->mut.stats.live_objects, 10000, "nothing live is collected");
     mb_pop(rt);
     mb_rt_free(rt);
 }

@@ -29,13 +29,13 @@ STRATEGY_TEST(deep, chain_10m) {
     mb_auto_collect(rt, true);
     if (has(s, MB_ATTR_TRACES)) {
         mb_collect(rt);                        /* trace the whole chain: all of it is live */
-        cr_assert_eq(rt->stats.live_objects, count, "tracing must keep the live chain");
+        cr_assert_eq(rt->mut.stats.live_objects, count, "tracing must keep the live chain");
     }
     mb_none(rt, 0);                            /* drop the head: a 10M cascade for counting strategies */
-    if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(rt->stats.live_objects, 0, "rc frees the chain at once");
+    if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(rt->mut.stats.live_objects, 0, "rc frees the chain at once");
     mb_collect(rt);
-    cr_assert(left_ok(s, rt->stats.live_objects, 0));
-    cr_assert(left_ok(s, count, rt->stats.objects_freed), "never more freed than allocated");
+    cr_assert(left_ok(s, rt->mut.stats.live_objects, 0));
+    cr_assert(left_ok(s, count, rt->mut.stats.objects_freed), "never more freed than allocated");
     mb_pop(rt);
     mb_rt_free(rt);
 }
@@ -70,17 +70,17 @@ STRATEGY_TEST(deep, ring_10m) {
     mb_none(rt, 1);
     mb_auto_collect(rt, true);
     mb_collect(rt);
-    cr_assert_eq(rt->stats.live_objects, count, "%s: a rooted ring is live", s->name);
+    cr_assert_eq(rt->mut.stats.live_objects, count, "%s: a rooted ring is live", s->name);
     if (!has(s, MB_ATTR_CYCLES)) {
         mb_store(rt, 0, 0, 2);          /* slot 2 is None: break the ring after the head */
-        cr_assert_eq(rt->stats.live_objects, 1, "%s: the broken ring cascades", s->name);
+        cr_assert_eq(rt->mut.stats.live_objects, 1, "%s: the broken ring cascades", s->name);
     }
     mb_none(rt, 0);
     mb_collect(rt);
     /* A conservative collector (boehm) may retain garbage, never free the live. */
-    cr_assert(left_ok(s, rt->stats.live_objects, 0), "%s left %llu of the ring", s->name,
-              (unsigned long long)rt->stats.live_objects);
-    cr_assert(left_ok(s, count, rt->stats.objects_freed));
+    cr_assert(left_ok(s, rt->mut.stats.live_objects, 0), "%s left %llu of the ring", s->name,
+              (unsigned long long)rt->mut.stats.live_objects);
+    cr_assert(left_ok(s, count, rt->mut.stats.objects_freed));
     mb_pop(rt);
     mb_rt_free(rt);
 }
@@ -105,12 +105,12 @@ static void fanout(const mb_strategy_t *s, bool back_edges) {
     mb_none(rt, CHILD);
     mb_auto_collect(rt, true);
     mb_collect(rt);
-    cr_assert_eq(rt->stats.live_objects, (uint64_t)width + 1, "%s: a rooted fan-out is live", s->name);
+    cr_assert_eq(rt->mut.stats.live_objects, (uint64_t)width + 1, "%s: a rooted fan-out is live", s->name);
     mb_none(rt, ROOT);
     mb_collect(rt);
-    cr_assert(left_ok(s, rt->stats.live_objects, 0), "%s left %llu of the fan-out", s->name,
-              (unsigned long long)rt->stats.live_objects);
-    cr_assert(left_ok(s, (uint64_t)width + 1, rt->stats.objects_freed));
+    cr_assert(left_ok(s, rt->mut.stats.live_objects, 0), "%s left %llu of the fan-out", s->name,
+              (unsigned long long)rt->mut.stats.live_objects);
+    cr_assert(left_ok(s, (uint64_t)width + 1, rt->mut.stats.objects_freed));
     mb_pop(rt);
     mb_rt_free(rt);
 }

@@ -57,27 +57,27 @@ STRATEGY_TEST(finalizers, cycle_exact_counts) {
         bool cyc = has(s, MB_ATTR_CYCLES), legacy = m == MB_FIN_LEGACY;
         const char *mode = legacy ? "legacy" : "modern";
         if (cyc && !legacy) {
-            cr_assert_eq(rt->stats.finalizers_run, 2, "%s/%s: both finalizers run once", s->name, mode);
+            cr_assert_eq(rt->mut.stats.finalizers_run, 2, "%s/%s: both finalizers run once", s->name, mode);
             cr_assert(has(s, MB_ATTR_CONSERVATIVE) || (!mb_exists(rt, a) && !mb_exists(rt, b)));
             cr_assert(left_ok(s, mb_census(rt), 0));
             cr_assert_eq(rt->garbage.n, 0);
         } else if (cyc && legacy) {
-            cr_assert_eq(rt->stats.finalizers_run, 0, "%s/%s: no finalizer runs", s->name, mode);
+            cr_assert_eq(rt->mut.stats.finalizers_run, 0, "%s/%s: no finalizer runs", s->name, mode);
             cr_assert(mb_exists(rt, a) && mb_exists(rt, b), "%s/%s: kept", s->name, mode);
             cr_assert_eq(rt->garbage.n, 2, "%s/%s: both members in garbage", s->name, mode);
         } else {
-            cr_assert_eq(rt->stats.finalizers_run, 0, "%s never finds the cycle", s->name);
+            cr_assert_eq(rt->mut.stats.finalizers_run, 0, "%s never finds the cycle", s->name);
             cr_assert(mb_exists(rt, a) && mb_exists(rt, b));
         }
         mb_collect(rt);                 /* a second collection changes nothing */
-        cr_assert_eq(rt->stats.finalizers_run, cyc && !legacy ? 2 : 0, "at most once");
+        cr_assert_eq(rt->mut.stats.finalizers_run, cyc && !legacy ? 2 : 0, "at most once");
         mb_teardown(rt);
         uint64_t unc = cyc && legacy ? 3 : 0;
         uint64_t leaked = cyc ? 0 : 3;
-        cr_assert_eq(rt->stats.uncollectable_objects, unc, "%s/%s uncollectable %llu", s->name, mode,
-                     (unsigned long long)rt->stats.uncollectable_objects);
-        cr_assert_eq(rt->stats.leaked_objects, leaked, "%s/%s leaked %llu", s->name, mode,
-                     (unsigned long long)rt->stats.leaked_objects);
+        cr_assert_eq(rt->mut.stats.uncollectable_objects, unc, "%s/%s uncollectable %llu", s->name, mode,
+                     (unsigned long long)rt->mut.stats.uncollectable_objects);
+        cr_assert_eq(rt->mut.stats.leaked_objects, leaked, "%s/%s leaked %llu", s->name, mode,
+                     (unsigned long long)rt->mut.stats.leaked_objects);
         mb_rt_free(rt);
     }
 }
@@ -94,9 +94,9 @@ STRATEGY_TEST(finalizers, acyclic) {
         mb_new_list(rt, 0, 1);
         mb_set_finalizer(rt, 0, fin_nop, NULL);
         mb_none(rt, 0);
-        if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(rt->stats.finalizers_run, 1, "%s: at count zero", s->name);
+        if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(rt->mut.stats.finalizers_run, 1, "%s: at count zero", s->name);
         mb_collect(rt);
-        cr_assert(left_ok(s, 1, rt->stats.finalizers_run), "at most once");
+        cr_assert(left_ok(s, 1, rt->mut.stats.finalizers_run), "at most once");
         cr_assert(left_ok(s, mb_census(rt), 0));
         mb_pop(rt);
         mb_rt_free(rt);
@@ -114,7 +114,7 @@ STRATEGY_TEST(finalizers, resurrection) {
     uint64_t a, b;
     garbage_pair(rt, fin_resurrect, fin_nop, &a, &b);
     mb_collect(rt);
-    cr_assert_eq(rt->stats.finalizers_run, 2, "%s", s->name);
+    cr_assert_eq(rt->mut.stats.finalizers_run, 2, "%s", s->name);
     cr_assert(mb_exists(rt, a) && mb_exists(rt, b), "%s: resurrected objects survive", s->name);
     enum { A, B, T, N };
     mb_push(rt, N);
@@ -135,13 +135,13 @@ STRATEGY_TEST(finalizers, resurrection) {
     mb_pop(rt);
     mb_collect(rt);
     cr_assert(mb_exists(rt, a), "still held by the global");
-    cr_assert_eq(rt->stats.finalizers_run, 2);
+    cr_assert_eq(rt->mut.stats.finalizers_run, 2);
     mb_push(rt, 1);
     mb_gset(rt, 0, 0);                  /* global = None (variable 0 is None) */
     mb_pop(rt);
     mb_collect(rt);
     cr_assert(has(s, MB_ATTR_CONSERVATIVE) || (!mb_exists(rt, a) && !mb_exists(rt, b)), "%s: freed once unreachable again", s->name);
-    cr_assert_eq(rt->stats.finalizers_run, 2, "%s: a finalizer runs at most once per object", s->name);
+    cr_assert_eq(rt->mut.stats.finalizers_run, 2, "%s: a finalizer runs at most once per object", s->name);
     cr_assert_eq(mb_census(rt), 0);
     mb_rt_free(rt);
 }
@@ -156,11 +156,11 @@ STRATEGY_TEST(finalizers, at_most_once_rc) {
     uint64_t id = mb_id(rt, 0);
     mb_set_finalizer(rt, 0, fin_resurrect, NULL);
     mb_none(rt, 0);
-    cr_assert_eq(rt->stats.finalizers_run, 1);
+    cr_assert_eq(rt->mut.stats.finalizers_run, 1);
     cr_assert(mb_exists(rt, id), "resurrected into the global");
     mb_gset(rt, 0, 0);                  /* drop it */
     cr_assert(!mb_exists(rt, id));
-    cr_assert_eq(rt->stats.finalizers_run, 1, "not run twice");
+    cr_assert_eq(rt->mut.stats.finalizers_run, 1, "not run twice");
     mb_pop(rt);
     mb_rt_free(rt);
 }
@@ -174,7 +174,7 @@ STRATEGY_TEST(finalizers, finalizer_breaks_cycle) {
     uint64_t a, b;
     garbage_pair(rt, fin_break, fin_break, &a, &b);
     mb_collect(rt);
-    cr_assert_eq(rt->stats.finalizers_run, 2);
+    cr_assert_eq(rt->mut.stats.finalizers_run, 2, "fin %lu census %zu", (unsigned long)rt->mut.stats.finalizers_run, mb_census(rt));
     cr_assert(left_ok(s, mb_census(rt), 0), "%s left %zu", s->name, mb_census(rt));
     mb_rt_free(rt);
 }
@@ -203,8 +203,8 @@ STRATEGY_TEST(finalizers, legacy_keeps_only_reachable) {
     cr_assert_eq(rt->garbage.n, 1);
     if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(mb_refcount_id(rt, f), 2, "itself and gc.garbage");
     mb_teardown(rt);
-    cr_assert_eq(rt->stats.uncollectable_objects, 1);
-    cr_assert_eq(rt->stats.leaked_objects, 0);
+    cr_assert_eq(rt->mut.stats.uncollectable_objects, 1);
+    cr_assert_eq(rt->mut.stats.leaked_objects, 0);
     mb_rt_free(rt);
 }
 

@@ -88,9 +88,9 @@ STRATEGY_TEST(seed, interning) {
         cr_assert(!mb_is(rt, C, D), "l1 = [1,2,3]; l2 = [1,2,3] are two objects");
         mb_pop(rt);
         mb_teardown(rt);
-        cr_assert(left_ok(s, rt->stats.leaked_objects, has(s, MB_ATTR_FREES) ? 0 : rt->stats.objects_allocated - rt->stats.immortal_objects),
+        cr_assert(left_ok(s, rt->mut.stats.leaked_objects, has(s, MB_ATTR_FREES) ? 0 : rt->mut.stats.objects_allocated - rt->mut.stats.immortal_objects),
                      "immortal objects are not leaks");
-        cr_assert_eq(rt->stats.immortal_objects, on ? 4 : 0, "10, -5, \"hello\", \"world\"");
+        cr_assert_eq(rt->mut.stats.immortal_objects, on ? 4 : 0, "10, -5, \"hello\", \"world\"");
         mb_rt_free(rt);
     }
 }

@@ -1,0 +1,47 @@
+/* events.c: the event boundary (events.h) and the basic-stats listener: every clock read of a runtime is here. */
+#include "strategy.h"
+
+static void bs_collection_begin(mb_rt_t *rt, bool full) {
+    (void)full;
+    rt->collect_t0 = mb_now_ns();
+}
+
+static void bs_collection_end(mb_rt_t *rt) {
+    uint64_t dt = mb_now_ns() - rt->collect_t0;
+    rt->mut.stats.collections++;
+    rt->mut.stats.gc_time_ns += dt;
+    MB_VEC_PUSH(&rt->pauses, dt);
+}
+
+static void bs_cascade_begin(mb_rt_t *rt) { rt->cascade_t0 = mb_now_ns(); }
+
+static void bs_cascade_end(mb_rt_t *rt, uint64_t freed) {
+    if (freed >= MB_CASCADE_PAUSE_MIN) MB_VEC_PUSH(&rt->pauses, mb_now_ns() - rt->cascade_t0);
+}
+
+static void bs_reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes) {
+    mb_stats_t *s = &rt->mut.stats;
+    MB_CHECK(objects <= s->live_objects && bytes <= s->live_bytes, "reclaimed %llu objects of %llu live",
+             (unsigned long long)objects, (unsigned long long)s->live_objects);
+    s->objects_freed += objects;
+    s->live_objects -= objects;
+    s->live_bytes -= bytes;
+}
+
+static void bs_finalizer_run(mb_rt_t *rt) { rt->mut.stats.finalizers_run++; }
+
+const mb_listener_t mb_basic_stats = {
+    .collection_begin = bs_collection_begin,
+    .collection_end = bs_collection_end,
+    .cascade_begin = bs_cascade_begin,
+    .cascade_end = bs_cascade_end,
+    .reclaimed = bs_reclaimed,
+    .finalizer_run = bs_finalizer_run,
+};
+
+void mb_ev_collection_begin(mb_rt_t *rt, bool full) { rt->listener->collection_begin(rt, full); }
+void mb_ev_collection_end(mb_rt_t *rt) { rt->listener->collection_end(rt); }
+void mb_ev_cascade_begin(mb_rt_t *rt) { rt->listener->cascade_begin(rt); }
+void mb_ev_cascade_end(mb_rt_t *rt, uint64_t freed) { rt->listener->cascade_end(rt, freed); }
+void mb_ev_reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes) { rt->listener->reclaimed(rt, objects, bytes); }
+void mb_ev_finalizer_run(mb_rt_t *rt) { rt->listener->finalizer_run(rt); }

@@ -1,0 +1,80 @@
+/* mutator.c: the mutator's out-of-line slow paths (mutator.h): root stack growth, falling counts, counted pops. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "strategy.h"
+
+void mb__misuse(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("membench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+/* Room for a frame of nvars more variables and one more saved frame base. */
+void mb__frames_grow(mb_rt_t *rt, uint32_t nvars) {
+    mb_mut_t *m = &rt->mut;
+    size_t need = m->sp + nvars;
+    if (need > m->cap) {
+        size_t ncap = m->cap ? m->cap : 256;
+        while (ncap < need) ncap *= 2;
+        mb_obj_t **s = realloc(m->stack, ncap * sizeof *s);
+        if (!s) mb_oom("root frames");
+        m->stack = s;
+        m->cap = ncap;
+        m->fp = s + m->frame_base;
+    }
+    if (m->nframes == m->frames_cap) {
+        size_t ncap = m->frames_cap ? 2 * m->frames_cap : 64;
+        size_t *f = realloc(m->frames, ncap * sizeof *f);
+        if (!f) mb_oom("root frames");
+        m->frames = f;
+        m->frames_cap = ncap;
+    }
+}
+
+/* A count fell: to zero (release), or above zero while the strategy watches. */
+void mb__dec_slow(mb_rt_t *rt, mb_obj_t *o) {
+    if (o->rc == 0) {
+        if (rt->S->release) rt->S->release(rt, o);
+        else mb_rc_release(rt, o);
+    } else if (rt->S->dec_nonzero) {
+        rt->S->dec_nonzero(rt, o);
+#ifdef MB_STRESS
+        /* Stress builds honour a strategy's request right at the decrement
+         * that made it (a safe point: the store is complete and every
+         * reference is in a root or a slot), unless a cascade is running. */
+        if (rt->collect_requested && rt->auto_collect && !rt->releasing && !rt->in_collect)
+            mb__collect_now(rt, false);
+#endif
+    }
+}
+
+void mb__on_alloc(mb_rt_t *rt, mb_obj_t *o) { rt->S->on_alloc(rt, o); }
+
+mb_obj_t *mb__intern_int(mb_rt_t *rt, int64_t v) {
+    mb_obj_t *o = mb_intern_int(rt, v);
+    MB_ASSERT(o != NULL);
+    return o;
+}
+
+mb_obj_t *mb__new_str_slow(mb_rt_t *rt, const char *s, size_t len) {
+    mb_obj_t *o = mb_intern_str(rt, s, len);
+    if (!o) {
+        o = mb__alloc(rt, MB_STR, (uint32_t)len);
+        memcpy(mb_obj_chars(o), s, len + 1);
+    }
+    return o;
+}
+
+long mb_refcount(mb_rt_t *rt, mb_var_t v) {
+    mb_obj_t *o = *mb__var(rt, v);
+    MB_CHECK(o != NULL, "refcount of None (variable %u)", v);
+    if (mb_obj_immortal(o)) return MB_RC_IMMORTAL;
+    if (!(rt->S->attrs & MB_ATTR_COUNTS)) return MB_RC_NONE;
+    return (long)o->rc;
+}
