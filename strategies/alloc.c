@@ -134,7 +134,7 @@ mb_obj_t *mb__alloc_immortal(mb_rt_t *rt, mb_kind_t kind, uint32_t len) {
     return o;
 }
 
-void mb__free_obj(mb_rt_t *rt, mb_obj_t *o) {
+void mb__free_obj_slow(mb_rt_t *rt, mb_obj_t *o) {
     MB_CHECK(o->kind != MB_FREED, "double free of object %p", (void *)o);
     bool immortal = mb_obj_immortal(o);    /* read before the debug poison overwrites the flags */
     MB_CHECK(!immortal || rt->torn_down, "free of immortal object %p", (void *)o);

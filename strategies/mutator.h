@@ -55,10 +55,22 @@ typedef struct mb_mut {
 
 #define MB_MUT(rt) ((mb_mut_t *)(void *)(rt))
 
+/* The barrier test. MB_BARRIER_FIXED=0 or 1 compiles every store for one
+ * family (tracing/none, or counting) with no test at all: a build for
+ * measuring what the test costs (docs/performance.md), whose binary is
+ * right only for strategies of that family. */
+#ifdef MB_BARRIER_FIXED
+#define MB_COUNTS(m) ((void)(m), MB_BARRIER_FIXED)
+#else
+#define MB_COUNTS(m) ((m)->counts)
+#endif
+
 #if defined(__GNUC__)
+#define MB_INLINE static inline __attribute__((always_inline))
 #define MB_LIKELY(x) __builtin_expect(!!(x), 1)
 #define MB_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
+#define MB_INLINE static inline
 #define MB_LIKELY(x) (x)
 #define MB_UNLIKELY(x) (x)
 #endif
@@ -79,20 +91,20 @@ _Noreturn void mb__misuse(const char *fmt, ...) __attribute__((format(printf, 1,
 #endif
 
 /* --- variables ------------------------------------------------------------ */
-static inline mb_obj_t **mb__var(mb_rt_t *rt, mb_var_t v) {
+MB_INLINE mb_obj_t **mb__var(mb_rt_t *rt, mb_var_t v) {
     mb_mut_t *m = MB_MUT(rt);
     MB_DCHECK(m->nframes > 0, "variable %u used with no frame pushed", v);
     MB_DCHECK(m->frame_base + v < m->sp, "variable %u out of range (frame has %zu)", v, m->sp - m->frame_base);
     return &m->fp[v];
 }
 
-static inline mb_obj_t **mb__global(mb_rt_t *rt, uint32_t g) {
+MB_INLINE mb_obj_t **mb__global(mb_rt_t *rt, uint32_t g) {
     mb_mut_t *m = MB_MUT(rt);
     MB_DCHECK(g < m->nglobals, "global %u out of range (%u globals)", g, m->nglobals);
     return &m->stack[g];
 }
 
-static inline mb_obj_t *mb__list(mb_rt_t *rt, mb_var_t v, uint32_t slot) {
+MB_INLINE mb_obj_t *mb__list(mb_rt_t *rt, mb_var_t v, uint32_t slot) {
     mb_obj_t *o = *mb__var(rt, v);
     MB_DCHECK(o != NULL, "variable %u is None, not a list", v);
     MB_DCHECK(o->kind == MB_LIST, "variable %u is not a list (kind %d)", v, o->kind);
@@ -104,9 +116,9 @@ static inline mb_obj_t *mb__list(mb_rt_t *rt, mb_var_t v, uint32_t slot) {
 /* --- reference writes: the one barrier ------------------------------------- */
 /* *slot = v, keeping counts: increment first, so storing an object over
  * itself never frees it. Immortal objects are never counted (I2). */
-static inline void mb__write(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
+MB_INLINE void mb__write(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
     mb_mut_t *m = MB_MUT(rt);
-    if (!m->counts) {
+    if (!MB_COUNTS(m)) {
         *slot = v;
         return;
     }
@@ -120,7 +132,7 @@ static inline void mb__write(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
 }
 
 /* --- frames --------------------------------------------------------------- */
-static inline void mb_push(mb_rt_t *rt, uint32_t nvars) {
+MB_INLINE void mb_push(mb_rt_t *rt, uint32_t nvars) {
     mb_mut_t *m = MB_MUT(rt);
     if (MB_UNLIKELY(m->sp + nvars > m->cap || m->nframes == m->frames_cap)) mb__frames_grow(rt, nvars);
     m->frames[m->nframes++] = m->frame_base;
@@ -131,10 +143,10 @@ static inline void mb_push(mb_rt_t *rt, uint32_t nvars) {
     m->fp = f;
 }
 
-static inline void mb_pop(mb_rt_t *rt) {
+MB_INLINE void mb_pop(mb_rt_t *rt) {
     mb_mut_t *m = MB_MUT(rt);
     MB_DCHECK(m->nframes > 0, "mb_pop with no frame pushed");
-    if (m->counts) {
+    if (MB_COUNTS(m)) {
         /* Drop references from the top down; a finalizer run by a drop may
          * push and pop frames of its own above, which leaves sp where it
          * was, and may move the stack: it is read again at every step. */
@@ -155,27 +167,27 @@ static inline void mb_pop(mb_rt_t *rt) {
     m->fp = m->stack + m->frame_base;
 }
 
-static inline void mb_none(mb_rt_t *rt, mb_var_t dst) { mb__write(rt, mb__var(rt, dst), NULL); }
-static inline void mb_assign(mb_rt_t *rt, mb_var_t dst, mb_var_t src) {
+MB_INLINE void mb_none(mb_rt_t *rt, mb_var_t dst) { mb__write(rt, mb__var(rt, dst), NULL); }
+MB_INLINE void mb_assign(mb_rt_t *rt, mb_var_t dst, mb_var_t src) {
     mb__write(rt, mb__var(rt, dst), *mb__var(rt, src));
 }
-static inline void mb_gset(mb_rt_t *rt, uint32_t g, mb_var_t src) {
+MB_INLINE void mb_gset(mb_rt_t *rt, uint32_t g, mb_var_t src) {
     mb__write(rt, mb__global(rt, g), *mb__var(rt, src));
 }
-static inline void mb_gget(mb_rt_t *rt, mb_var_t dst, uint32_t g) {
+MB_INLINE void mb_gget(mb_rt_t *rt, mb_var_t dst, uint32_t g) {
     mb__write(rt, mb__var(rt, dst), *mb__global(rt, g));
 }
 
 /* --- slots ---------------------------------------------------------------- */
-static inline void mb_store(mb_rt_t *rt, mb_var_t obj, uint32_t slot, mb_var_t src) {
+MB_INLINE void mb_store(mb_rt_t *rt, mb_var_t obj, uint32_t slot, mb_var_t src) {
     mb_obj_t *o = mb__list(rt, obj, slot);
     mb__write(rt, &mb_obj_slots(o)[slot], *mb__var(rt, src));
 }
-static inline void mb_store_none(mb_rt_t *rt, mb_var_t obj, uint32_t slot) {
+MB_INLINE void mb_store_none(mb_rt_t *rt, mb_var_t obj, uint32_t slot) {
     mb_obj_t *o = mb__list(rt, obj, slot);
     mb__write(rt, &mb_obj_slots(o)[slot], NULL);
 }
-static inline void mb_load(mb_rt_t *rt, mb_var_t dst, mb_var_t obj, uint32_t slot) {
+MB_INLINE void mb_load(mb_rt_t *rt, mb_var_t dst, mb_var_t obj, uint32_t slot) {
     mb_obj_t *o = mb__list(rt, obj, slot);
     mb__write(rt, mb__var(rt, dst), mb_obj_slots(o)[slot]);
 }
@@ -187,7 +199,7 @@ static inline void mb_load(mb_rt_t *rt, mb_var_t dst, mb_var_t obj, uint32_t slo
  * bytes stay at or below alloc_limit (below the policy's trigger and the
  * peak so far); anything else, the slow path (alloc.c), which may collect
  * (rule R3). */
-static inline mb_obj_t *mb__alloc(mb_rt_t *rt, mb_kind_t kind, uint32_t len) {
+MB_INLINE mb_obj_t *mb__alloc(mb_rt_t *rt, mb_kind_t kind, uint32_t len) {
     mb_mut_t *m = MB_MUT(rt);
     size_t bytes = mb_obj_size(kind, len);
     uint64_t acct = bytes + m->side_bytes;
@@ -209,15 +221,19 @@ static inline mb_obj_t *mb__alloc(mb_rt_t *rt, mb_kind_t kind, uint32_t len) {
     return mb__alloc_slow(rt, kind, len);
 }
 
-static inline void mb_new_list(mb_rt_t *rt, mb_var_t dst, uint32_t nslots) {
+MB_INLINE void mb_new_list(mb_rt_t *rt, mb_var_t dst, uint32_t nslots) {
     MB_DCHECK(nslots <= MB_MAX_SLOTS, "list of %u slots is too large", nslots);
     (void)mb__var(rt, dst);             /* checked before allocating */
     mb_obj_t *o = mb__alloc(rt, MB_LIST, nslots);
     if (!MB_MUT(rt)->zeroed) memset(mb_obj_slots(o), 0, (size_t)nslots * sizeof(mb_obj_t *));
+#ifdef MB_DEBUG
+    for (uint32_t i = 0; i < nslots; i++)       /* the strategy's claim of zeroed memory, checked */
+        MB_DCHECK(mb_obj_slots(o)[i] == NULL, "slot %u of a new list is not None (MB_ATTR_ZEROED)", i);
+#endif
     mb__write(rt, mb__var(rt, dst), o);   /* after the allocation: a finalizer may have moved the stack */
 }
 
-static inline void mb_new_int(mb_rt_t *rt, mb_var_t dst, int64_t value) {
+MB_INLINE void mb_new_int(mb_rt_t *rt, mb_var_t dst, int64_t value) {
     (void)mb__var(rt, dst);
     mb_obj_t *o;
     if (MB_MUT(rt)->interning && value >= -5 && value <= 256) {
@@ -229,7 +245,7 @@ static inline void mb_new_int(mb_rt_t *rt, mb_var_t dst, int64_t value) {
     mb__write(rt, mb__var(rt, dst), o);
 }
 
-static inline void mb_new_str(mb_rt_t *rt, mb_var_t dst, const char *s) {
+MB_INLINE void mb_new_str(mb_rt_t *rt, mb_var_t dst, const char *s) {
     (void)mb__var(rt, dst);
     size_t len = strlen(s);
     MB_DCHECK(len <= MB_MAX_SLOTS, "string of %zu bytes is too long", len);
@@ -244,27 +260,27 @@ static inline void mb_new_str(mb_rt_t *rt, mb_var_t dst, const char *s) {
 }
 
 /* --- inspection ------------------------------------------------------------ */
-static inline bool mb_is(mb_rt_t *rt, mb_var_t a, mb_var_t b) { return *mb__var(rt, a) == *mb__var(rt, b); }
-static inline bool mb_is_none(mb_rt_t *rt, mb_var_t v) { return *mb__var(rt, v) == NULL; }
-static inline bool mb__is_kind(mb_rt_t *rt, mb_var_t v, mb_kind_t k) {
+MB_INLINE bool mb_is(mb_rt_t *rt, mb_var_t a, mb_var_t b) { return *mb__var(rt, a) == *mb__var(rt, b); }
+MB_INLINE bool mb_is_none(mb_rt_t *rt, mb_var_t v) { return *mb__var(rt, v) == NULL; }
+MB_INLINE bool mb__is_kind(mb_rt_t *rt, mb_var_t v, mb_kind_t k) {
     mb_obj_t *o = *mb__var(rt, v);
     return o && o->kind == k;
 }
-static inline bool mb_is_int(mb_rt_t *rt, mb_var_t v) { return mb__is_kind(rt, v, MB_INT); }
-static inline bool mb_is_str(mb_rt_t *rt, mb_var_t v) { return mb__is_kind(rt, v, MB_STR); }
-static inline bool mb_is_list(mb_rt_t *rt, mb_var_t v) { return mb__is_kind(rt, v, MB_LIST); }
+MB_INLINE bool mb_is_int(mb_rt_t *rt, mb_var_t v) { return mb__is_kind(rt, v, MB_INT); }
+MB_INLINE bool mb_is_str(mb_rt_t *rt, mb_var_t v) { return mb__is_kind(rt, v, MB_STR); }
+MB_INLINE bool mb_is_list(mb_rt_t *rt, mb_var_t v) { return mb__is_kind(rt, v, MB_LIST); }
 
-static inline int64_t mb_int_value(mb_rt_t *rt, mb_var_t v) {
+MB_INLINE int64_t mb_int_value(mb_rt_t *rt, mb_var_t v) {
     mb_obj_t *o = *mb__var(rt, v);
     MB_DCHECK(o && o->kind == MB_INT, "variable %u is not an int", v);
     return *mb_obj_intp(o);
 }
-static inline const char *mb_str_value(mb_rt_t *rt, mb_var_t v) {
+MB_INLINE const char *mb_str_value(mb_rt_t *rt, mb_var_t v) {
     mb_obj_t *o = *mb__var(rt, v);
     MB_DCHECK(o && o->kind == MB_STR, "variable %u is not a string", v);
     return mb_obj_chars(o);
 }
-static inline uint32_t mb_len(mb_rt_t *rt, mb_var_t v) {
+MB_INLINE uint32_t mb_len(mb_rt_t *rt, mb_var_t v) {
     mb_obj_t *o = *mb__var(rt, v);
     MB_DCHECK(o != NULL, "len() of None (variable %u)", v);
     return o->len;

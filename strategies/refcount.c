@@ -38,7 +38,11 @@ void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
     if (timed) mb_ev_cascade_begin(rt);
     uint64_t freed = 0;
     void (*dec_nonzero)(mb_rt_t *, mb_obj_t *) = rt->S->dec_nonzero;
+    /* The last child to reach zero is freed next without passing through
+     * `pending` (it would be popped first anyway): the same order, less
+     * vector traffic. */
     for (mb_obj_t *x = o;;) {
+        mb_obj_t *last = NULL;
         if (mb__needs_finalize(x)) {
             mb__finalize(rt, x);
             if (x->rc > 0) goto next;   /* resurrected: it lives on, finalized */
@@ -50,13 +54,21 @@ void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
                 if (!c || mb_obj_immortal(c)) continue;
                 slots[i] = NULL;
                 MB_CHECK(c->rc > 0, "reference count underflow on object %p in a cascade", (void *)c);
-                if (--c->rc == 0) MB_VEC_PUSH(&rt->pending, c);
-                else if (dec_nonzero) dec_nonzero(rt, c);
+                if (--c->rc == 0) {
+                    if (last) MB_VEC_PUSH(&rt->pending, last);
+                    last = c;
+                } else if (dec_nonzero) {
+                    dec_nonzero(rt, c);
+                }
             }
         }
         mb__free_obj(rt, x);
         freed++;
     next:
+        if (last) {
+            x = last;
+            continue;
+        }
         if (rt->pending.n == 0) break;
         x = rt->pending.v[--rt->pending.n];
     }

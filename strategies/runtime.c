@@ -57,6 +57,9 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *S, const mb_options_t *opts) {
     /* malloc inline only when it is where object memory comes from anyway:
      * no strategy heap; with jemalloc preloaded, malloc is jemalloc's. */
     m->malloc_direct = !S->refill && !S->alloc;
+#ifndef MB_DEBUG
+    rt->free_plain = m->malloc_direct && !S->free && !S->on_free && !rt->opt.census && !m->side_bytes;
+#endif
     m->interning = rt->opt.interning;
     m->side_bytes = S->side_bytes;
     m->header_aux = S->header_aux;

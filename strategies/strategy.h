@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "mb.h"
 #include "object.h"
@@ -90,6 +91,7 @@ struct mb_rt {
     mb_ptrmap_t finalizers;             /* object -> mb_fin_t*, for MB_F_FINALIZER objects */
     mb_ptrvec_t garbage;                /* legacy: uncollectable cyclic garbage (a root) */
     bool torn_down;                     /* mb_teardown has run */
+    bool free_plain;                    /* mb__free_obj's inline path applies (strategy.h) */
     /* test hooks (testhooks.c), installed once when the runtime is made */
     bool test_slow;                     /* MB_TEST_SLOW names this strategy: extra work per allocation */
     bool test_leak;                     /* MB_TEST_LEAK names this strategy: teardown leaks one object */
@@ -105,8 +107,24 @@ typedef struct mb_fin {
 
 /* --- services of the runtime layer for strategies --------------------------- */
 
-/* Free one object: strategy on_free, accounting, census, poison, memory. */
-void mb__free_obj(mb_rt_t *rt, mb_obj_t *o);
+/* Free one object: strategy on_free, accounting, census, poison, memory.
+ * Inline when nothing but the accounting and free() is to do (free_plain:
+ * no on_free, no strategy heap, no census, not a debug build) and the
+ * object is neither immortal nor has a finalizer; else out of line. */
+void mb__free_obj_slow(mb_rt_t *rt, mb_obj_t *o);
+static inline void mb__free_obj(mb_rt_t *rt, mb_obj_t *o) {
+    if (MB_LIKELY(rt->free_plain && !(o->flags & (MB_F_IMMORTAL | MB_F_FINALIZER)))) {
+        MB_CHECK(o->kind != MB_FREED, "double free of object %p", (void *)o);
+        mb_stats_t *s = &rt->mut.stats;
+        s->objects_freed++;
+        s->live_objects--;
+        s->live_bytes -= mb_obj_size((mb_kind_t)o->kind, o->len);
+        o->kind = MB_FREED;
+        free(o);                        /* malloc's, as mutator.h's malloc_direct allocated it */
+        return;
+    }
+    mb__free_obj_slow(rt, o);
+}
 /* Run o's finalizer once (marks it MB_F_FINALIZED). o is held by a temporary
  * frame during the call; its count is restored afterwards without a release.
  * Returns true if the object had a finalizer that ran. */
