@@ -35,9 +35,10 @@ static void only_file(const char *dir, const char *keep) {
  * than N allocations) or 1 (some case ran out of memory), never a crash or
  * a usage error; the results file is whole, valid JSON with one entry per
  * strategy, each either clean or failed with "out of memory". Returns the
- * number of failed entries.
+ * number of failed entries; per_strategy[i] counts those of mb_strategies[i].
  */
-static unsigned run_failing(const char *wl, uint64_t n, const char *interning, uint64_t nth, const char *dir) {
+static unsigned run_failing(const char *wl, uint64_t n, const char *interning, uint64_t nth, const char *dir,
+                            unsigned *per_strategy) {
     char args[512], path[256], env[32];
     snprintf(path, sizeof path, "%s/r.json", dir);
     snprintf(args, sizeof args, "run -w %s -n %llu -s all -i %s -r 1 -f json -o %s", wl, (unsigned long long)n,
@@ -60,6 +61,17 @@ static unsigned run_failing(const char *wl, uint64_t n, const char *interning, u
         const char *msg = json_string_value(json_object_get(x, "error_message"));
         cr_assert(msg && strstr(msg, "out of memory"), "%s, allocation %llu failing: %s", args,
                   (unsigned long long)nth, msg ? msg : "(no message)");
+        const char *name = json_string_value(json_object_get(x, "name"));
+        size_t hits = 0;
+        for (size_t k = 0; name && mb_strategies[k]; k++) {
+            char part[96];
+            snprintf(part, sizeof part, "/%s/", mb_strategies[k]->name);
+            if (strstr(name, part)) {
+                per_strategy[k]++;
+                hits++;
+            }
+        }
+        cr_assert_eq(hits, 1, "%s: entry %s names one strategy", args, name ? name : "(none)");
         failed++;
     }
     cr_assert_eq(st, failed ? 1 : 0, "exit status %d with %u failed entries", st, failed);
@@ -85,21 +97,25 @@ ParameterizedTestParameters(reliability, allocation_failures) {
  * SQLite's loop: fail allocation 1, then 2, then 3 ... until the run
  * completes without meeting a failure. Every allocation of small runs is
  * tried; beyond 60 the step grows by a quarter (setup and early failures
- * are where handling differs; the rest repeats the same paths).
+ * are where handling differs; the rest repeats the same paths). Every
+ * strategy that allocates objects must meet injected failures: an
+ * allocation path that bypasses the injection point fails the test.
  */
 ParameterizedTest(struct inj *t, reliability, allocation_failures) {
     char dir[64];
     tmpdir(dir, sizeof dir);
-    unsigned survived = 0, runs = 0;
+    unsigned survived = 0, runs = 0, per_strategy[64] = {0};
     uint64_t nth = 1;
     for (;; runs++) {
         cr_assert_lt(nth, 1000000, "%s: the run never completed", t->wl);
-        unsigned f = run_failing(t->wl, t->n, t->interning, nth, dir);
+        unsigned f = run_failing(t->wl, t->n, t->interning, nth, dir, per_strategy);
         if (!f) break;
         survived += f;
         nth = nth < 60 ? nth + 1 : nth + nth / 4;
     }
     cr_assert_gt(survived, 0, "%s: the first allocation must fail", t->wl);
+    for (size_t k = 0; mb_strategies[k]; k++)
+        cr_assert_gt(per_strategy[k], 0, "%s: no injected failure reached %s", t->wl, mb_strategies[k]->name);
     cr_log_info("%s: %u runs, %u injected failures survived", t->wl, runs + 1, survived);
     printf("membench-reliability: %s: %u runs, %u injected failures survived\n", t->wl, runs + 1, survived);
     rmtree(dir);
