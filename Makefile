@@ -67,6 +67,9 @@ FORCE:
 $(MEMBENCH): $(CORE_OBJ) $(MAIN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Tests that read the sources (tests/test_events.c) find them here.
+$(TEST_OBJ): CFLAGS += -DMB_SOURCE_DIR='"$(CURDIR)"'
+
 $(TESTBIN): $(CORE_OBJ) $(TEST_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
