@@ -20,13 +20,31 @@
  * count is above zero afterwards), the object is not freed, and stays
  * MB_F_FINALIZED so its finalizer never runs again (PEP 442).
  *
- * Pauses: a cascade that starts at a container is reported as events
- * (events.h); the listener counts one that frees at least
- * MB_CASCADE_PAUSE_MIN objects as a pause ("refcount cascades count as
- * pauses too"). Smaller cascades are part of the mutator's ordinary work,
- * and leaves are never reported (a clock read would cost more than their
- * free).
+ * Pauses: a cascade that starts at a container and can free at least
+ * MB_CASCADE_PAUSE_MIN objects (rc_may_pause) is reported as events
+ * (events.h); the listener counts one that did as a pause ("refcount
+ * cascades count as pauses too"). Smaller cascades are part of the
+ * mutator's ordinary work, and leaves are never reported (a clock read
+ * would cost more than their free).
  */
+
+/* Can releasing o (count zero) free MB_CASCADE_PAUSE_MIN objects or more?
+ * Not if o is a container with fewer slots, no finalizer, and no child that
+ * dies with it (count 1) is a container or has a finalizer: then at most
+ * 1 + len objects die and no mutator code runs. Only a cascade that can be a
+ * pause is reported (a clock read costs more than freeing a few objects);
+ * leaves are never reported. */
+static bool rc_may_pause(const mb_obj_t *o) {
+    if (o->kind != MB_LIST) return false;
+    if ((o->flags & MB_F_FINALIZER) || o->len >= MB_CASCADE_PAUSE_MIN - 1) return true;
+    mb_obj_t *const *slots = mb_obj_slots((mb_obj_t *)o);
+    for (uint32_t i = 0; i < o->len; i++) {
+        const mb_obj_t *c = slots[i];
+        if (c && !mb_obj_immortal(c) && c->rc == 1 && (c->kind == MB_LIST || (c->flags & MB_F_FINALIZER)))
+            return true;
+    }
+    return false;
+}
 
 void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
     if (rt->releasing) {
@@ -34,7 +52,7 @@ void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
         return;
     }
     rt->releasing = true;
-    bool timed = o->kind == MB_LIST;    /* leaves are never timed: a clock read costs more than their free */
+    bool timed = rc_may_pause(o);
     if (timed) mb_ev_cascade_begin(rt);
     uint64_t freed = 0;
     void (*dec_nonzero)(mb_rt_t *, mb_obj_t *) = rt->S->dec_nonzero;
