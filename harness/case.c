@@ -4,7 +4,7 @@
 
 #include "../strategies/mem.h"
 #include "case.h"
-#include "floor.h"
+#include "twins.h"
 
 uint64_t mb_expected_leaks(const mb_case_t *c, uint64_t allocated) {
     unsigned a = c->strategy->attrs;
@@ -40,20 +40,9 @@ __attribute__((noinline)) uint64_t mb_case_region(const mb_case_t *c, mb_rt_t *r
     return c->workload->run(rt, &c->args);
 }
 
-/* The explicit floor (floor.h): no runtime, the same measured region. */
-static int floor_case_run(const mb_case_t *c, mb_result_t *r) {
-    uint64_t t0 = mb_now_ns(), c0 = mb_cpu_ns();
-    r->checksum = mb_floor_run(c, &r->stats);
-    uint64_t t1 = mb_now_ns(), c1 = mb_cpu_ns();
-    r->real_ns = t1 - t0;
-    r->cpu_ns = c1 - c0;
-    r->ops = c->workload->ops(&c->args);
-    return 0;
-}
-
 int mb_case_run(const mb_case_t *c, mb_result_t *r) {
     memset(r, 0, sizeof *r);
-    if (c->strategy == &mb_floor_strategy) return floor_case_run(c, r);
+    if (mb_is_twin(c->strategy)) return mb_twin_run(c, r);     /* no runtime (twins.h) */
     mb_options_t opt = c->opt;
     opt.interning = c->args.interning;
     mb_rt_t *rt = mb_rt_new(c->strategy, &opt);

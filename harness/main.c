@@ -13,7 +13,7 @@
 #include "context.h"
 #include "fuzz.h"
 #include "gbench_read.h"
-#include "floor.h"
+#include "twins.h"
 #include "gbjson.h"
 #include "hyperfine.h"
 #include "outfile.h"
@@ -31,7 +31,7 @@ static const char usage_text[] =
     "                     [-n|--size N] [--scale quick|default|large] [-r|--repetitions N] [--seed N]\n"
     "                     [-f|--format console|json|csv|markdown] [-o|--out FILE] [--timeout SECONDS]\n"
     "                     [--allocator libc|jemalloc] [--heap-multiplier X] [--finalizers modern|legacy]\n"
-    "                     [--params KEY=VALUE,...] [--in-process] [--floor]\n"
+    "                     [--params KEY=VALUE,...] [--in-process] [--twins|--floor]\n"
     "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
     "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
     "       membench compare BASELINE.json CONTENDER.json [--alpha A] [--threshold PCT] [--format console|markdown]\n"
@@ -213,7 +213,7 @@ static int cmd_fuzz(int argc, char **argv) {
     return 0;
 }
 
-enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT, OPT_INPROC, OPT_FLOOR };
+enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT, OPT_INPROC, OPT_TWINS };
 
 /* Bytes of physical memory, 0 if unknown. */
 static double phys_bytes(void) {
@@ -264,10 +264,11 @@ static int cmd_run(int argc, char **argv) {
         {"finalizers", required_argument, 0, OPT_FINALIZERS},
         {"params", required_argument, 0, OPT_PARAMS},
         {"in-process", no_argument, 0, OPT_INPROC},
-        {"floor", no_argument, 0, OPT_FLOOR},
+        {"twins", no_argument, 0, OPT_TWINS},
+        {"floor", no_argument, 0, OPT_TWINS},      /* the old name of --twins */
         {0, 0, 0, 0}};
     int c;
-    bool in_process = false, with_floor = false;
+    bool in_process = false, with_twins = false;
     while ((c = getopt_long(argc, argv, "s:w:i:n:r:f:o:", longs, NULL)) != -1) {
         switch (c) {
         case 's': slist = optarg; break;
@@ -283,7 +284,7 @@ static int cmd_run(int argc, char **argv) {
         case OPT_HEAPMUL: opt.heap_multiplier = parse_double("--heap-multiplier", optarg, 1.0); break;
         case OPT_PARAMS: opt.params = optarg; break;
         case OPT_INPROC: in_process = true; break;
-        case OPT_FLOOR: with_floor = true; break;
+        case OPT_TWINS: with_twins = true; break;
         case OPT_ALLOCATOR:
             if (!strcmp(optarg, "libc")) opt.allocator = MB_ALLOC_LIBC;
             else if (!strcmp(optarg, "jemalloc")) opt.allocator = MB_ALLOC_JEMALLOC;
@@ -345,8 +346,10 @@ static int cmd_run(int argc, char **argv) {
                 mb_suite_add(&suite, &cs, (unsigned)reps, label);
             }
         }
-        if (with_floor && mb_floor_has(w)) {    /* the explicit floor: one more row (floor.h) */
-            mb_case_t cs = {.workload = w, .strategy = &mb_floor_strategy, .opt = opt,
+        const mb_strategy_t *tw[8];             /* the workload's twins: one more row each (twins.h) */
+        size_t ntw = with_twins ? mb_twins_of(w, tw, 8) : 0;
+        for (size_t ti = 0; ti < ntw; ti++) {
+            mb_case_t cs = {.workload = w, .strategy = tw[ti], .opt = opt,
                             .args = {.n = size, .seed = seed, .interning = false, .finalizers = true}};
             mb_suite_add(&suite, &cs, (unsigned)reps, label);
         }
