@@ -150,16 +150,21 @@ MB_INLINE void mb_pop(mb_rt_t *rt) {
         /* Drop references from the top down; a finalizer run by a drop may
          * push and pop frames of its own above, which leaves sp where it
          * was, and may move the stack: it is read again at every step. */
-        while (m->sp > m->frame_base) {
-            mb_obj_t **slot = &m->stack[m->sp - 1];
+        size_t sp = m->sp;
+        while (sp > m->frame_base) {
+            mb_obj_t **slot = &m->stack[sp - 1];
             mb_obj_t *o = *slot;
             *slot = NULL;
+            sp--;
             if (o && !mb_obj_immortal(o)) {
                 MB_DCHECK(o->rc > 0, "reference count underflow on object %p (kind %d)", (void *)o, o->kind);
-                if (--o->rc == 0 || m->dec_hook) mb__dec_slow(rt, o);
+                if (--o->rc == 0 || m->dec_hook) {
+                    m->sp = sp + 1;     /* the slow path may run code that pushes frames: above this slot */
+                    mb__dec_slow(rt, o);
+                }
             }
-            m->sp--;
         }
+        m->sp = sp;
     } else {
         m->sp = m->frame_base;          /* slots above sp are no roots: no need to clear them */
     }
