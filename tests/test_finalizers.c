@@ -44,6 +44,17 @@ static void garbage_pair(mb_rt_t *rt, mb_finalizer_fn fa, mb_finalizer_fn fb, ui
     mb_pop(rt);
 }
 
+/* A conservative collector (boehm) may keep dead garbage alive through a
+ * word that looks like a pointer, which depends on the binary's stack
+ * layout; then no finalizer runs and the semantics under test are not
+ * exercised in that run: the test is skipped, never passed. `ran` says
+ * whether the collector found the garbage. */
+static void skip_if_retained(const mb_strategy_t *s, mb_rt_t *rt, bool ran) {
+    if (!has(s, MB_ATTR_CONSERVATIVE) || ran) return;
+    mb_rt_free(rt);
+    cr_skip_test("%s kept the garbage alive conservatively (a stale word): nothing to check in this run", s->name);
+}
+
 /* Exact counts: a garbage pair whose members have finalizers. */
 STRATEGY_TEST(finalizers, cycle_exact_counts) {
     /* A conservative collector may retain the pair (then nothing runs). */
@@ -114,6 +125,7 @@ STRATEGY_TEST(finalizers, resurrection) {
     uint64_t a, b;
     garbage_pair(rt, fin_resurrect, fin_nop, &a, &b);
     mb_collect(rt);
+    skip_if_retained(s, rt, rt->mut.stats.finalizers_run > 0);
     cr_assert_eq(rt->mut.stats.finalizers_run, 2, "%s", s->name);
     cr_assert(mb_exists(rt, a) && mb_exists(rt, b), "%s: resurrected objects survive", s->name);
     enum { A, B, T, N };
@@ -174,7 +186,8 @@ STRATEGY_TEST(finalizers, finalizer_breaks_cycle) {
     uint64_t a, b;
     garbage_pair(rt, fin_break, fin_break, &a, &b);
     mb_collect(rt);
-    cr_assert_eq(rt->mut.stats.finalizers_run, 2, "fin %lu census %zu", (unsigned long)rt->mut.stats.finalizers_run, mb_census(rt));
+    skip_if_retained(s, rt, rt->mut.stats.finalizers_run > 0);
+    cr_assert_eq(rt->mut.stats.finalizers_run, 2);
     cr_assert(left_ok(s, mb_census(rt), 0), "%s left %zu", s->name, mb_census(rt));
     mb_rt_free(rt);
 }
@@ -198,8 +211,9 @@ STRATEGY_TEST(finalizers, legacy_keeps_only_reachable) {
     uint64_t f = mb_id(rt, F);
     mb_pop(rt);
     mb_collect(rt);
+    skip_if_retained(s, rt, rt->garbage.n > 0);
     cr_assert(mb_exists(rt, f), "%s: F is uncollectable", s->name);
-    cr_assert_eq(mb_census(rt), 1, "%s: P and Q freed, %zu left", s->name, mb_census(rt));
+    cr_assert(left_ok(s, mb_census(rt), 1), "%s: P and Q freed, %zu left", s->name, mb_census(rt));
     cr_assert_eq(rt->garbage.n, 1);
     if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(mb_refcount_id(rt, f), 2, "itself and gc.garbage");
     mb_teardown(rt);
