@@ -1,5 +1,6 @@
 /* main.c: the membench command line: list, run, report, compare, tour (DESIGN.md section 7). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -564,7 +565,23 @@ static int cmd_probe(int argc, char **argv) {
     return 0;
 }
 
+/* Standard streams closed when membench starts (`2>&-`) are reopened on
+ * /dev/null first: otherwise the output file would take fd 1 or 2 and the
+ * progress lines and messages would land inside the results. */
+static void reopen_std_fds(void) {
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        int nfd = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+        if (nfd < 0) _exit(2);          /* nowhere safe to write, nothing written */
+        if (nfd != fd) {
+            dup2(nfd, fd);
+            close(nfd);
+        }
+    }
+}
+
 int main(int argc, char **argv) {
+    reopen_std_fds();
     main_argv = argv;
     main_cmd = argv[1];
     if (argc < 2) usage_error("missing command");

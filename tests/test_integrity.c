@@ -1,0 +1,76 @@
+/* test_integrity.c: data integrity under hostile conditions (issue 13): closed
+ * standard streams, integers that must round-trip, killed parents, symlinks,
+ * concurrent writers, malformed imports. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static char out[1 << 16];
+
+static const char *membench(void) {
+    const char *bin = getenv("MEMBENCH");
+    return bin ? bin : "build/membench";
+}
+
+/* Run a shell command line in which every "@" is the membench binary; its
+ * stdout+stderr into out (unless the command redirects them itself). */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...) {
+    char line[4096], cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    size_t k = 0;
+    for (const char *p = line; *p && k < sizeof cmd - 600; p++) {
+        if (*p == '@') k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s", membench());
+        else cmd[k++] = *p;
+    }
+    cmd[k] = '\0';
+    char full[8300];
+    snprintf(full, sizeof full, "{ %s ; } 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    cr_assert_not_null(p, "popen %s", full);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void rmtree(const char *dir) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static json_t *load(const char *path) {
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    cr_assert_not_null(j, "%s is not JSON: %s (line %d)", path, e.text, e.line);
+    return j;
+}
+
+/* Item 1: a run started with stderr (or stdout) closed: the output file
+ * must not take fd 2 and receive the progress lines. */
+Test(integrity, closed_standard_streams) {
+    char dir[64], path[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    int st = sh("env -u MB_QUIET @ run -s rc -w cycle-pairs -i off -n 100 -r 2 -f json -o %s 2>&-", path);
+    cr_assert_eq(st, 0, "exit %d: %s", st, out);
+    json_decref(load(path));
+    st = sh("env -u MB_QUIET @ run -s rc -w cycle-pairs -i off -n 100 -r 2 -f json -o %s 1>&- 2>&- 0<&-", path);
+    cr_assert_eq(st, 0, "exit %d: %s", st, out);
+    json_decref(load(path));
+    rmtree(dir);
+}
