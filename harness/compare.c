@@ -70,6 +70,23 @@ static size_t side_samples(const cmp_side_t *s, int which, const char *name, boo
     return k;
 }
 
+/* Counter name over a side's rows (error rows too) as exact integers: true
+ * if every sample is a JSON integer (a double cannot tell 2^53 from 2^53+1),
+ * with the first sample and whether any other differs from it. */
+static bool side_ints(const cmp_side_t *s, const char *name, long long *first, bool *varies) {
+    bool any = false;
+    *varies = false;
+    for (size_t i = 0; i < s->n; i++) {
+        const mb_gb_counter_t *c = mb_gb_counter_get(s->rows[i], name);
+        if (!c) continue;
+        if (!c->integer) return false;
+        if (!any) *first = c->ival;
+        else if (c->ival != *first) *varies = true;
+        any = true;
+    }
+    return any;
+}
+
 /* ------------------------------------------------------------------------ */
 /* The table: rows of text, printed aligned or as Markdown. */
 
@@ -277,21 +294,34 @@ static bool check_counters(cmp_ctx_t *x, const char *key, const cmp_side_t *b, c
             for (size_t i = 1; i < nc; i++) { lo_c = fmin(lo_c, x->vb[i]); hi_c = fmax(hi_c, x->vb[i]); }
             double mo = median(x->va, nb), mn = median(x->vb, nc);
             bool varies = lo_b != hi_b || lo_c != hi_c;
-            if (mo == mn && !varies) { equal++; continue; }
+            bool differ = mo != mn;
+            /* Integers are compared as integers: exact at any size. */
+            long long ib, ic;
+            bool vb_, vc_, ints = side_ints(b, name, &ib, &vb_) && side_ints(c, name, &ic, &vc_);
+            if (ints) {
+                varies = vb_ || vc_;
+                if (!varies) differ = ib != ic;
+            }
+            if (!differ && !varies) { equal++; continue; }
             cmp_row_t *r = table_add(x->t, key, name);
             bool bytes = strstr(name, "bytes") != NULL;
-            (bytes ? fmt_bytes : fmt_count)(r->old, sizeof r->old, mo);
-            (bytes ? fmt_bytes : fmt_count)(r->new_, sizeof r->new_, mn);
+            if (ints && !varies && !bytes) {
+                snprintf(r->old, sizeof r->old, "%lld", ib);
+                snprintf(r->new_, sizeof r->new_, "%lld", ic);
+            } else {
+                (bytes ? fmt_bytes : fmt_count)(r->old, sizeof r->old, mo);
+                (bytes ? fmt_bytes : fmt_count)(r->new_, sizeof r->new_, mn);
+            }
             fmt_change(r->change, sizeof r->change, mo, mn);
             const char *why = NULL;
-            if (sum_ && (mo != mn || varies)) why = "checksum changed";
-            else if (leak && (mn > mo || hi_c > hi_b)) why = "more leaked";
-            else if (x->o->strict_counters && (mo != mn || varies)) why = "changed (strict)";
+            if (sum_ && (differ || varies)) why = "checksum changed";
+            else if (leak && (mn > mo || hi_c > hi_b || (ints && !varies && ic > ib))) why = "more leaked";
+            else if (x->o->strict_counters && (differ || varies)) why = "changed (strict)";
             if (why) {
                 snprintf(r->verdict, sizeof r->verdict, "FAIL: %s%s", why, varies ? " (varies between repetitions)" : "");
                 r->fail = fail = true;
             } else {
-                snprintf(r->verdict, sizeof r->verdict, "%s%s", mo == mn ? "same median" : "changed",
+                snprintf(r->verdict, sizeof r->verdict, "%s%s", !differ ? "same median" : "changed",
                          varies ? " (varies between repetitions)" : "");
             }
         } else {

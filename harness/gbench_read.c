@@ -94,7 +94,8 @@ static int read_row(json_t *b, mb_gb_row_t *r, char *why, size_t wsz) {
     json_t *v;
     json_object_foreach(b, key, v) {
         if (!json_is_number(v) || is_std_field(key)) continue;
-        r->counters[r->ncounters++] = (mb_gb_counter_t){key, json_number_value(v)};
+        r->counters[r->ncounters++] = (mb_gb_counter_t){key, json_number_value(v), json_is_integer(v),
+                                                         json_is_integer(v) ? (long long)json_integer_value(v) : 0};
     }
     return 0;
 }
@@ -183,4 +184,10 @@ bool mb_gb_counter(const mb_gb_row_t *r, const char *name, double *v) {
             return true;
         }
     return false;
+}
+
+const mb_gb_counter_t *mb_gb_counter_get(const mb_gb_row_t *r, const char *name) {
+    for (size_t i = 0; i < r->ncounters; i++)
+        if (!strcmp(r->counters[i].name, name)) return &r->counters[i];
+    return NULL;
 }

@@ -11,6 +11,8 @@
 typedef struct mb_gb_counter {
     const char *name;                   /* the field's key (owned by the file's JSON) */
     double value;                       /* its value */
+    bool integer;                       /* written as a JSON integer: ival is exact */
+    long long ival;                     /* its value when integer */
 } mb_gb_counter_t;
 
 /* One element of "benchmarks". Strings point into the file's JSON. */
@@ -51,5 +53,7 @@ void mb_gb_free(mb_gb_file_t *f);
 
 /* Row r's counter NAME into *v; false if it has none. */
 bool mb_gb_counter(const mb_gb_row_t *r, const char *name, double *v);
+/* Row r's counter NAME, or NULL if it has none. */
+const mb_gb_counter_t *mb_gb_counter_get(const mb_gb_row_t *r, const char *name);
 
 #endif

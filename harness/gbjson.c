@@ -11,16 +11,19 @@
 static char gb_scale[64], gb_alloc[64], gb_exe[512];
 
 /* Where each counter of metrics.h goes in a result (items_per_second is
- * derived from ops and real time, so it is stored as ops). */
-/* A counter as an integer: rounded, negatives and NaN as 0, huge values saturated (never UB). */
+ * derived from ops and real time, so it is stored as ops). A counter written
+ * as a JSON integer is read as one (jansson's integer type): a double would
+ * turn 6296949671375805 into ...806. A real (e.g. an aggregate's mean) is
+ * rounded; negatives and NaN as 0, huge values saturated (never UB). */
 static uint64_t to_u64(double v) {
     if (!(v > 0)) return 0;
     if (v >= 18446744073709549568.0) return UINT64_MAX;
     return (uint64_t)(v + 0.5);
 }
 
-static void set_counter(mb_result_t *r, const char *name, double v) {
-    uint64_t u = to_u64(v);
+static void set_counter(mb_result_t *r, const char *name, const json_t *jv) {
+    double v = json_number_value(jv);
+    uint64_t u = json_is_integer(jv) ? (json_integer_value(jv) > 0 ? (uint64_t)json_integer_value(jv) : 0) : to_u64(v);
     if (!strcmp(name, "items_per_second")) r->ops = to_u64(v * (double)r->real_ns / 1e9);
     else if (!strcmp(name, "objects_allocated")) r->stats.objects_allocated = u;
     else if (!strcmp(name, "objects_freed")) r->stats.objects_freed = u;
@@ -113,7 +116,7 @@ static int read_entry(mb_suite_t *s, const json_t *b, size_t idx, char *err, siz
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)b, key, v)
-        if (json_is_number(v)) set_counter(&e->res, key, json_number_value(v));
+        if (json_is_number(v)) set_counter(&e->res, key, v);
     return 0;
 }
 
@@ -144,7 +147,8 @@ int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
         if ((v = mb_json_str(ctx, "scale"))) { snprintf(gb_scale, sizeof gb_scale, "%s", v); s->scale = gb_scale; }
         if ((v = mb_json_str(ctx, "allocator"))) { snprintf(gb_alloc, sizeof gb_alloc, "%s", v); s->allocator = gb_alloc; }
         if ((v = mb_json_str(ctx, "executable"))) { snprintf(gb_exe, sizeof gb_exe, "%s", v); s->executable = gb_exe; }
-        if (mb_json_num(ctx, "seed", &d)) s->seed = (unsigned long long)d;
+        const json_t *seed = json_object_get(ctx, "seed");
+        if (json_is_integer(seed) && json_integer_value(seed) >= 0) s->seed = (unsigned long long)json_integer_value(seed);
         if (mb_json_num(ctx, "heap_multiplier", &d)) s->heap_multiplier = d;
         s->planned = s->n;
         if (json_is_true(json_object_get(ctx, "incomplete"))) {   /* an interrupted run */

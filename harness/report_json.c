@@ -34,6 +34,13 @@ static void kv_num(FILE *out, const char *k, double v) {
     jnum(out, v);
 }
 
+/* An exact counter, as the integer it is: readers (jansson, Python) read
+ * it back exactly. Values past 2^63 (not a real count) are clamped, as a
+ * JSON reader's integer type could not hold them. */
+static void kv_u64(FILE *out, const char *k, uint64_t v) {
+    fprintf(out, ",\n      \"%s\": %" PRIu64, k, v > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : v);
+}
+
 static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
     fprintf(out, "{\n  \"context\": {\n    \"date\": ");
     jstr(out, c->date);
@@ -97,11 +104,15 @@ static void iteration(FILE *out, const mb_entry_t *e, bool first) {
     if (e->measured && e->counters) {
         double m[MB_NMETRICS];
         mb_metrics_of(&e->res, m);
-        for (size_t j = 0; j < MB_NMETRICS; j++) kv_num(out, mb_metric_names[j], m[j]);
+        for (size_t j = 0; j < MB_NMETRICS; j++) {
+            uint64_t u;
+            if (mb_metric_u64(&e->res, j, &u)) kv_u64(out, mb_metric_names[j], u);
+            else kv_num(out, mb_metric_names[j], m[j]);
+        }
     }
     if (e->measured && e->res.have_jemalloc) {
-        kv_num(out, "max_bytes_used", (double)e->res.max_bytes_used);
-        kv_num(out, "total_allocated_bytes", (double)e->res.total_allocated_bytes);
+        kv_u64(out, "max_bytes_used", e->res.max_bytes_used);
+        kv_u64(out, "total_allocated_bytes", e->res.total_allocated_bytes);
     }
     if (e->measured) kv_str(out, "label", e->label);
     fprintf(out, "\n    }");

@@ -74,3 +74,55 @@ Test(integrity, closed_standard_streams) {
     json_decref(load(path));
     rmtree(dir);
 }
+
+/* Item 2: every exact counter survives run -> report -> compare as the integer it is. */
+static long long checksum_of(const char *path) {
+    json_t *j = load(path), *b = json_object_get(j, "benchmarks");
+    json_t *c = json_object_get(json_array_get(b, 0), "checksum");
+    cr_assert(json_is_integer(c), "%s: checksum is not a JSON integer", path);
+    long long v = (long long)json_integer_value(c);
+    json_decref(j);
+    return v;
+}
+
+Test(integrity, integers_round_trip) {
+    char dir[64], a[128], b[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    int st = sh("MB_QUIET=1 @ run -w random-graph -s rc -i off -n 1000 -r 1 -f json -o %s", a);
+    cr_assert_eq(st, 0, "%s", out);
+    long long sum = checksum_of(a);
+    cr_assert(sum > (1LL << 52) && sum % 2, "the checksum %lld must be odd and past 2^52 for this test", sum);
+    cr_assert_eq(sh("@ report %s -f json -o %s", a, b), 0, "%s", out);
+    cr_assert_eq(checksum_of(b), sum, "report -f json changed the checksum: %lld -> %lld", sum, checksum_of(b));
+    char want[32];
+    snprintf(want, sizeof want, "%lld", sum);
+    cr_assert_eq(sh("@ report %s -f csv", a), 0, "%s", out);
+    cr_assert(strstr(out, want), "report -f csv lost checksum %s: %s", want, out);
+    cr_assert_eq(sh("@ report %s", a), 0, "%s", out);
+    cr_assert(strstr(out, want), "report (console) lost checksum %s: %s", want, out);
+    rmtree(dir);
+}
+
+/* compare tells 2^53 from 2^53 + 1 (equal as doubles). */
+Test(integrity, compare_counters_exact_past_2_53) {
+    char dir[64], a[128], b[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    const char *row = "{\"benchmarks\": [{\"name\": \"w/s/interning:off\", \"run_type\": \"iteration\", "
+                      "\"real_time\": 1, \"cpu_time\": 1, \"time_unit\": \"ns\", \"checksum\": %s}]}";
+    FILE *f = fopen(a, "w");
+    fprintf(f, row, "9007199254740992");
+    fclose(f);
+    f = fopen(b, "w");
+    fprintf(f, row, "9007199254740993");
+    fclose(f);
+    int st = sh("@ compare %s %s --no-times --no-memory", a, b);
+    cr_assert_eq(st, 1, "a checksum 2^53 -> 2^53+1 must fail the gate (exit %d): %s", st, out);
+    cr_assert(strstr(out, "checksum changed"), "%s", out);
+    cr_assert(strstr(out, "9007199254740993"), "the table shows the exact value: %s", out);
+    cr_assert_eq(sh("@ compare %s %s --no-times --no-memory", a, a), 0, "%s", out);
+    rmtree(dir);
+}
