@@ -1,4 +1,5 @@
 /* outfile.c: atomic output files (temporary file + fsync + rename). */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,13 +24,36 @@ static void outfile_on_signal(int sig) {
     raise(sig);
 }
 
+/* Temporary files are named .<name>.tmp.<pid>.XXXXXX. A membench killed
+ * with SIGKILL cannot remove its own: the next run into the same directory
+ * removes every one whose pid is gone. */
+static void remove_stale_tmps(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        const char *n = de->d_name, *t = NULL;
+        if (n[0] != '.') continue;
+        for (const char *p = strstr(n, ".tmp."); p; p = strstr(p + 1, ".tmp.")) t = p;
+        if (!t) continue;
+        char *end;
+        errno = 0;
+        long pid = strtol(t + 5, &end, 10);
+        if (errno || end == t + 5 || pid <= 0 || *end != '.' || strlen(end + 1) != 6) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        char path[4096];
+        if (snprintf(path, sizeof path, "%s/%s", dir, n) < (int)sizeof path) unlink(path);
+    }
+    closedir(d);
+}
+
 int mb_outfile_open(mb_outfile_t *o, const char *path, char *err, size_t errsz) {
     memset(o, 0, sizeof *o);
     if (!path || !strcmp(path, "-")) {
         o->f = stdout;
         return 0;
     }
-    if (!*path || strlen(path) + 16 >= sizeof o->path) {
+    if (!*path || strlen(path) + 32 >= sizeof o->path) {
         snprintf(err, errsz, "cannot write '%s': bad file name", path);
         return -1;
     }
@@ -47,7 +71,10 @@ int mb_outfile_open(mb_outfile_t *o, const char *path, char *err, size_t errsz) 
     snprintf(o->path, sizeof o->path, "%s", path);
     const char *slash = strrchr(path, '/');
     int dirlen = slash ? (int)(slash - path + 1) : 0;
-    snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.tmp.XXXXXX", dirlen, path, slash ? slash + 1 : path);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", dirlen ? dirlen : 1, dirlen ? path : ".");
+    remove_stale_tmps(dir);
+    snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.tmp.%ld.XXXXXX", dirlen, path, slash ? slash + 1 : path, (long)getpid());
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         snprintf(err, errsz, "cannot write '%s': %s", path, strerror(errno));

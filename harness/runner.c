@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -113,6 +114,7 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
         return -1;
     }
     fflush(NULL);                       /* nothing buffered is written twice */
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errsz, "cannot fork: %s", strerror(errno));
@@ -121,6 +123,9 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
         return -1;
     }
     if (pid == 0) {
+        /* The case dies with membench, even of SIGKILL: a hung case must
+         * not outlive the run (the parent may have died before this line). */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(5);
         close(fds[0]);
         signal(SIGINT, SIG_DFL);        /* the parent's handlers (outfile.c) are not the child's */
         signal(SIGTERM, SIG_DFL);

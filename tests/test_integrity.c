@@ -126,3 +126,73 @@ Test(integrity, compare_counters_exact_past_2_53) {
     cr_assert_eq(sh("@ compare %s %s --no-times --no-memory", a, a), 0, "%s", out);
     rmtree(dir);
 }
+
+/* The first child pid of process pid (from /proc), or 0. */
+static pid_t first_child(pid_t pid) {
+    char p[96];
+    snprintf(p, sizeof p, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    FILE *f = fopen(p, "r");
+    if (!f) return 0;
+    int c = 0;
+    if (fscanf(f, "%d", &c) != 1) c = 0;
+    fclose(f);
+    return (pid_t)c;
+}
+
+/* pid is gone (or a zombie: dead, waiting for a reaper). */
+static bool dead(pid_t pid) {
+    char p[64], st[512];
+    snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(p, "r");
+    if (!f) return true;
+    size_t n = fread(st, 1, sizeof st - 1, f);
+    fclose(f);
+    st[n] = '\0';
+    char *rp = strrchr(st, ')');
+    return rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X');
+}
+
+static size_t count_files(const char *dir) {
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) n++;
+    closedir(d);
+    return n;
+}
+
+/* Item 4: kill -9 of membench: the case's child dies with it, and the next
+ * run into the same directory removes the dead run's temporary file. */
+Test(integrity, kill9_parent) {
+    char dir[64], path[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/o.json", dir);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
+        setenv("MB_QUIET", "1", 1);
+        execl(membench(), "membench", "run", "-w", "cycle-pairs", "-s", "rc", "-i", "off", "-n", "100", "-r", "1",
+              "--timeout", "600", "-f", "json", "-o", path, (char *)NULL);
+        _exit(127);
+    }
+    pid_t child = 0;
+    for (int i = 0; i < 500 && !child; i++) {
+        usleep(10000);
+        child = first_child(pid);
+    }
+    cr_assert_neq(child, 0, "membench started no child");
+    usleep(100000);
+    kill(pid, SIGKILL);
+    int st;
+    waitpid(pid, &st, 0);
+    bool gone = false;
+    for (int i = 0; i < 300 && !(gone = dead(child)); i++) usleep(10000);
+    if (!gone) kill(child, SIGKILL);
+    cr_assert(gone, "the case's child %d outlived its killed parent", (int)child);
+    cr_assert_eq(sh("MB_QUIET=1 @ run -w cycle-pairs -s rc -i off -n 100 -r 1 -f json -o %s", path), 0, "%s", out);
+    cr_assert_eq(count_files(dir), 1, "the dead run's temporary file is still in %s", dir);
+    rmtree(dir);
+}
