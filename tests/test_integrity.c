@@ -196,3 +196,65 @@ Test(integrity, kill9_parent) {
     cr_assert_eq(count_files(dir), 1, "the dead run's temporary file is still in %s", dir);
     rmtree(dir);
 }
+
+/* Item 5: -o through a symlink writes the link's target; the link stays a link. */
+Test(integrity, out_through_symlink) {
+    char dir[64], cmd[1024], link[160], target[160];
+    tmpdir(dir, sizeof dir);
+    snprintf(target, sizeof target, "%s/sub/t.json", dir);
+    snprintf(link, sizeof link, "%s/l.json", dir);
+    snprintf(cmd, sizeof cmd, "mkdir %s/sub && echo old > %s && ln -s sub/t.json %s", dir, target, link);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(sh("MB_QUIET=1 @ run -w cycle-pairs -s rc -i off -n 100 -r 1 -f json -o %s", link), 0, "%s", out);
+    struct stat st;
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "-o replaced the symlink %s with a regular file", link);
+    json_decref(load(target));
+    /* a dangling link: its target is created */
+    snprintf(cmd, sizeof cmd, "rm %s %s && ln -s %s/sub/new.json %s", target, link, dir, link);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(sh("MB_QUIET=1 @ run -w cycle-pairs -s rc -i off -n 100 -r 1 -f json -o %s", link), 0, "%s", out);
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "-o replaced the dangling symlink");
+    snprintf(target, sizeof target, "%s/sub/new.json", dir);
+    json_decref(load(target));
+    cr_assert_eq(count_files(dir), 2, "only sub/ and the link in %s", dir);
+    rmtree(dir);
+}
+
+/* Item 6: a second run into the same -o while the first runs fails (exit 2, naming the other writer). */
+Test(integrity, concurrent_writers) {
+    char dir[64], path[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/o.json", dir);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
+        setenv("MB_QUIET", "1", 1);
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 2);
+        execl(membench(), "membench", "run", "-w", "cycle-pairs", "-s", "rc", "-i", "off", "-n", "100", "-r", "1",
+              "--timeout", "600", "-f", "json", "-o", path, (char *)NULL);
+        _exit(127);
+    }
+    pid_t child = 0;
+    for (int i = 0; i < 500 && !child; i++) {
+        usleep(10000);
+        child = first_child(pid);
+    }
+    cr_assert_neq(child, 0, "membench started no child");
+    int st = sh("MB_QUIET=1 @ run -w cycle-pairs -s rc -i off -n 100 -r 1 -f json -o %s", path);
+    char want[64];
+    snprintf(want, sizeof want, "pid %d", (int)pid);
+    kill(pid, SIGTERM);
+    int ws;
+    waitpid(pid, &ws, 0);
+    cr_assert_eq(st, 2, "the second writer exits %d: %s", st, out);
+    cr_assert(strstr(out, "another membench") && strstr(out, want), "names the other writer: %s", out);
+    /* the first run wrote what finished (nothing, marked incomplete); nothing else is left */
+    cr_assert_eq(count_files(dir), 1, "files left in %s", dir);
+    cr_assert_eq(sh("MB_QUIET=1 @ run -w cycle-pairs -s rc -i off -n 100 -r 1 -f json -o %s", path), 0, "%s", out);
+    cr_assert_eq(count_files(dir), 1, "files left in %s", dir);
+    rmtree(dir);
+}
