@@ -1,6 +1,8 @@
 /* report_json.c: the JSON reporter, Google Benchmark 1.7's schema (DESIGN.md section 8). */
 #include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -41,7 +43,24 @@ static void kv_u64(FILE *out, const char *k, uint64_t v) {
     fprintf(out, ",\n      \"%s\": %" PRIu64, k, v > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : v);
 }
 
+/* A file's own context (report, import-hyperfine), written back as it was. */
+static void file_context(FILE *out, const json_t *ctx) {
+    char *text = json_dumps(ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    if (!text) mb_oom("the report's context");
+    fputs("{\n  \"context\": ", out);
+    for (const char *p = text; *p; p++) {
+        fputc(*p, out);
+        if (*p == '\n') fputs("  ", out);
+    }
+    free(text);
+    fprintf(out, ",\n  \"benchmarks\": [");
+}
+
 static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
+    if (s->context) {
+        file_context(out, s->context);
+        return;
+    }
     fprintf(out, "{\n  \"context\": {\n    \"date\": ");
     jstr(out, c->date);
     fprintf(out, ",\n    \"host_name\": ");

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "../strategies/mem.h"
 #include "../strategies/util.h"
 #include "progress.h"
@@ -35,6 +37,8 @@ void mb_suite_add(mb_suite_t *s, const mb_case_t *c, unsigned repetitions, const
 }
 
 void mb_suite_free(mb_suite_t *s) {
+    if (s->context) json_decref(s->context);
+    s->context = NULL;
     free(s->v);
     s->v = NULL;
     s->n = s->cap = 0;

@@ -42,6 +42,8 @@ typedef struct mb_suite {
     bool in_process;                    /* run cases in this process (no isolation): tests only */
     int interrupted;                    /* the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run, or 0 */
     size_t planned;                     /* entries planned; n < planned after an interruption */
+    struct json_t *context;             /* a read or imported file's own context, written back as it is
+                                           (NULL: this machine's, for a run); owned (a reference) */
 } mb_suite_t;
 
 /* Append one entry per repetition of the case (family = next family index).

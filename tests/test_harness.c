@@ -262,7 +262,7 @@ static const struct badfile badfiles[] = {
     {"import-hyperfine IN -o OUT", "{\"results\": [", "malformed hyperfine file"},
     {"import-hyperfine IN -o OUT", "{\"results\": 3}", "no \"results\" array"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\"}]}", "no \"times\" array"},
-    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [\"a\"]}]}", "times[0] is not"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [\"a\"]}]}", "times[0] is a string, not a number"},
     {"import-hyperfine /nonexistent.json -o OUT", "", "malformed hyperfine file /nonexistent.json"},
     {"report IN -o OUT", "{\"benchmarks\": 1}", "no \"benchmarks\" array"},
     {"report /nonexistent.json -o OUT", "", "cannot read /nonexistent.json"},
@@ -282,6 +282,22 @@ static const struct badfile badfiles[] = {
      "time_unit 'fortnights'"},
     {"import-hyperfine IN -o OUT", " ", "'[' or '{' expected"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1e999]}]}", "real number overflow"},
+    /* issue 13, item 7: out of range, negative, mistyped */
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1e300]}]}",
+     "results[0].times[0] is 1e+300, not a time from 0 to 1000000000 s"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [-1]}]}", "times[0] is -1, not a time"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1], \"user\": -5}]}",
+     "results[0].user is -5, not a time from 0"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1], \"system\": \"fast\"}]}",
+     "results[0].system is a string, not a number of seconds"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1], \"mean\": \"fast\"}]}",
+     "results[0].mean is a string, not a number of seconds"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1,1,1], \"exit_codes\": [\"boom\", null, 2.5]}]}",
+     "results[0].exit_codes[0] is a string, not an integer exit status"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1,1], \"exit_codes\": [0, 2.5]}]}",
+     "results[0].exit_codes[1] is 2.5, not an integer exit status"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1,1], \"exit_codes\": [0]}]}",
+     "results[0].exit_codes has 1 entries for 2 times"},
 };
 ParameterizedTestParameters(harness, bad_input_leaves_no_file) {
     return cr_make_param_array(struct badfile, (struct badfile *)badfiles, sizeof badfiles / sizeof *badfiles);

@@ -258,3 +258,26 @@ Test(integrity, concurrent_writers) {
     cr_assert_eq(count_files(dir), 1, "files left in %s", dir);
     rmtree(dir);
 }
+
+/* Item 7: import-hyperfine keeps to what the file says: a null exit code is a
+ * failed run, and the context has no invented scale, seed, allocator or commit. */
+Test(integrity, hyperfine_context_not_invented) {
+    char dir[64], hf[128], gb[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(hf, sizeof hf, "%s/hf.json", dir);
+    snprintf(gb, sizeof gb, "%s/gb.json", dir);
+    FILE *f = fopen(hf, "w");
+    fputs("{\"results\": [{\"command\": \"sleep 0.1\", \"user\": 0.001, \"system\": 0.001, \"stddev\": null,"
+          " \"times\": [0.1, 0.1], \"exit_codes\": [0, null]}]}", f);
+    fclose(f);
+    int st = sh("@ import-hyperfine %s -o %s", hf, gb);
+    cr_assert_eq(st, 1, "a run without an exit status failed: exit %d: %s", st, out);
+    json_t *root = load(gb), *ctx = json_object_get(root, "context");
+    static const char *const invented[] = {"scale", "seed", "allocator", "git_commit", "membench_version", "heap_multiplier"};
+    for (size_t i = 0; i < sizeof invented / sizeof *invented; i++)
+        cr_assert_null(json_object_get(ctx, invented[i]), "context invents \"%s\"", invented[i]);
+    json_t *b = json_array_get(json_object_get(root, "benchmarks"), 1);
+    cr_assert(json_is_true(json_object_get(b, "error_occurred")), "the run with a null exit code is an error");
+    json_decref(root);
+    rmtree(dir);
+}
