@@ -79,14 +79,30 @@ static int read_row(json_t *b, mb_gb_row_t *r, char *why, size_t wsz) {
         }
         if (!json_is_number(v)) { snprintf(why, wsz, "\"%s\" is %s, not a number", key, type_name(v)); return -1; }
         double ns = json_number_value(v) * mul;
-        if (!isfinite(ns) || ns < 0) {
-            snprintf(why, wsz, "\"%s\" is %g %s, not a finite non-negative time", key, json_number_value(v), unit);
+        if (!isfinite(ns) || ns < 0 || ns > 1e18) {
+            snprintf(why, wsz, "\"%s\" is %g %s, not a time from 0 to 1e18 ns", key, json_number_value(v), unit);
             return -1;
         }
         if (k) r->cpu_ns = ns;
         else r->real_ns = ns;
     }
     r->has_times = rtv && ctv;
+    static const char *const int_keys[4] = {"iterations", "family_index", "repetition_index", "repetitions"};
+    long long *int_out[4] = {&r->iterations, &r->family_index, &r->repetition_index, &r->repetitions};
+    for (int k = 0; k < 4; k++) {
+        const json_t *v = json_object_get(b, int_keys[k]);
+        *int_out[k] = -1;
+        if (!v) continue;
+        long long lo = k == 3 ? 1 : 0;
+        if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > 1000000000000000000LL) {
+            if (json_is_integer(v)) snprintf(why, wsz, "\"%s\" is %lld, not an integer from %lld to 1e18", int_keys[k],
+                                             (long long)json_integer_value(v), lo);
+            else snprintf(why, wsz, "\"%s\" is %s, not an integer from %lld to 1e18", int_keys[k],
+                          json_is_real(v) ? "a real number" : type_name(v), lo);
+            return -1;
+        }
+        *int_out[k] = (long long)json_integer_value(v);
+    }
     size_t cap = json_object_size(b);
     r->counters = cap ? calloc(cap, sizeof *r->counters) : NULL;
     if (cap && !r->counters) { snprintf(why, wsz, "out of memory"); return -1; }

@@ -94,8 +94,8 @@ bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which
     for (size_t i = first; i < end; i++) {
         const mb_entry_t *e = &s->v[i];
         if (!e->measured || e->error) continue;
-        rt[k] = (double)e->res.real_ns;
-        ct[k] = (double)e->res.cpu_ns;
+        rt[k] = mb_entry_real_ns(e);
+        ct[k] = mb_entry_cpu_ns(e);
         double m[MB_NMETRICS];
         mb_metrics_of(&e->res, m);
         for (size_t j = 0; j < MB_NMETRICS; j++) mv[j * n + k] = m[j];
@@ -127,8 +127,8 @@ bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[
     bool agg = mb_family_agg(s, first, end, MB_AGG_MEDIAN, &med);
     if (agg) mb_family_agg(s, first, end, MB_AGG_CV, &cv);
     else {
-        med.real_ns = (double)one->res.real_ns;
-        med.cpu_ns = (double)one->res.cpu_ns;
+        med.real_ns = mb_entry_real_ns(one);
+        med.cpu_ns = mb_entry_cpu_ns(one);
         mb_metrics_of(&one->res, med.m);
     }
     snprintf(cells[0], 64, "%.63s", one->name);

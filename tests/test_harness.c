@@ -264,22 +264,22 @@ static const struct badfile badfiles[] = {
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\"}]}", "no \"times\" array"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [\"a\"]}]}", "times[0] is a string, not a number"},
     {"import-hyperfine /nonexistent.json -o OUT", "", "malformed hyperfine file /nonexistent.json"},
-    {"report IN -o OUT", "{\"benchmarks\": 1}", "no \"benchmarks\" array"},
+    {"report IN -o OUT", "{\"benchmarks\": 1}", "\"benchmarks\" is a number, not an array"},
     {"report /nonexistent.json -o OUT", "", "cannot read /nonexistent.json"},
     {"report IN -o OUT", " ", "'[' or '{' expected"},                               /* empty */
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_", "premature end of input"},    /* truncated */
-    {"report IN -o OUT", "[1, 2]", "no \"benchmarks\" array"},                    /* not Google Benchmark */
-    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": 3}]}", "has no \"name\""},  /* wrong types */
+    {"report IN -o OUT", "[1, 2]", "not Google Benchmark JSON: the top level is an array"},                    /* not Google Benchmark */
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": 3}]}", "\"name\" is a number, not a string"},  /* wrong types */
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": \"1\", \"cpu_time\": 1}]}",
-     "has no real_time/cpu_time"},
+     "\"real_time\" is a string, not a number"},
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1e999, \"cpu_time\": 1}]}",
      "real number overflow"},                                                     /* huge numbers */
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1e300, \"cpu_time\": 1}]}",
-     "has a time out of range"},
+     "\"real_time\" is 1e+300 ns, not a time from 0 to 1e18 ns"},
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"cpu_time\": 1, \"repetitions\": -4}]}",
-     "bad family_index, repetition_index or repetitions"},
+     "\"repetitions\" is -4, not an integer from 1 to 1e18"},
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"cpu_time\": 1, \"time_unit\": \"fortnights\"}]}",
-     "time_unit 'fortnights'"},
+     "time_unit \"fortnights\", not ns, us, ms or s"},
     {"import-hyperfine IN -o OUT", " ", "'[' or '{' expected"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1e999]}]}", "real number overflow"},
     /* issue 13, item 7: out of range, negative, mistyped */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -279,5 +280,54 @@ Test(integrity, hyperfine_context_not_invented) {
     json_t *b = json_array_get(json_object_get(root, "benchmarks"), 1);
     cr_assert(json_is_true(json_object_get(b, "error_occurred")), "the run with a null exit code is an error");
     json_decref(root);
+    rmtree(dir);
+}
+
+/* The entry of root named name (the n-th with that name, 0-based), or NULL. */
+static json_t *named(json_t *root, const char *name, size_t nth) {
+    json_t *b = json_object_get(root, "benchmarks"), *x;
+    size_t i;
+    json_array_foreach(b, i, x) {
+        const char *n = json_string_value(json_object_get(x, "name"));
+        if (n && !strcmp(n, name) && nth-- == 0) return x;
+    }
+    return NULL;
+}
+
+/* Item 3: report reads Google Benchmark's own files: two benchmarks of one
+ * family stay two cases, user counters, iterations, fractional times and the
+ * file's context are kept. */
+Test(integrity, report_reads_real_google_benchmark) {
+    char dir[64], path[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/r.json", dir);
+    int st = sh("@ report tests/data/gbench-real.json -f json -o %s", path);
+    cr_assert_eq(st, 1, "BM_fails failed: exit %d: %s", st, out);
+    json_t *root = load(path), *src = load("tests/data/gbench-real.json");
+    static const char *const cases[2] = {"BM_vector_push/64", "BM_vector_push/256"};
+    for (int k = 0; k < 2; k++) {
+        char med[64];
+        snprintf(med, sizeof med, "%s_median", cases[k]);
+        json_t *mine = named(root, med, 0), *theirs = named(src, med, 0);
+        cr_assert_not_null(mine, "%s is missing from report -f json", med);
+        double a = json_number_value(json_object_get(mine, "real_time")),
+               b = json_number_value(json_object_get(theirs, "real_time"));
+        cr_assert(fabs(a - b) < 1e-6 * b, "%s real_time %.17g, Google Benchmark says %.17g", med, a, b);
+        cr_assert(json_object_get(mine, "pushed"), "%s lost the user counter \"pushed\"", med);
+        json_t *it = named(root, cases[k], 8), *it0 = named(src, cases[k], 8);
+        cr_assert_not_null(it, "%s: 9 repetitions", cases[k]);
+        cr_assert_eq(json_integer_value(json_object_get(it, "iterations")),
+                     json_integer_value(json_object_get(it0, "iterations")), "iterations kept");
+        cr_assert(json_equal(json_object_get(it, "real_time"), json_object_get(it0, "real_time")) ||
+                  fabs(json_number_value(json_object_get(it, "real_time")) -
+                       json_number_value(json_object_get(it0, "real_time"))) < 1e-9,
+                  "%s: real_time with its fraction", cases[k]);
+    }
+    cr_assert(json_equal(json_object_get(root, "context"), json_object_get(src, "context")),
+              "report -f json replaced the file's context");
+    json_decref(root);
+    json_decref(src);
+    cr_assert_eq(sh("@ report tests/data/gbench-real.json"), 1, "%s", out);
+    cr_assert(strstr(out, "BM_vector_push/256"), "the console report lost BM_vector_push/256: %s", out);
     rmtree(dir);
 }
