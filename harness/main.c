@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,12 @@ static const char usage_text[] =
     "       membench tour [-s STRATEGY] [-i on|off|both] [--finalizers modern|legacy|both]\n"
     "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N]\n";
 
+/* Out of memory in the harness itself: a message, exit status 2. */
+static _Noreturn void harness_oom(const char *what) {
+    fprintf(stderr, "membench: out of memory (%s)\n", what);
+    exit(2);
+}
+
 /* Bad usage: one line naming the problem, then the usage, exit status 2. */
 static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #include <stdarg.h>
@@ -66,12 +73,48 @@ static uint64_t parse_u64(const char *what, const char *s, uint64_t min) {
     return v;
 }
 
+/* The largest value an option takes (a deadline in ns must fit in 64 bits;
+ * the heap multiplier is converted to integers); infinity if unbounded. */
+static double max_for(const char *what) {
+    if (!strcmp(what, "--timeout")) return 1e7;
+    if (!strcmp(what, "--heap-multiplier")) return 1000;
+    return INFINITY;
+}
+
 static double parse_double(const char *what, const char *s, double min) {
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !*s || !(v >= min)) usage_error("%s must be a number >= %g, not '%s'", what, min, s);
+    double v = strtod(s, &end), max = max_for(what);
+    if (errno || *end || !*s || !isfinite(v) || !(v >= min) || v > max) {
+        if (isfinite(max)) usage_error("%s must be a number from %g to %g, not '%s'", what, min, max, s);
+        usage_error("%s must be a finite number >= %g, not '%s'", what, min, s);
+    }
     return v;
+}
+
+/* --params: key=value pairs, each key once, each value an integer from 0 to
+ * 10^12 (the strategies' thresholds; a larger one used to be clamped). */
+static void check_params(const char *params) {
+    char *copy = strdup(params), *save = NULL;
+    if (!copy) harness_oom("--params");
+    char *seen[64];
+    size_t n = 0;
+    for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq || eq == kv) usage_error("--params must be KEY=VALUE,..., not '%s'", kv);
+        *eq = '\0';
+        const char *v = eq + 1;
+        char *end;
+        errno = 0;
+        unsigned long long x = strtoull(v, &end, 10);
+        if (!*v || *v == '-' || *v == '+' || *end || errno || x > 1000000000000ULL)
+            usage_error("--params %s must be an integer from 0 to 1000000000000, not '%s'", kv, v);
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(seen[i], kv)) usage_error("--params gives %s twice: give each key once", kv);
+        if (n == sizeof seen / sizeof *seen) usage_error("--params has more than %zu keys", sizeof seen / sizeof *seen);
+        seen[n++] = kv;
+    }
+    free(copy);
 }
 
 /* interning: "on" 1, "off" 0, "both" -1 */
@@ -306,6 +349,17 @@ static int cmd_run(int argc, char **argv) {
         usage_error("--format must be console, json, csv or markdown, not '%s'", format);
     if (!reps) reps = !strcmp(scale, "quick") ? 3 : !strcmp(scale, "large") ? 1 : 5;
     if (reps > 10000) usage_error("--repetitions must be at most 10000, not '%" PRIu64 "'", reps);
+    /* Ranges (issue 13, item 9): the seed is written as a JSON integer. */
+    if (seed > (uint64_t)INT64_MAX) usage_error("--seed must be from 0 to %" PRId64 ", not '%" PRIu64 "'", INT64_MAX, seed);
+    if (opt.params) check_params(opt.params);
+    const char *fail = getenv("MB_FAIL_ALLOC");
+    if (fail && *fail) {
+        char *end;
+        errno = 0;
+        unsigned long long nth = strtoull(fail, &end, 10);
+        if (*fail == '-' || *fail == '+' || *end || errno || !nth || nth > (unsigned long long)INT64_MAX)
+            usage_error("MB_FAIL_ALLOC must be an allocation number from 1 to %" PRId64 ", not '%s'", INT64_MAX, fail);
+    }
 
     const mb_strategy_t *ss[64];
     const mb_workload_t *ws[64];
@@ -317,8 +371,15 @@ static int cmd_run(int argc, char **argv) {
     /* Check the parameters, the output file and the sizes before running anything. */
     if (opt.params)
         for (size_t si = 0; si < ns; si++) {
+            fflush(stderr);             /* mb_rt_new's own message would be a second line */
+            int saved = dup(2), null = open("/dev/null", O_WRONLY);
+            if (null >= 0) dup2(null, 2);
             mb_rt_t *rt = mb_rt_new(ss[si], &opt);
-            if (!rt) usage_error("bad --params '%s' for strategy %s", opt.params, ss[si]->name);
+            if (saved >= 0) dup2(saved, 2);
+            if (saved >= 0) close(saved);
+            if (null >= 0) close(null);
+            if (!rt) usage_error("bad --params '%s' for strategy %s (rc-cycle: threshold; rc-gen: threshold0, "
+                                 "threshold1, threshold2)", opt.params, ss[si]->name);
             mb_rt_free(rt);
         }
     mb_outfile_t of;
