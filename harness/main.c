@@ -125,39 +125,50 @@ static int parse_interning(const char *s) {
     usage_error("--interning must be on, off or both, not '%s'", s);
 }
 
-/* Split a comma list of names, resolving "all"; unknown names are usage errors. */
-static size_t parse_strategies(const char *list, const mb_strategy_t **out, size_t cap) {
-    size_t n = 0;
+/* Split a comma list of names, resolving "all", into a new array (*out,
+ * freed by the caller); unknown names and names given twice (an entry
+ * named twice would be pooled by compare) are usage errors. No cap. */
+static size_t parse_names(const char *what, const char *list, const void *const *all, const void *(*find)(const char *),
+                          const char *(*name_of)(const void *), const void ***out) {
+    size_t n = 0, cap = 16;
+    const void **v = malloc(cap * sizeof *v);
     char *copy = strdup(list), *save = NULL;
+    if (!v || !copy) harness_oom("the name list");
     for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "all")) {
-            for (size_t i = 0; mb_strategies[i] && n < cap; i++) out[n++] = mb_strategies[i];
-            continue;
+        bool every = !strcmp(t, "all");
+        const void *one = every ? NULL : find(t);
+        if (!every && !one) usage_error("unknown %s '%s' (see membench list)", what, t);
+        for (size_t i = 0; every ? all[i] != NULL : i == 0; i++) {
+            const void *x = every ? all[i] : one;
+            for (size_t k = 0; k < n; k++)
+                if (v[k] == x) usage_error("%s '%s' is given twice in '%s': name each once", what, name_of(x), list);
+            if (n == cap) {
+                const void **nv = realloc(v, (cap *= 2) * sizeof *nv);
+                if (!nv) harness_oom("the name list");
+                v = nv;
+            }
+            v[n++] = x;
         }
-        const mb_strategy_t *s = mb_find_strategy(t);
-        if (!s) usage_error("unknown strategy '%s' (see membench list)", t);
-        if (n < cap) out[n++] = s;
     }
     free(copy);
-    if (!n) usage_error("no strategy given");
+    if (!n) usage_error("no %s given", what);
+    *out = v;
     return n;
 }
 
-static size_t parse_workloads(const char *list, const mb_workload_t **out, size_t cap) {
-    size_t n = 0;
-    char *copy = strdup(list), *save = NULL;
-    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "all")) {
-            for (size_t i = 0; mb_workloads[i] && n < cap; i++) out[n++] = mb_workloads[i];
-            continue;
-        }
-        const mb_workload_t *w = mb_find_workload(t);
-        if (!w) usage_error("unknown workload '%s' (see membench list)", t);
-        if (n < cap) out[n++] = w;
-    }
-    free(copy);
-    if (!n) usage_error("no workload given");
-    return n;
+static const void *find_strategy(const char *n) { return mb_find_strategy(n); }
+static const void *find_workload(const char *n) { return mb_find_workload(n); }
+static const char *strategy_name(const void *x) { return ((const mb_strategy_t *)x)->name; }
+static const char *workload_name(const void *x) { return ((const mb_workload_t *)x)->name; }
+
+static size_t parse_strategies(const char *list, const mb_strategy_t ***out) {
+    return parse_names("strategy", list, (const void *const *)mb_strategies, find_strategy, strategy_name,
+                       (const void ***)out);
+}
+
+static size_t parse_workloads(const char *list, const mb_workload_t ***out) {
+    return parse_names("workload", list, (const void *const *)mb_workloads, find_workload, workload_name,
+                       (const void ***)out);
 }
 
 static int cmd_list(int argc, char **argv) {
@@ -237,8 +248,8 @@ static int cmd_fuzz(int argc, char **argv) {
     }
     if (optind < argc) usage_error("fuzz: unexpected argument '%s'", argv[optind]);
     if (seeds == UINT64_MAX && seconds == 0) seconds = 10;
-    const mb_strategy_t *ss[64];
-    size_t ns = parse_strategies(slist, ss, 64);
+    const mb_strategy_t **ss;
+    size_t ns = parse_strategies(slist, &ss);
     uint64_t t0 = mb_now_ns(), ran = 0;
     char err[1024];
     for (uint64_t k = 0; k < seeds; k++) {
@@ -247,6 +258,7 @@ static int cmd_fuzz(int argc, char **argv) {
             if (mb_fuzz_run(ss[i], seed + k, steps, err, sizeof err) != 0) {
                 fprintf(stderr, "membench: %s\n", err);
                 printf("fuzz: FAILED after %" PRIu64 " seeds\n", ran);
+                free(ss);
                 return 1;
             }
         }
@@ -254,6 +266,7 @@ static int cmd_fuzz(int argc, char **argv) {
     }
     printf("fuzz: %" PRIu64 " seeds (%" PRIu64 "..%" PRIu64 ") x %zu strategies x %" PRIu64 " steps: no discrepancy\n",
            ran, seed, seed + (ran ? ran - 1 : 0), ns, steps);
+    free(ss);
     return 0;
 }
 
@@ -361,9 +374,9 @@ static int cmd_run(int argc, char **argv) {
             usage_error("MB_FAIL_ALLOC must be an allocation number from 1 to %" PRId64 ", not '%s'", INT64_MAX, fail);
     }
 
-    const mb_strategy_t *ss[64];
-    const mb_workload_t *ws[64];
-    size_t ns = parse_strategies(slist, ss, 64), nw = parse_workloads(wlist, ws, 64);
+    const mb_strategy_t **ss;
+    const mb_workload_t **ws;
+    size_t ns = parse_strategies(slist, &ss), nw = parse_workloads(wlist, &ws);
     const char *err = NULL;
     if (opt.allocator == MB_ALLOC_JEMALLOC) reexec_with_jemalloc(argv);
     if (mb_mem_select(opt.allocator, &err) != 0) usage_error("%s", err);
@@ -428,6 +441,8 @@ static int cmd_run(int argc, char **argv) {
         status = 128 + suite.interrupted;
     }
     mb_suite_free(&suite);
+    free(ss);
+    free(ws);
     return status;
 }
 

@@ -65,6 +65,9 @@ static const struct bad bad_inputs[] = {
     {"run -s rc-cycle --params threshold=18446744073709551616 -w cycle-pairs -i off -n 9 -r 1", "threshold must be an integer from 0 to 1000000000000"},
     {"run -s rc-cycle --params threshold=1,threshold=2 -w cycle-pairs -i off -n 9 -r 1", "--params gives threshold twice"},
     {"run -s rc --params threshold=1 -w cycle-pairs -i off -n 9 -r 1", "bad --params 'threshold=1' for strategy rc"},
+    {"run -s rc,rc -w cycle-pairs -i off -n 9 -r 1", "strategy 'rc' is given twice in 'rc,rc'"},
+    {"run -s all,none -w cycle-pairs -i off -n 9 -r 1", "strategy 'none' is given twice"},
+    {"run -w cycle-pairs,dlist,cycle-pairs -s rc -i off -n 9 -r 1", "workload 'cycle-pairs' is given twice"},
     {"run --seed 18446744073709551615 -w cycle-pairs -i off -n 9 -r 1", "--seed must be from 0 to 9223372036854775807"},
 };
 
