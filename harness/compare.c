@@ -31,6 +31,7 @@ typedef struct cmp_side {
 static void side_gather(const mb_gb_file_t *f, const char *key, cmp_side_t *s) {
     memset(s, 0, sizeof *s);
     s->rows = f->n ? malloc(f->n * sizeof *s->rows) : NULL;
+    if (f->n && !s->rows) { fprintf(stderr, "membench: out of memory (compare)\n"); exit(2); }
     for (size_t i = 0; i < f->n; i++) {
         const mb_gb_row_t *r = &f->rows[i];
         if (r->aggregate) {
@@ -281,6 +282,7 @@ static bool check_growth(cmp_ctx_t *x, const char *key, const cmp_side_t *b, con
 static bool check_counters(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const cmp_side_t *c) {
     const char *list = x->o->counter_list ? x->o->counter_list : mb_cmp_default_counters;
     char *copy = strdup(list), *save = NULL;
+    if (!copy) { fprintf(stderr, "membench: out of memory (compare)\n"); exit(2); }
     size_t equal = 0, before = x->t->n;
     bool fail = false;
     for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {

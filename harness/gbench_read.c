@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gbench_read.h"
+#include "json_read.h"
 
 /* Google Benchmark's own numeric fields: bookkeeping, never counters. */
 static const char *const gb_std_fields[] = {
@@ -105,7 +106,7 @@ static int read_row(json_t *b, mb_gb_row_t *r, char *why, size_t wsz) {
     }
     size_t cap = json_object_size(b);
     r->counters = cap ? calloc(cap, sizeof *r->counters) : NULL;
-    if (cap && !r->counters) { snprintf(why, wsz, "out of memory"); return -1; }
+    if (cap && !r->counters) { snprintf(why, wsz, "out of memory reading it"); return -1; }
     const char *key;
     json_t *v;
     json_object_foreach(b, key, v) {
@@ -149,7 +150,7 @@ static int read_root(json_t *root, mb_gb_file_t *f, char *err, size_t errsz) {
     }
     size_t n = json_array_size(bs);
     f->rows = n ? calloc(n, sizeof *f->rows) : NULL;
-    if (n && !f->rows) { snprintf(err, errsz, "%s: out of memory", p); goto fail; }
+    if (n && !f->rows) { snprintf(err, errsz, "%s: out of memory reading it", p); goto fail; }
     for (size_t i = 0; i < n; i++) {
         char why[256];
         json_t *b = json_array_get(bs, i);
@@ -172,9 +173,12 @@ int mb_gb_load(const char *path, mb_gb_file_t *f, char *err, size_t errsz) {
     memset(f, 0, sizeof *f);
     snprintf(f->path, sizeof f->path, "%s", path);
     json_error_t je;
+    mb_json_oom_reset();
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        if (je.line > 0) snprintf(err, errsz, "%s: malformed JSON at line %d, column %d: %s", path, je.line, je.column, je.text);
+        if (mb_json_oom() || json_error_code(&je) == json_error_out_of_memory || !je.text[0])
+            snprintf(err, errsz, "%s: out of memory reading it", path);
+        else if (je.line > 0) snprintf(err, errsz, "%s: malformed JSON at line %d, column %d: %s", path, je.line, je.column, je.text);
         else snprintf(err, errsz, "%s: %s", path, je.text);
         return -1;
     }
@@ -185,8 +189,13 @@ int mb_gb_parse(const char *buf, size_t len, const char *name, mb_gb_file_t *f, 
     memset(f, 0, sizeof *f);
     snprintf(f->path, sizeof f->path, "%s", name);
     json_error_t je;
+    mb_json_oom_reset();
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
+        if (mb_json_oom() || json_error_code(&je) == json_error_out_of_memory || !je.text[0]) {
+            snprintf(err, errsz, "%s: out of memory reading it", name);
+            return -1;
+        }
         snprintf(err, errsz, "%s: malformed JSON at line %d, column %d: %s", name, je.line, je.column, je.text);
         return -1;
     }

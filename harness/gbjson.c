@@ -62,7 +62,7 @@ static void grow(mb_suite_t *s) {
     if (s->n < s->cap) return;
     size_t ncap = s->cap ? 2 * s->cap : 16;
     mb_entry_t *v = realloc(s->v, ncap * sizeof *v);
-    if (!v) mb_oom("the results read");
+    if (!v) mb_harness_oom("the results read");
     s->v = v;
     s->cap = ncap;
 }

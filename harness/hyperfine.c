@@ -6,11 +6,13 @@
 #include "hyperfine.h"
 #include "json_read.h"
 #include "registry.h"
+#include "report.h"
 
 /* The value of option short_opt / long_opt in a shell command line, or NULL.
  * Understands "-w X", "-wX", "--workload X" and "--workload=X". */
 static const char *opt_value(const char *cmd, const char *short_opt, const char *long_opt, char *buf, size_t n) {
     char *copy = strdup(cmd), *save = NULL;
+    if (!copy) mb_harness_oom("import-hyperfine");
     const char *found = NULL;
     bool take_next = false;
     size_t ll = strlen(long_opt);
@@ -222,8 +224,13 @@ int mb_hyperfine_import(const char *path, mb_suite_t *s, char *err, size_t errsz
 
 int mb_hyperfine_import_buffer(const char *buf, size_t len, const char *name, mb_suite_t *s, char *err, size_t errsz) {
     json_error_t je;
+    mb_json_oom_reset();
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
+        if (mb_json_oom() || json_error_code(&je) == json_error_out_of_memory || !je.text[0]) {
+            snprintf(err, errsz, "malformed hyperfine file %s: out of memory reading it", name);
+            return -1;
+        }
         snprintf(err, errsz, "malformed hyperfine file %s: line %d, column %d: %s", name, je.line, je.column, je.text);
         return -1;
     }

@@ -5,6 +5,11 @@
 
 #include "report.h"
 
+void mb_harness_oom(const char *what) {
+    fprintf(stderr, "membench: out of memory (%s)\n", what);
+    exit(2);
+}
+
 char *mb_fmt_ns(char *buf, size_t n, double ns) {
     if (ns < 1e3) snprintf(buf, n, "%.0f ns", ns);
     else if (ns < 1e6) snprintf(buf, n, "%.2f us", ns / 1e3);
@@ -90,7 +95,7 @@ bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which
     size_t n = end - first, k = 0;
     if (n < 2) return false;
     double *rt = calloc(n, sizeof *rt), *ct = calloc(n, sizeof *ct), *mv = calloc(n * MB_NMETRICS, sizeof *mv);
-    if (!rt || !ct || !mv) mb_oom("aggregates");
+    if (!rt || !ct || !mv) mb_harness_oom("aggregates");
     for (size_t i = first; i < end; i++) {
         const mb_entry_t *e = &s->v[i];
         if (!e->measured || e->error) continue;

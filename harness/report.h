@@ -58,4 +58,8 @@ char *mb_fmt_ns(char *buf, size_t n, double ns);
 char *mb_fmt_bytes(char *buf, size_t n, double bytes);
 char *mb_fmt_count(char *buf, size_t n, double v);
 
+/* Out of memory in membench's own process (not a case's child, whose
+ * allocations fail as MB_EXIT_OOM): "membench: out of memory (what)", exit 2. */
+_Noreturn void mb_harness_oom(const char *what);
+
 #endif

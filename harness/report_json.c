@@ -46,7 +46,7 @@ static void kv_u64(FILE *out, const char *k, uint64_t v) {
 /* A file's own context (report, import-hyperfine), written back as it was. */
 static void file_context(FILE *out, const json_t *ctx) {
     char *text = json_dumps(ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    if (!text) mb_oom("the report's context");
+    if (!text) mb_harness_oom("the report's context");
     fputs("{\n  \"context\": ", out);
     for (const char *p = text; *p; p++) {
         fputc(*p, out);
@@ -158,7 +158,7 @@ static void extra_aggregates(FILE *out, const mb_suite_t *s, size_t first, size_
     const json_t *x = s->v[first].extra;
     if (!x) return;
     double *v = malloc((end - first) * sizeof *v);
-    if (!v) mb_oom("aggregates");
+    if (!v) mb_harness_oom("aggregates");
     const char *k;
     json_t *jv;
     json_object_foreach((json_t *)x, k, jv) {

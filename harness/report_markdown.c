@@ -6,7 +6,7 @@
 
 void mb_report_markdown(FILE *out, const mb_suite_t *s) {
     char (*cells)[64] = calloc(MB_SUM_COLS, 64);
-    if (!cells) mb_oom("markdown report");
+    if (!cells) mb_harness_oom("markdown report");
     fputc('|', out);
     /* Markdown headers use the exact metric names (metrics.h), for readers that grep them. */
     for (int j = 0; j < MB_SUM_COLS; j++)

@@ -17,12 +17,19 @@
 #include "../strategies/mem.h"
 #include "../strategies/util.h"
 #include "progress.h"
+#include "report.h"
 #include "runner.h"
 
 void mb_suite_add(mb_suite_t *s, const mb_case_t *c, unsigned repetitions, const char *label) {
     unsigned family = s->n ? s->v[s->n - 1].family + 1 : 0;
     for (unsigned r = 0; r < repetitions; r++) {
-        if (s->n == s->cap) mb_vec_grow_((void **)&s->v, &s->cap, sizeof *s->v, s->n + 1);
+        if (s->n == s->cap) {
+            size_t ncap = s->cap ? 2 * s->cap : 16;
+            mb_entry_t *v = realloc(s->v, ncap * sizeof *v);
+            if (!v) mb_harness_oom("the suite");
+            s->v = v;
+            s->cap = ncap;
+        }
         mb_entry_t *e = &s->v[s->n++];
         memset(e, 0, sizeof *e);
         e->c = *c;

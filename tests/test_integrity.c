@@ -331,3 +331,33 @@ Test(integrity, report_reads_real_google_benchmark) {
     cr_assert(strstr(out, "BM_vector_push/256"), "the console report lost BM_vector_push/256: %s", out);
     rmtree(dir);
 }
+
+/* Item 11: under memory pressure the harness says "out of memory" and exits 2
+ * (no crash, no empty reason, no exit 12). A results file of 20,000 entries
+ * cannot be read in 16 MiB of address space. */
+Test(integrity, out_of_memory_says_so) {
+#ifdef MB_SANITIZE
+    cr_skip_test("ASan reserves terabytes of address space: ulimit -v cannot apply");
+#endif
+    char dir[64], path[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/big.json", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("{\"context\": {}, \"benchmarks\": [", f);
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "%s{\"name\": \"w%d/s/interning:off\", \"run_type\": \"iteration\", \"real_time\": %d, \"cpu_time\": %d, "
+                "\"time_unit\": \"ns\", \"checksum\": %d, \"objects_allocated\": %d}", i ? ",\n" : "", i, i + 1, i + 1, i, i);
+    fputs("]}\n", f);
+    fclose(f);
+    static const char *const cmds[] = {"compare %s %s", "report %s -o %s.out", "import-hyperfine %s -o %s.out"};
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, cmds[k], path, path);
+        int st = sh("ulimit -v 16384; @ %s", cmd);
+        if (k == 2 && st == 2 && strstr(out, "no \"results\" array")) continue;   /* read whole: not hyperfine */
+        cr_assert_eq(st, 2, "%s under 16 MiB: exit %d: %s", cmd, st, out);
+        cr_assert(strstr(out, "out of memory"), "%s under 16 MiB says: %s", cmd, out);
+    }
+    rmtree(dir);
+}
