@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "report.h"
 #include "utest.h"
 
 const char mb_cmp_default_counters[] =
@@ -155,8 +156,13 @@ static void table_print(FILE *out, const cmp_table_t *t, mb_cmp_format_t fmt) {
         for (size_t i = 0; i < t->n; i++) {
             const cmp_row_t *r = &t->v[i];
             const char *b = r->fail ? "**" : "";
-            fprintf(out, "| `%s` | %s | %s | %s | %s | %s | %s%s%s |\n", r->bench, r->metric, r->old, r->new_,
-                    r->change, r->p, b, r->verdict, b);
+            fputs("| ", out);
+            mb_md_code(out, r->bench);
+            fputs(" | ", out);
+            mb_md_text(out, r->metric);
+            fprintf(out, " | %s | %s | %s | %s | %s", r->old, r->new_, r->change, r->p, b);
+            mb_md_text(out, r->verdict);
+            fprintf(out, "%s |\n", b);
         }
         return;
     }

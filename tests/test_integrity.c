@@ -361,3 +361,49 @@ Test(integrity, out_of_memory_says_so) {
     }
     rmtree(dir);
 }
+
+/* Unescaped '|' in a line (a Markdown table's cell separators). */
+static int pipes(const char *line, size_t len) {
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) n++;
+    return n;
+}
+
+/* Every line of out that starts with '|' has exactly `want` separators. */
+static void table_shape(const char *what, int want) {
+    int rows = 0;
+    for (const char *p = out; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (*p == '|') {
+            rows++;
+            cr_assert_eq(pipes(p, len), want, "%s: a table row with %d separators, not %d: %.*s", what, pipes(p, len),
+                         want, (int)len, p);
+        }
+        p += len + (nl ? 1 : 0);
+    }
+    cr_assert_geq(rows, 3, "%s: no table: %s", what, out);
+}
+
+/* Item 12: names with '|', backticks and newlines keep Markdown tables whole. */
+Test(integrity, markdown_escapes_names) {
+    char dir[64], a[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    FILE *f = fopen(a, "w");
+    fputs("{\"benchmarks\": [", f);
+    for (int r = 0; r < 3; r++)
+        fprintf(f, "%s{\"name\": \"odd|name`x`\\nnext\", \"run_type\": \"iteration\", \"real_time\": %d, \"cpu_time\": 1,"
+                " \"time_unit\": \"ns\"}", r ? "," : "", 10 + r);
+    fputs(",{\"name\": \"bad|one\", \"error_occurred\": true, \"error_message\": \"line1\\nline2 | x\"}]}", f);
+    fclose(f);
+    sh("@ report %s -f markdown", a);
+    table_shape("report -f markdown", 19);
+    cr_assert(!strstr(out, "\nnext"), "a newline of a name ends a line: %s", out);
+    cr_assert(!strstr(out, "\nline2"), "a newline of a message ends a line: %s", out);
+    sh("@ compare %s %s --format markdown --no-memory", a, a);
+    table_shape("compare --format markdown", 8);
+    cr_assert(!strstr(out, "\nnext"), "a newline of a name ends a line: %s", out);
+    rmtree(dir);
+}
