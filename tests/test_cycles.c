@@ -135,7 +135,7 @@ STRATEGY_TEST(cycles, garbage_points_to_live) {
  * held only by its predecessor after the first; cutting off one ring at a
  * time frees exactly that ring at each collection. */
 STRATEGY_TEST(cycles, garbage_in_pieces) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     enum { HEAD, T1, T2, NEXT, TMP, N };
     const int pieces = 5, len = 20;
     mb_rt_t *rt = test_rt(s, false);
@@ -177,7 +177,7 @@ STRATEGY_TEST(cycles, garbage_in_pieces) {
  * up under a cycle collector (the candidate buffer, generation counts or
  * the heap policy trigger collections). */
 STRATEGY_TEST(cycles, automatic_collection) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     uint64_t n = test_size(60000, 20000);   /* > 1 MiB of pairs: the heap policy fires too */
     mb_options_t opt = {0};
     mb_rt_t *rt = mb_rt_new(s, &opt);
@@ -231,7 +231,7 @@ STRATEGY_TEST(cycles, freeze) {
 /* A 10,000,000-member ring collected in one collection, without C stack
  * overflow (every phase uses an explicit stack). */
 STRATEGY_TEST(cycles, ring_10m) {
-    if (!has(s, MB_ATTR_CYCLES) || !has(s, MB_ATTR_COUNTS)) return;
+    if (!has(s, MB_ATTR_CYCLES) || !has(s, MB_ATTR_COUNTS)) cr_skip_test("%s does not count and collect cycles", s->name);
     uint64_t count = test_size(10000000, 2000);
     mb_options_t opt = {0};
     mb_rt_t *rt = mb_rt_new(s, &opt);
@@ -269,7 +269,7 @@ Test(cycles, params) {
 /* rc-cycle's buffer threshold decides how often it collects: a smaller
  * threshold, more collections (deterministic counts, not timing). */
 Test(cycles, rc_cycle_threshold) {
-    if (getenv("MB_TEST_SMALL")) return;       /* stress builds collect at every allocation */
+    if (getenv("MB_TEST_SMALL")) cr_skip_test("stress build: a collection at every allocation");
     const mb_strategy_t *s = mb_find_strategy("rc-cycle");
     uint64_t colls[2];
     const char *params[2] = {"threshold=100", "threshold=5000"};
@@ -318,7 +318,7 @@ STRATEGY_TEST(cycles, candidate_freed_before_collection) {
  * containers with threshold0 = 2000 mean collections at allocations 2002,
  * 4003, 6004 and 8005. */
 Test(cycles, rc_gen_threshold0) {
-    if (getenv("MB_TEST_SMALL")) return;       /* stress builds collect at every allocation */
+    if (getenv("MB_TEST_SMALL")) cr_skip_test("stress build: a collection at every allocation");
     mb_options_t opt = {0};
     mb_rt_t *rt = mb_rt_new(mb_find_strategy("rc-gen"), &opt);
     mb_push(rt, 2);

@@ -47,7 +47,7 @@ static void garbage_pair(mb_rt_t *rt, mb_finalizer_fn fa, mb_finalizer_fn fb, ui
 /* Exact counts: a garbage pair whose members have finalizers. */
 STRATEGY_TEST(finalizers, cycle_exact_counts) {
     /* A conservative collector may retain the pair (then nothing runs). */
-    if (has(s, MB_ATTR_CONSERVATIVE)) return;
+    if (has(s, MB_ATTR_CONSERVATIVE)) cr_skip_test("%s is conservative", s->name);
     for (int m = MB_FIN_MODERN; m <= MB_FIN_LEGACY; m++) {
         mb_rt_t *rt = fin_rt(s, (mb_finalizer_mode_t)m);
         mb_auto_collect(rt, false);
@@ -108,7 +108,7 @@ STRATEGY_TEST(finalizers, acyclic) {
  * runs all finalizers of the garbage first). Dropped again, they are freed
  * and no finalizer runs a second time. */
 STRATEGY_TEST(finalizers, resurrection) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
     mb_auto_collect(rt, false);
     uint64_t a, b;
@@ -149,7 +149,7 @@ STRATEGY_TEST(finalizers, resurrection) {
 /* Counting strategies: a finalizer that resurrects at count zero; dropped
  * again, the object is freed without its finalizer running again. */
 STRATEGY_TEST(finalizers, at_most_once_rc) {
-    if (!has(s, MB_ATTR_COUNTS)) return;
+    if (!has(s, MB_ATTR_COUNTS)) cr_skip_test("%s keeps no reference counts", s->name);
     mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
     mb_push(rt, 1);
     mb_new_list(rt, 0, 1);
@@ -168,7 +168,7 @@ STRATEGY_TEST(finalizers, at_most_once_rc) {
 /* A finalizer that breaks its own cycle (self[0] = None) while the
  * collector holds the garbage: everything is still freed exactly once. */
 STRATEGY_TEST(finalizers, finalizer_breaks_cycle) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
     mb_auto_collect(rt, false);
     uint64_t a, b;
@@ -182,7 +182,7 @@ STRATEGY_TEST(finalizers, finalizer_breaks_cycle) {
 /* Legacy: only what the finalizer objects reach is kept; a cycle without
  * finalizers pointing into the kept garbage is freed (as Python 2 did). */
 STRATEGY_TEST(finalizers, legacy_keeps_only_reachable) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     mb_rt_t *rt = fin_rt(s, MB_FIN_LEGACY);
     mb_auto_collect(rt, false);
     enum { P, Q, F, N };

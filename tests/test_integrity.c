@@ -407,3 +407,24 @@ Test(integrity, markdown_escapes_names) {
     cr_assert(!strstr(out, "\nnext"), "a newline of a name ends a line: %s", out);
     rmtree(dir);
 }
+
+/* Item 15: a test that does not apply to a strategy is skipped (cr_skip_test),
+ * not passed, and scripts/test-summary counts the skips from the TAP report. */
+Test(integrity, skipped_tests_are_skipped) {
+    char exe[4096];
+    ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    cr_assert_gt(l, 0);
+    exe[l] = '\0';
+    sh("env -i PATH=\"$PATH\" %s --filter 'finalizers/at_most_once_rc' --tap=- 2>&1 | grep -c '# SKIP none keeps no reference counts'", exe);
+    cr_assert_eq(atoi(out), 1, "finalizers::at_most_once_rc passes for none instead of being skipped: %s", out);
+    char dir[64], cmd[512];
+    tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "printf '[====] Synthesis: Tested: 6 | Passing: 5 | Failing: 1 | Crashing: 0 \\n' > %s/test-a.log && "
+             "printf 'ok - a::b b # SKIP none lacks it\\nok - a::c c # SKIP test was skipped\\nok - a::d d (0.1s)\\n"
+             "ok - a::e e # SKIP rc lacks it\\n' > %s/test-a.tap", dir, dir);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(sh("scripts/test-summary %s/test-a.log", dir), 0, "%s", out);
+    cr_assert(strstr(out, "5 passed, 1 failed, 2 skipped"), "test-summary says: %s", out);
+    rmtree(dir);
+}
