@@ -262,8 +262,13 @@ Test(cycles, params) {
     cr_assert_eq(run_cli("run -s rc-cycle -w cycle-pairs -n 2000 -i off --params threshold=5", out, sizeof out), 0, "%s", out);
     cr_assert_eq(run_cli("run -s rc-gen -w cycle-pairs -n 2000 -i off --params threshold0=100,threshold1=2,threshold2=2",
                          out, sizeof out), 0, "%s", out);
-    cr_assert_neq(run_cli("run -s rc-cycle -w cycle-pairs -n 10 -i off --params threshold=x", out, sizeof out), 0);
-    cr_assert_neq(run_cli("run -s rc-gen -w cycle-pairs -n 10 -i off --params bogus=1", out, sizeof out), 0);
+    /* bad parameters are bad usage (exit 2, a message), not any nonzero exit (a crash is 139) */
+    int st = run_cli("run -s rc-cycle -w cycle-pairs -n 10 -i off --params threshold=x", out, sizeof out);
+    cr_assert_eq(st, 2, "exit %d: %s", st, out);
+    cr_assert(strstr(out, "membench: --params threshold must be an integer"), "%s", out);
+    st = run_cli("run -s rc-gen -w cycle-pairs -n 10 -i off --params bogus=1", out, sizeof out);
+    cr_assert_eq(st, 2, "exit %d: %s", st, out);
+    cr_assert(strstr(out, "membench: bad --params 'bogus=1' for strategy rc-gen"), "%s", out);
 }
 
 /* rc-cycle's buffer threshold decides how often it collects: a smaller

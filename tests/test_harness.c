@@ -325,6 +325,13 @@ ParameterizedTest(struct badfile *b, harness, bad_input_leaves_no_file) {
     int st = run_cli(args, out, sizeof out);
     cr_assert_eq(st, 2, "'%s' exits %d: %s", args, st, out);
     cr_assert(strstr(out, b->msg), "'%s' says: %s", args, out);
+    /* one line naming the problem (then, for bad usage, the usage) */
+    const char *nl = strchr(out, '\n');
+    cr_assert(!strncmp(out, "membench: ", 10) && nl, "'%s': not one \"membench: ...\" line: %s", args, out);
+    char first[1024];
+    snprintf(first, sizeof first, "%.*s", (int)(nl - out), out);
+    cr_assert(strstr(first, b->msg), "'%s': the first line does not name the problem: %s", args, out);
+    cr_assert(!nl[1] || !strncmp(nl + 1, "usage: ", 7), "'%s': more than one line: %s", args, out);
     DIR *d = opendir(dir);
     struct dirent *de;
     while ((de = readdir(d)))

@@ -53,10 +53,10 @@ Test(workloads, seed_determinism) {
     const mb_workload_t *w = mb_find_workload("shared-refs");
     mb_case_t c = {.workload = w, .strategy = mb_strategies[0], .args = {.n = 5000, .seed = 1}};
     mb_result_t a, b, d;
-    mb_case_run(&c, &a);
-    mb_case_run(&c, &b);
+    cr_assert_eq(mb_case_run(&c, &a), 0, "seed 1, first run");
+    cr_assert_eq(mb_case_run(&c, &b), 0, "seed 1, second run");
     c.args.seed = 2;
-    mb_case_run(&c, &d);
+    cr_assert_eq(mb_case_run(&c, &d), 0, "seed 2");
     cr_assert_eq(a.checksum, b.checksum);
     cr_assert_neq(a.checksum, d.checksum);
 }
