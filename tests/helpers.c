@@ -4,17 +4,44 @@
 #include <sys/wait.h>
 
 #include "helpers.h"
+#include "../harness/runner.h"
 
 void tmpdir(char *dir, size_t n) {
     snprintf(dir, n, "/tmp/membench-test-XXXXXX");
     cr_assert_not_null(mkdtemp(dir), "mkdtemp");
 }
 
+double test_case_timeout(void) {
+    const char *e = getenv("MB_TEST_CASE_TIMEOUT");
+    if (e && atof(e) > 0) return atof(e);
+#if defined(MB_DEBUG) || defined(MB_SANITIZE)
+    return 300;
+#else
+    return 60;
+#endif
+}
+
+int test_case_isolated(const mb_case_t *c, double limit_s, mb_result_t *r, char *err, size_t errsz) {
+    return mb_run_isolated(c, limit_s, r, err, errsz);
+}
+
+mb_result_t test_case_run(const mb_case_t *c) {
+    mb_result_t r;
+    char err[256];
+    int st = mb_run_isolated(c, test_case_timeout(), &r, err, sizeof err);
+    cr_assert_eq(st, 0, "%s/%s n=%llu interning:%d: %s", c->workload->name, c->strategy->name,
+                 (unsigned long long)c->args.n, c->args.interning, err);
+    return r;
+}
+
 int run_cli(const char *args, char *out, size_t outsz) {
     const char *bin = getenv("MEMBENCH");
     if (!bin) bin = "build/membench";
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin, args);
+    if (!strncmp(args, "run ", 4) && !strstr(args, "--timeout"))     /* a hung case fails, not hangs */
+        snprintf(cmd, sizeof cmd, "%s run --timeout %g %s 2>&1", bin, test_case_timeout(), args + 4);
+    else
+        snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin, args);
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p, "popen %s", cmd);
     size_t n = fread(out, 1, outsz - 1, p);

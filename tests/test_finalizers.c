@@ -219,8 +219,7 @@ STRATEGY_TEST(finalizers, workload_counts) {
         for (int fin = 0; fin <= 1; fin++) {
             mb_case_t c = {.workload = w, .strategy = s, .opt = {.finalizers = (mb_finalizer_mode_t)m},
                            .args = {.n = n, .seed = 1, .finalizers = fin}};
-            mb_result_t r;
-            cr_assert_eq(mb_case_run(&c, &r), 0);
+            mb_result_t r = test_case_run(&c);
             cr_assert(left_ok(s, r.stats.leaked_objects, r.expected_leaks), "%s mode %d fin %d: leaked %llu, expected %llu",
                          s->name, m, fin, (unsigned long long)r.stats.leaked_objects,
                          (unsigned long long)r.expected_leaks);

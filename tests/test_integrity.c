@@ -428,3 +428,23 @@ Test(integrity, skipped_tests_are_skipped) {
     cr_assert(strstr(out, "5 passed, 1 failed, 2 skipped"), "test-summary says: %s", out);
     rmtree(dir);
 }
+
+/* Item 18: a case that hangs fails its test, with a message, within the
+ * tests' own time limit (in-process helpers and `membench run` alike). */
+Test(integrity, hung_case_fails_in_time) {
+    setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
+    mb_case_t c = {.workload = mb_find_workload("cycle-pairs"), .strategy = mb_find_strategy("rc"), .args = {.n = 10}};
+    mb_result_t r;
+    char err[256];
+    uint64_t t0 = mb_now_ns();
+    int st = test_case_isolated(&c, 1, &r, err, sizeof err);
+    cr_assert_eq(st, -1, "a hung case returned");
+    cr_assert(strstr(err, "timed out after 1 s"), "%s", err);
+    setenv("MB_TEST_CASE_TIMEOUT", "1", 1);
+    st = run_cli("run -w cycle-pairs -s rc -i off -n 10 -r 1", out, sizeof out);
+    unsetenv("MB_TEST_CASE_TIMEOUT");
+    unsetenv("MB_TEST_CRASH");
+    cr_assert_eq(st, 1, "exit %d: %s", st, out);
+    cr_assert(strstr(out, "timed out after 1 s"), "%s", out);
+    cr_assert_lt(mb_now_ns() - t0, 20000000000ull, "the hung cases took more than 20 s to fail");
+}
