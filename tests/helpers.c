@@ -1,14 +1,42 @@
 /* helpers.c: running the membench binary from tests. */
+#include <criterion/hooks.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "helpers.h"
 #include "../harness/runner.h"
 
+/* Every test's directory lives in one directory of the whole run,
+ * $TMPDIR/membench-tests-XXXXXX (/tmp by default; made before the first test, its path in
+ * MB_TEST_TMP for the test processes), removed after the last one: a run
+ * leaves nothing in /tmp, whatever its tests do (issue 13, item 19). */
+static char run_tmp[64];
+
+ReportHook(PRE_ALL)(struct criterion_test_set *set) {
+    (void)set;
+    if (getenv("MB_TEST_TMP")) return;              /* a run inside a run (tests of the tests) */
+    const char *t = getenv("TMPDIR");
+    if (!t || !*t || strlen(t) > 30) t = "/tmp";
+    snprintf(run_tmp, sizeof run_tmp, "%s/membench-tests-XXXXXX", t);
+    if (!mkdtemp(run_tmp)) run_tmp[0] = '\0';
+    else setenv("MB_TEST_TMP", run_tmp, 1);
+}
+
+ReportHook(POST_ALL)(struct criterion_global_stats *stats) {
+    (void)stats;
+    if (!run_tmp[0]) return;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", run_tmp);
+    if (system(cmd) != 0) fprintf(stderr, "membench-tests: could not remove %s\n", run_tmp);
+    unsetenv("MB_TEST_TMP");
+}
+
 void tmpdir(char *dir, size_t n) {
-    snprintf(dir, n, "/tmp/membench-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir), "mkdtemp");
+    const char *parent = getenv("MB_TEST_TMP");
+    snprintf(dir, n, "%s/membench-test-XXXXXX", parent && *parent ? parent : "/tmp");
+    cr_assert_not_null(mkdtemp(dir), "mkdtemp %s", dir);
 }
 
 double test_case_timeout(void) {

@@ -448,3 +448,20 @@ Test(integrity, hung_case_fails_in_time) {
     cr_assert(strstr(out, "timed out after 1 s"), "%s", out);
     cr_assert_lt(mb_now_ns() - t0, 20000000000ull, "the hung cases took more than 20 s to fail");
 }
+
+/* Item 19: a test run leaves no directory behind, even from tests that keep theirs. */
+Test(integrity, test_run_leaves_no_tmpdirs) {
+    char exe[4096], dir[64];
+    ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    cr_assert_gt(l, 0);
+    exe[l] = '\0';
+    tmpdir(dir, sizeof dir);
+    int st = sh("env -i PATH=\"$PATH\" TMPDIR=%s MEMBENCH=%s %s --filter 'harness/bad_input_leaves_no_file' >/dev/null 2>&1; "
+                "echo $?; ls -A %s | wc -l", dir, membench(), exe, dir);
+    cr_assert_eq(st, 0);
+    int rc = -1, left = -1;
+    cr_assert_eq(sscanf(out, "%d %d", &rc, &left), 2, "%s", out);
+    cr_assert_eq(rc, 0, "the nested run failed: %s", out);
+    cr_assert_eq(left, 0, "the test run left %d entries in its TMPDIR %s", left, dir);
+    rmtree(dir);
+}
