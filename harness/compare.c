@@ -29,19 +29,78 @@ typedef struct cmp_side {
     const char *error_message;          /* the first error row's message */
 } cmp_side_t;
 
-static void side_gather(const mb_gb_file_t *f, const char *key, cmp_side_t *s) {
-    memset(s, 0, sizeof *s);
-    s->rows = f->n ? malloc(f->n * sizeof *s->rows) : NULL;
-    if (f->n && !s->rows) { fprintf(stderr, "membench: out of memory (compare)\n"); exit(2); }
-    for (size_t i = 0; i < f->n; i++) {
-        const mb_gb_row_t *r = &f->rows[i];
-        if (r->aggregate) {
-            if (!strcmp(r->run_name, key)) s->aggregates++;
-            continue;
+static _Noreturn void cmp_oom(void) {
+    fprintf(stderr, "membench: out of memory (compare)\n");
+    exit(2);
+}
+
+/* Every entry name of both files, in file order (the baseline's first),
+ * each with its rows of each file: one pass over each file through a hash
+ * table of names (jansson's object), so compare is linear in rows, not
+ * quadratic in entries. An aggregate row stands for its run_name. */
+typedef struct cmp_index {
+    const char **keys;                  /* the distinct names */
+    size_t nkeys;
+    cmp_side_t *sides[2];               /* per key, per file: the rows (pointing into rows[f]) */
+    const mb_gb_row_t **rows[2];        /* per file: its iteration rows grouped by key */
+} cmp_index_t;
+
+static const char *row_key(const mb_gb_row_t *r) { return r->aggregate ? r->run_name : r->name; }
+
+static void index_build(cmp_index_t *ix, const mb_gb_file_t *files[2]) {
+    memset(ix, 0, sizeof *ix);
+    json_t *map = json_object();
+    size_t total = files[0]->n + files[1]->n, cap = total ? total : 1;
+    size_t *slot[2];
+    ix->keys = malloc(cap * sizeof *ix->keys);
+    slot[0] = malloc((files[0]->n + 1) * sizeof *slot[0]);
+    slot[1] = malloc((files[1]->n + 1) * sizeof *slot[1]);
+    if (!map || !ix->keys || !slot[0] || !slot[1]) cmp_oom();
+    for (int f = 0; f < 2; f++)
+        for (size_t i = 0; i < files[f]->n; i++) {
+            const char *k = row_key(&files[f]->rows[i]);
+            json_t *v = json_object_get(map, k);
+            size_t id;
+            if (v) id = (size_t)json_integer_value(v);
+            else {
+                id = ix->nkeys++;
+                ix->keys[id] = k;
+                if (json_object_set_new(map, k, json_integer((json_int_t)id)) != 0) cmp_oom();
+            }
+            slot[f][i] = id;
         }
-        if (strcmp(r->name, key)) continue;
-        s->rows[s->n++] = r;
-        if (r->error && !s->errors++) s->error_message = r->error_message;
+    json_decref(map);
+    for (int f = 0; f < 2; f++) {
+        const mb_gb_file_t *fl = files[f];
+        cmp_side_t *sd = calloc(ix->nkeys ? ix->nkeys : 1, sizeof *sd);
+        const mb_gb_row_t **rows = malloc((fl->n ? fl->n : 1) * sizeof *rows);
+        if (!sd || !rows) cmp_oom();
+        for (size_t i = 0; i < fl->n; i++)             /* count, then place (counting sort by key) */
+            if (!fl->rows[i].aggregate) sd[slot[f][i]].n++;
+        size_t at = 0;
+        for (size_t k = 0; k < ix->nkeys; k++) {
+            sd[k].rows = rows + at;
+            at += sd[k].n;
+            sd[k].n = 0;
+        }
+        for (size_t i = 0; i < fl->n; i++) {
+            const mb_gb_row_t *r = &fl->rows[i];
+            cmp_side_t *s = &sd[slot[f][i]];
+            if (r->aggregate) { s->aggregates++; continue; }
+            s->rows[s->n++] = r;
+            if (r->error && !s->errors++) s->error_message = r->error_message;
+        }
+        ix->sides[f] = sd;
+        ix->rows[f] = rows;
+        free(slot[f]);
+    }
+}
+
+static void index_free(cmp_index_t *ix) {
+    free(ix->keys);
+    for (int f = 0; f < 2; f++) {
+        free(ix->sides[f]);
+        free(ix->rows[f]);
     }
 }
 
@@ -400,42 +459,19 @@ static bool compare_entry(cmp_ctx_t *x, const char *key, const cmp_side_t *b, co
     return fail;
 }
 
-/* The distinct entry names of f in file order (an aggregate row stands for its run_name). */
-static void add_keys(const mb_gb_file_t *f, const char ***keys, size_t *n, size_t *cap) {
-    for (size_t i = 0; i < f->n; i++) {
-        const char *k = f->rows[i].aggregate ? f->rows[i].run_name : f->rows[i].name;
-        bool seen = false;
-        for (size_t j = *n; j-- > 0 && !seen;) seen = !strcmp((*keys)[j], k);
-        if (seen) continue;
-        if (*n == *cap) {
-            *cap = *cap ? 2 * *cap : 64;
-            const char **nk = realloc(*keys, *cap * sizeof *nk);
-            if (!nk) { fprintf(stderr, "membench: out of memory\n"); exit(2); }
-            *keys = nk;
-        }
-        (*keys)[(*n)++] = k;
-    }
-}
-
 size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont, const mb_cmp_opts_t *o,
                   mb_cmp_summary_t *sum) {
     memset(sum, 0, sizeof *sum);
-    const char **keys = NULL;
-    size_t nk = 0, capk = 0;
-    add_keys(base, &keys, &nk, &capk);
-    add_keys(cont, &keys, &nk, &capk);
+    cmp_index_t ix;
+    const mb_gb_file_t *files[2] = {base, cont};
+    index_build(&ix, files);
     size_t most = (base->n > cont->n ? base->n : cont->n) + 1;
     cmp_table_t t = {0};
     cmp_ctx_t x = {.o = o, .t = &t, .sum = sum, .va = malloc(most * sizeof(double)), .vb = malloc(most * sizeof(double))};
     if (!x.va || !x.vb) { fprintf(stderr, "membench: out of memory\n"); exit(2); }
-    for (size_t i = 0; i < nk; i++) {
-        cmp_side_t b, c;
-        side_gather(base, keys[i], &b);
-        side_gather(cont, keys[i], &c);
-        if (compare_entry(&x, keys[i], &b, &c)) sum->failed++;
+    for (size_t i = 0; i < ix.nkeys; i++) {
+        if (compare_entry(&x, ix.keys[i], &ix.sides[0][i], &ix.sides[1][i])) sum->failed++;
         else sum->passed++;
-        free(b.rows);
-        free(c.rows);
     }
     /* what was compared, the table, the warnings, the summary */
     bool md = o->format == MB_CMP_MARKDOWN;
@@ -457,7 +493,7 @@ size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont,
                 "use -r 9 or more\n", md ? "\n" : "", sum->few_reps, CMP_GOOD_REPS, sum->min_reps);
     fprintf(out, "%s%zu passed, %zu failed%s\n", md ? "\n**" : "", sum->passed, sum->failed, md ? "**" : "");
     free(t.v);
-    free(keys);
+    index_free(&ix);
     free(x.va);
     free(x.vb);
     return sum->failed;
