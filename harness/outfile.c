@@ -180,7 +180,10 @@ int mb_outfile_open(mb_outfile_t *o, const char *path, char *err, size_t errsz) 
     const char *base = slash ? slash + 1 : real;
     char dir[4096];
     snprintf(dir, sizeof dir, "%.*s", dirlen ? dirlen : 1, dirlen ? real : ".");
-    snprintf(o->lock, sizeof o->lock, "%.*s.%s.lock", dirlen, real, base);
+    if (snprintf(o->lock, sizeof o->lock, "%.*s.%s.lock", dirlen, real, base) >= (int)sizeof o->lock) {
+        snprintf(err, errsz, "cannot write '%s': bad file name", path);
+        return -1;
+    }
     struct stat dst;
     if (stat(dir, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
         snprintf(err, errsz, "cannot write '%s': %s", path, stat(dir, &dst) != 0 ? strerror(errno) : strerror(ENOTDIR));
@@ -188,7 +191,12 @@ int mb_outfile_open(mb_outfile_t *o, const char *path, char *err, size_t errsz) 
     }
     remove_stale_files(dir);
     if (take_lock(o, path, err, errsz) != 0) return -1;
-    snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.tmp.%ld.XXXXXX", dirlen, real, base, (long)getpid());
+    if (snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.tmp.%ld.XXXXXX", dirlen, real, base, (long)getpid()) >= (int)sizeof o->tmp) {
+        snprintf(err, errsz, "cannot write '%s': bad file name", path);
+        o->tmp[0] = '\0';
+        release_lock(o);
+        return -1;
+    }
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         snprintf(err, errsz, "cannot write '%s': %s", path, strerror(errno));
