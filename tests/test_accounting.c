@@ -22,9 +22,14 @@ STRATEGY_TEST(accounting, live_bytes_of_known_structure) {
     cr_assert_eq(rt->stats.objects_allocated, 11);
     mb_pop(rt);
     mb_collect(rt);
-    if (has(s, MB_ATTR_FREES)) {
+    if (has(s, MB_ATTR_FREES) && !has(s, MB_ATTR_CONSERVATIVE)) {
         cr_assert_eq(rt->stats.live_bytes, 0);
         cr_assert_eq(rt->stats.objects_freed, 11);
+    } else if (has(s, MB_ATTR_FREES)) {     /* boehm may keep what a stale word points to, never free more */
+        cr_assert_leq(rt->stats.objects_freed, 11);
+        cr_assert(rt->stats.objects_freed == 11 ? rt->stats.live_bytes == 0 : rt->stats.live_bytes > 0,
+                  "%s: %llu objects freed, %llu bytes live", s->name, (unsigned long long)rt->stats.objects_freed,
+                  (unsigned long long)rt->stats.live_bytes);
     }
     cr_assert_eq(rt->stats.peak_live_bytes, want, "the peak stays");
     mb_rt_free(rt);

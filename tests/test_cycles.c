@@ -109,7 +109,7 @@ STRATEGY_TEST(cycles, garbage_points_to_live) {
     mb_none(rt, G2);
     mb_collect(rt);
     bool cyc = has(s, MB_ATTR_CYCLES);
-    cr_assert_eq(mb_census(rt), cyc ? 3 : 5, "%s: %zu objects", s->name, mb_census(rt));
+    cr_assert(left_ok(s, mb_census(rt), cyc ? 3 : 5), "%s: %zu objects", s->name, mb_census(rt));
     mb_load(rt, Y, X, 0);
     mb_load(rt, T, Y, 0);
     cr_assert(mb_is(rt, T, X), "X <-> Y intact");
@@ -126,7 +126,7 @@ STRATEGY_TEST(cycles, garbage_points_to_live) {
     mb_none(rt, LEAF);
     mb_none(rt, X);
     mb_collect(rt);
-    cr_assert_eq(mb_census(rt), cyc ? 0 : 5);
+    cr_assert(left_ok(s, mb_census(rt), cyc ? 0 : 5), "%s: %zu objects", s->name, mb_census(rt));
     mb_pop(rt);
     mb_rt_free(rt);
 }
@@ -221,8 +221,10 @@ STRATEGY_TEST(cycles, freeze) {
         cr_assert(mb_exists(rt, a_id), "%s collected a frozen cycle", s->name);
         cr_assert_eq(mb_census(rt), 2, "only the young cycle is collected");
     } else {
-        cr_assert_eq(mb_exists(rt, a_id), !cyc);
-        cr_assert_eq(mb_census(rt), cyc ? 0 : 3);
+        /* a conservative collector may keep the cycle (a stale word on the stack) */
+        if (!has(s, MB_ATTR_CONSERVATIVE)) cr_assert_eq(mb_exists(rt, a_id), !cyc);
+        cr_assert(left_ok(s, mb_census(rt), cyc ? 0 : 3), "%s: census %llu", s->name,
+                  (unsigned long long)mb_census(rt));
     }
     mb_pop(rt);
     mb_rt_free(rt);
