@@ -283,9 +283,13 @@ static double phys_bytes(void) {
  * whose estimate exceeds physical memory is bad usage. */
 static void check_memory(const mb_case_t *base, uint64_t n, double timeout) {
     double phys = phys_bytes();
-    if (!phys || n <= 4000) return;
+    /* A workload whose size is an exponent (a small size_max: binary-trees'
+     * depth) grows geometrically: probe at 10 and 12, extrapolate the ratio
+     * per step (issue 13, item 8: -n 28 used to skip the guard). */
+    bool exponent = base->workload->size_max && base->workload->size_max <= 64;
+    if (!phys || n <= (exponent ? 14 : 4000)) return;
     mb_case_t c = *base;
-    uint64_t n1 = 2000, n2 = 4000;
+    uint64_t n1 = exponent ? 10 : 2000, n2 = exponent ? 12 : 4000;
     mb_result_t r1, r2;
     char err[256];
     c.args.n = n1;
@@ -294,9 +298,16 @@ static void check_memory(const mb_case_t *base, uint64_t n, double timeout) {
     c.args.n = n2;
     if (mb_run_isolated(&c, t, &r2, err, sizeof err) != 0) return;
     double p1 = (double)r1.stats.peak_live_bytes, p2 = (double)r2.stats.peak_live_bytes;
-    double slope = (p2 - p1) / (double)(n2 - n1);
-    if (slope < 0) slope = 0;
-    double est = p2 + slope * (double)(n - n2);
+    double est;
+    if (exponent) {
+        double ratio = p1 > 0 ? sqrt(p2 / p1) : 2;      /* per step of the exponent */
+        if (!(ratio >= 1)) ratio = 1;
+        est = p2 * pow(ratio, (double)(n - n2));
+    } else {
+        double slope = (p2 - p1) / (double)(n2 - n1);
+        if (slope < 0) slope = 0;
+        est = p2 + slope * (double)(n - n2);
+    }
     if (est > phys) {
         char e[32], m[32];
         usage_error("--size %" PRIu64 " is beyond this machine's memory: %s/%s needs about %s, the machine has %s",

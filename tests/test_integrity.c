@@ -465,3 +465,16 @@ Test(integrity, test_run_leaves_no_tmpdirs) {
     cr_assert_eq(left, 0, "the test run left %d entries in its TMPDIR %s", left, dir);
     rmtree(dir);
 }
+
+/* Item 8: binary-trees' size is a depth (2^n nodes): the memory guard covers
+ * it too, and -n 28 (about 70 GB) is refused before anything runs. */
+Test(integrity, memory_guard_covers_depths) {
+    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (phys > 60e9) cr_skip_test("this machine has %.0f GB: binary-trees at depth 28 might fit", phys / 1e9);
+    uint64_t t0 = mb_now_ns();
+    int st = run_cli("run -w binary-trees -s rc -i off -n 28 -r 1", out, sizeof out);
+    cr_assert_eq(st, 2, "exit %d: %s", st, out);
+    cr_assert(strstr(out, "--size 28 is beyond this machine's memory"), "%s", out);
+    cr_assert_lt(mb_now_ns() - t0, 30000000000ull, "the guard took more than 30 s");
+    cr_assert_eq(run_cli("run -w binary-trees -s rc -i off -n 16 -r 1 -f json -o /dev/null", out, sizeof out), 0, "%s", out);
+}
