@@ -92,25 +92,25 @@ $(DEPS_STAMP): Makefile
 # every collection) and stress (collect at every allocation), then one summary.
 B := $(BUILDROOT)
 test: $(DEPS_STAMP)
-	@rm -f $(B)/test-*.log
+	@rm -f $(B)/test-*.log $(B)/test-*.tap
 	@$(MAKE) --no-print-directory -k test-release test-debug test-stress; st=$$?; \
 	  scripts/test-summary $(B)/test-release.log $(B)/test-debug.log $(B)/test-stress.log; exit $$st
 
 test-release: $(TESTBIN) $(MEMBENCH)
-	MEMBENCH=$(MEMBENCH) $(TESTBIN) $(CRITERION_ARGS) 2>&1 | tee $(B)/test-release.log; exit $${PIPESTATUS[0]}
+	MEMBENCH=$(MEMBENCH) $(TESTBIN) --tap=$(B)/test-release.tap $(CRITERION_ARGS) 2>&1 | tee $(B)/test-release.log; exit $${PIPESTATUS[0]}
 test-debug:
 	@$(MAKE) --no-print-directory DEBUG=1 $(B)/debug/membench-tests $(B)/debug/membench
-	MEMBENCH=$(B)/debug/membench $(B)/debug/membench-tests $(CRITERION_ARGS) 2>&1 | tee $(B)/test-debug.log; exit $${PIPESTATUS[0]}
+	MEMBENCH=$(B)/debug/membench $(B)/debug/membench-tests --tap=$(B)/test-debug.tap $(CRITERION_ARGS) 2>&1 | tee $(B)/test-debug.log; exit $${PIPESTATUS[0]}
 test-stress:
 	@$(MAKE) --no-print-directory STRESS=1 $(B)/stress/membench-tests $(B)/stress/membench
-	MEMBENCH=$(B)/stress/membench MB_TEST_SMALL=1 $(B)/stress/membench-tests $(CRITERION_ARGS) 2>&1 | tee $(B)/test-stress.log; exit $${PIPESTATUS[0]}
+	MEMBENCH=$(B)/stress/membench MB_TEST_SMALL=1 $(B)/stress/membench-tests --tap=$(B)/test-stress.tap $(CRITERION_ARGS) 2>&1 | tee $(B)/test-stress.log; exit $${PIPESTATUS[0]}
 
 # test-sanitize: the whole suite and the quick matrix (every workload x strategy x
 # interning) under ASan + UBSan + LeakSanitizer. jemalloc is skipped: ASan must own malloc.
 test-sanitize: $(DEPS_STAMP)
-	@rm -f $(B)/test-sanitize.log
+	@rm -f $(B)/test-sanitize.log $(B)/test-sanitize.tap
 	@$(MAKE) --no-print-directory SANITIZE=1 $(B)/sanitize/membench-tests $(B)/sanitize/membench
-	MEMBENCH=$(B)/sanitize/membench MB_TEST_NO_JEMALLOC=1 $(B)/sanitize/membench-tests $(CRITERION_ARGS) 2>&1 \
+	MEMBENCH=$(B)/sanitize/membench MB_TEST_NO_JEMALLOC=1 $(B)/sanitize/membench-tests --tap=$(B)/test-sanitize.tap $(CRITERION_ARGS) 2>&1 \
 	  | tee $(B)/test-sanitize.log; exit $${PIPESTATUS[0]}
 	$(B)/sanitize/membench run -s all -w all -i both --scale quick > $(B)/sanitize-matrix.log 2>&1 \
 	  || { tail -40 $(B)/sanitize-matrix.log; echo "membench: the quick matrix failed under the sanitizers"; exit 1; }

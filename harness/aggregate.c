@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "report.h"
 
 const char *const mb_agg_names[MB_NAGG] = {"mean", "median", "stddev", "cv"};
 
@@ -30,7 +31,7 @@ double mb_aggregate(mb_agg_t which, const double *v, size_t n) {
     case MB_AGG_MEAN: return mean(v, n);
     case MB_AGG_MEDIAN: {
         double *c = malloc(n * sizeof *c);
-        if (!c) return mean(v, n);
+        if (!c) mb_harness_oom("aggregates");
         memcpy(c, v, n * sizeof *c);
         qsort(c, n, sizeof *c, cmp_double);
         double m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "report.h"
 #include "utest.h"
 
 const char mb_cmp_default_counters[] =
@@ -28,18 +29,78 @@ typedef struct cmp_side {
     const char *error_message;          /* the first error row's message */
 } cmp_side_t;
 
-static void side_gather(const mb_gb_file_t *f, const char *key, cmp_side_t *s) {
-    memset(s, 0, sizeof *s);
-    s->rows = f->n ? malloc(f->n * sizeof *s->rows) : NULL;
-    for (size_t i = 0; i < f->n; i++) {
-        const mb_gb_row_t *r = &f->rows[i];
-        if (r->aggregate) {
-            if (!strcmp(r->run_name, key)) s->aggregates++;
-            continue;
+static _Noreturn void cmp_oom(void) {
+    fprintf(stderr, "membench: out of memory (compare)\n");
+    exit(2);
+}
+
+/* Every entry name of both files, in file order (the baseline's first),
+ * each with its rows of each file: one pass over each file through a hash
+ * table of names (jansson's object), so compare is linear in rows, not
+ * quadratic in entries. An aggregate row stands for its run_name. */
+typedef struct cmp_index {
+    const char **keys;                  /* the distinct names */
+    size_t nkeys;
+    cmp_side_t *sides[2];               /* per key, per file: the rows (pointing into rows[f]) */
+    const mb_gb_row_t **rows[2];        /* per file: its iteration rows grouped by key */
+} cmp_index_t;
+
+static const char *row_key(const mb_gb_row_t *r) { return r->aggregate ? r->run_name : r->name; }
+
+static void index_build(cmp_index_t *ix, const mb_gb_file_t *files[2]) {
+    memset(ix, 0, sizeof *ix);
+    json_t *map = json_object();
+    size_t total = files[0]->n + files[1]->n, cap = total ? total : 1;
+    size_t *slot[2];
+    ix->keys = malloc(cap * sizeof *ix->keys);
+    slot[0] = malloc((files[0]->n + 1) * sizeof *slot[0]);
+    slot[1] = malloc((files[1]->n + 1) * sizeof *slot[1]);
+    if (!map || !ix->keys || !slot[0] || !slot[1]) cmp_oom();
+    for (int f = 0; f < 2; f++)
+        for (size_t i = 0; i < files[f]->n; i++) {
+            const char *k = row_key(&files[f]->rows[i]);
+            json_t *v = json_object_get(map, k);
+            size_t id;
+            if (v) id = (size_t)json_integer_value(v);
+            else {
+                id = ix->nkeys++;
+                ix->keys[id] = k;
+                if (json_object_set_new(map, k, json_integer((json_int_t)id)) != 0) cmp_oom();
+            }
+            slot[f][i] = id;
         }
-        if (strcmp(r->name, key)) continue;
-        s->rows[s->n++] = r;
-        if (r->error && !s->errors++) s->error_message = r->error_message;
+    json_decref(map);
+    for (int f = 0; f < 2; f++) {
+        const mb_gb_file_t *fl = files[f];
+        cmp_side_t *sd = calloc(ix->nkeys ? ix->nkeys : 1, sizeof *sd);
+        const mb_gb_row_t **rows = malloc((fl->n ? fl->n : 1) * sizeof *rows);
+        if (!sd || !rows) cmp_oom();
+        for (size_t i = 0; i < fl->n; i++)             /* count, then place (counting sort by key) */
+            if (!fl->rows[i].aggregate) sd[slot[f][i]].n++;
+        size_t at = 0;
+        for (size_t k = 0; k < ix->nkeys; k++) {
+            sd[k].rows = rows + at;
+            at += sd[k].n;
+            sd[k].n = 0;
+        }
+        for (size_t i = 0; i < fl->n; i++) {
+            const mb_gb_row_t *r = &fl->rows[i];
+            cmp_side_t *s = &sd[slot[f][i]];
+            if (r->aggregate) { s->aggregates++; continue; }
+            s->rows[s->n++] = r;
+            if (r->error && !s->errors++) s->error_message = r->error_message;
+        }
+        ix->sides[f] = sd;
+        ix->rows[f] = rows;
+        free(slot[f]);
+    }
+}
+
+static void index_free(cmp_index_t *ix) {
+    free(ix->keys);
+    for (int f = 0; f < 2; f++) {
+        free(ix->sides[f]);
+        free(ix->rows[f]);
     }
 }
 
@@ -68,6 +129,23 @@ static size_t side_samples(const cmp_side_t *s, int which, const char *name, boo
         }
     }
     return k;
+}
+
+/* Counter name over a side's rows (error rows too) as exact integers: true
+ * if every sample is a JSON integer (a double cannot tell 2^53 from 2^53+1),
+ * with the first sample and whether any other differs from it. */
+static bool side_ints(const cmp_side_t *s, const char *name, long long *first, bool *varies) {
+    bool any = false;
+    *varies = false;
+    for (size_t i = 0; i < s->n; i++) {
+        const mb_gb_counter_t *c = mb_gb_counter_get(s->rows[i], name);
+        if (!c) continue;
+        if (!c->integer) return false;
+        if (!any) *first = c->ival;
+        else if (c->ival != *first) *varies = true;
+        any = true;
+    }
+    return any;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -137,8 +215,13 @@ static void table_print(FILE *out, const cmp_table_t *t, mb_cmp_format_t fmt) {
         for (size_t i = 0; i < t->n; i++) {
             const cmp_row_t *r = &t->v[i];
             const char *b = r->fail ? "**" : "";
-            fprintf(out, "| `%s` | %s | %s | %s | %s | %s | %s%s%s |\n", r->bench, r->metric, r->old, r->new_,
-                    r->change, r->p, b, r->verdict, b);
+            fputs("| ", out);
+            mb_md_code(out, r->bench);
+            fputs(" | ", out);
+            mb_md_text(out, r->metric);
+            fprintf(out, " | %s | %s | %s | %s | %s", r->old, r->new_, r->change, r->p, b);
+            mb_md_text(out, r->verdict);
+            fprintf(out, "%s |\n", b);
         }
         return;
     }
@@ -264,6 +347,7 @@ static bool check_growth(cmp_ctx_t *x, const char *key, const cmp_side_t *b, con
 static bool check_counters(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const cmp_side_t *c) {
     const char *list = x->o->counter_list ? x->o->counter_list : mb_cmp_default_counters;
     char *copy = strdup(list), *save = NULL;
+    if (!copy) { fprintf(stderr, "membench: out of memory (compare)\n"); exit(2); }
     size_t equal = 0, before = x->t->n;
     bool fail = false;
     for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
@@ -277,21 +361,34 @@ static bool check_counters(cmp_ctx_t *x, const char *key, const cmp_side_t *b, c
             for (size_t i = 1; i < nc; i++) { lo_c = fmin(lo_c, x->vb[i]); hi_c = fmax(hi_c, x->vb[i]); }
             double mo = median(x->va, nb), mn = median(x->vb, nc);
             bool varies = lo_b != hi_b || lo_c != hi_c;
-            if (mo == mn && !varies) { equal++; continue; }
+            bool differ = mo != mn;
+            /* Integers are compared as integers: exact at any size. */
+            long long ib, ic;
+            bool vb_, vc_, ints = side_ints(b, name, &ib, &vb_) && side_ints(c, name, &ic, &vc_);
+            if (ints) {
+                varies = vb_ || vc_;
+                if (!varies) differ = ib != ic;
+            }
+            if (!differ && !varies) { equal++; continue; }
             cmp_row_t *r = table_add(x->t, key, name);
             bool bytes = strstr(name, "bytes") != NULL;
-            (bytes ? fmt_bytes : fmt_count)(r->old, sizeof r->old, mo);
-            (bytes ? fmt_bytes : fmt_count)(r->new_, sizeof r->new_, mn);
+            if (ints && !varies && !bytes) {
+                snprintf(r->old, sizeof r->old, "%lld", ib);
+                snprintf(r->new_, sizeof r->new_, "%lld", ic);
+            } else {
+                (bytes ? fmt_bytes : fmt_count)(r->old, sizeof r->old, mo);
+                (bytes ? fmt_bytes : fmt_count)(r->new_, sizeof r->new_, mn);
+            }
             fmt_change(r->change, sizeof r->change, mo, mn);
             const char *why = NULL;
-            if (sum_ && (mo != mn || varies)) why = "checksum changed";
-            else if (leak && (mn > mo || hi_c > hi_b)) why = "more leaked";
-            else if (x->o->strict_counters && (mo != mn || varies)) why = "changed (strict)";
+            if (sum_ && (differ || varies)) why = "checksum changed";
+            else if (leak && (mn > mo || hi_c > hi_b || (ints && !varies && ic > ib))) why = "more leaked";
+            else if (x->o->strict_counters && (differ || varies)) why = "changed (strict)";
             if (why) {
                 snprintf(r->verdict, sizeof r->verdict, "FAIL: %s%s", why, varies ? " (varies between repetitions)" : "");
                 r->fail = fail = true;
             } else {
-                snprintf(r->verdict, sizeof r->verdict, "%s%s", mo == mn ? "same median" : "changed",
+                snprintf(r->verdict, sizeof r->verdict, "%s%s", !differ ? "same median" : "changed",
                          varies ? " (varies between repetitions)" : "");
             }
         } else {
@@ -362,42 +459,19 @@ static bool compare_entry(cmp_ctx_t *x, const char *key, const cmp_side_t *b, co
     return fail;
 }
 
-/* The distinct entry names of f in file order (an aggregate row stands for its run_name). */
-static void add_keys(const mb_gb_file_t *f, const char ***keys, size_t *n, size_t *cap) {
-    for (size_t i = 0; i < f->n; i++) {
-        const char *k = f->rows[i].aggregate ? f->rows[i].run_name : f->rows[i].name;
-        bool seen = false;
-        for (size_t j = *n; j-- > 0 && !seen;) seen = !strcmp((*keys)[j], k);
-        if (seen) continue;
-        if (*n == *cap) {
-            *cap = *cap ? 2 * *cap : 64;
-            const char **nk = realloc(*keys, *cap * sizeof *nk);
-            if (!nk) { fprintf(stderr, "membench: out of memory\n"); exit(2); }
-            *keys = nk;
-        }
-        (*keys)[(*n)++] = k;
-    }
-}
-
 size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont, const mb_cmp_opts_t *o,
                   mb_cmp_summary_t *sum) {
     memset(sum, 0, sizeof *sum);
-    const char **keys = NULL;
-    size_t nk = 0, capk = 0;
-    add_keys(base, &keys, &nk, &capk);
-    add_keys(cont, &keys, &nk, &capk);
+    cmp_index_t ix;
+    const mb_gb_file_t *files[2] = {base, cont};
+    index_build(&ix, files);
     size_t most = (base->n > cont->n ? base->n : cont->n) + 1;
     cmp_table_t t = {0};
     cmp_ctx_t x = {.o = o, .t = &t, .sum = sum, .va = malloc(most * sizeof(double)), .vb = malloc(most * sizeof(double))};
     if (!x.va || !x.vb) { fprintf(stderr, "membench: out of memory\n"); exit(2); }
-    for (size_t i = 0; i < nk; i++) {
-        cmp_side_t b, c;
-        side_gather(base, keys[i], &b);
-        side_gather(cont, keys[i], &c);
-        if (compare_entry(&x, keys[i], &b, &c)) sum->failed++;
+    for (size_t i = 0; i < ix.nkeys; i++) {
+        if (compare_entry(&x, ix.keys[i], &ix.sides[0][i], &ix.sides[1][i])) sum->failed++;
         else sum->passed++;
-        free(b.rows);
-        free(c.rows);
     }
     /* what was compared, the table, the warnings, the summary */
     bool md = o->format == MB_CMP_MARKDOWN;
@@ -419,7 +493,7 @@ size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont,
                 "use -r 9 or more\n", md ? "\n" : "", sum->few_reps, CMP_GOOD_REPS, sum->min_reps);
     fprintf(out, "%s%zu passed, %zu failed%s\n", md ? "\n**" : "", sum->passed, sum->failed, md ? "**" : "");
     free(t.v);
-    free(keys);
+    index_free(&ix);
     free(x.va);
     free(x.vb);
     return sum->failed;

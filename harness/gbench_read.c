@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gbench_read.h"
+#include "json_read.h"
 
 /* Google Benchmark's own numeric fields: bookkeeping, never counters. */
 static const char *const gb_std_fields[] = {
@@ -79,22 +80,39 @@ static int read_row(json_t *b, mb_gb_row_t *r, char *why, size_t wsz) {
         }
         if (!json_is_number(v)) { snprintf(why, wsz, "\"%s\" is %s, not a number", key, type_name(v)); return -1; }
         double ns = json_number_value(v) * mul;
-        if (!isfinite(ns) || ns < 0) {
-            snprintf(why, wsz, "\"%s\" is %g %s, not a finite non-negative time", key, json_number_value(v), unit);
+        if (!isfinite(ns) || ns < 0 || ns > 1e18) {
+            snprintf(why, wsz, "\"%s\" is %g %s, not a time from 0 to 1e18 ns", key, json_number_value(v), unit);
             return -1;
         }
         if (k) r->cpu_ns = ns;
         else r->real_ns = ns;
     }
     r->has_times = rtv && ctv;
+    static const char *const int_keys[4] = {"iterations", "family_index", "repetition_index", "repetitions"};
+    long long *int_out[4] = {&r->iterations, &r->family_index, &r->repetition_index, &r->repetitions};
+    for (int k = 0; k < 4; k++) {
+        const json_t *v = json_object_get(b, int_keys[k]);
+        *int_out[k] = -1;
+        if (!v) continue;
+        long long lo = k == 3 ? 1 : 0;
+        if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > 1000000000000000000LL) {
+            if (json_is_integer(v)) snprintf(why, wsz, "\"%s\" is %lld, not an integer from %lld to 1e18", int_keys[k],
+                                             (long long)json_integer_value(v), lo);
+            else snprintf(why, wsz, "\"%s\" is %s, not an integer from %lld to 1e18", int_keys[k],
+                          json_is_real(v) ? "a real number" : type_name(v), lo);
+            return -1;
+        }
+        *int_out[k] = (long long)json_integer_value(v);
+    }
     size_t cap = json_object_size(b);
     r->counters = cap ? calloc(cap, sizeof *r->counters) : NULL;
-    if (cap && !r->counters) { snprintf(why, wsz, "out of memory"); return -1; }
+    if (cap && !r->counters) { snprintf(why, wsz, "out of memory reading it"); return -1; }
     const char *key;
     json_t *v;
     json_object_foreach(b, key, v) {
         if (!json_is_number(v) || is_std_field(key)) continue;
-        r->counters[r->ncounters++] = (mb_gb_counter_t){key, json_number_value(v)};
+        r->counters[r->ncounters++] = (mb_gb_counter_t){key, json_number_value(v), json_is_integer(v),
+                                                         json_is_integer(v) ? (long long)json_integer_value(v) : 0};
     }
     return 0;
 }
@@ -132,7 +150,7 @@ static int read_root(json_t *root, mb_gb_file_t *f, char *err, size_t errsz) {
     }
     size_t n = json_array_size(bs);
     f->rows = n ? calloc(n, sizeof *f->rows) : NULL;
-    if (n && !f->rows) { snprintf(err, errsz, "%s: out of memory", p); goto fail; }
+    if (n && !f->rows) { snprintf(err, errsz, "%s: out of memory reading it", p); goto fail; }
     for (size_t i = 0; i < n; i++) {
         char why[256];
         json_t *b = json_array_get(bs, i);
@@ -155,9 +173,12 @@ int mb_gb_load(const char *path, mb_gb_file_t *f, char *err, size_t errsz) {
     memset(f, 0, sizeof *f);
     snprintf(f->path, sizeof f->path, "%s", path);
     json_error_t je;
+    mb_json_oom_reset();
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        if (je.line > 0) snprintf(err, errsz, "%s: malformed JSON at line %d, column %d: %s", path, je.line, je.column, je.text);
+        if (mb_json_oom() || json_error_code(&je) == json_error_out_of_memory || !je.text[0])
+            snprintf(err, errsz, "%s: out of memory reading it", path);
+        else if (je.line > 0) snprintf(err, errsz, "%s: malformed JSON at line %d, column %d: %s", path, je.line, je.column, je.text);
         else snprintf(err, errsz, "%s: %s", path, je.text);
         return -1;
     }
@@ -168,8 +189,13 @@ int mb_gb_parse(const char *buf, size_t len, const char *name, mb_gb_file_t *f, 
     memset(f, 0, sizeof *f);
     snprintf(f->path, sizeof f->path, "%s", name);
     json_error_t je;
+    mb_json_oom_reset();
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
+        if (mb_json_oom() || json_error_code(&je) == json_error_out_of_memory || !je.text[0]) {
+            snprintf(err, errsz, "%s: out of memory reading it", name);
+            return -1;
+        }
         snprintf(err, errsz, "%s: malformed JSON at line %d, column %d: %s", name, je.line, je.column, je.text);
         return -1;
     }
@@ -183,4 +209,10 @@ bool mb_gb_counter(const mb_gb_row_t *r, const char *name, double *v) {
             return true;
         }
     return false;
+}
+
+const mb_gb_counter_t *mb_gb_counter_get(const mb_gb_row_t *r, const char *name) {
+    for (size_t i = 0; i < r->ncounters; i++)
+        if (!strcmp(r->counters[i].name, name)) return &r->counters[i];
+    return NULL;
 }

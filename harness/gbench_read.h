@@ -11,6 +11,8 @@
 typedef struct mb_gb_counter {
     const char *name;                   /* the field's key (owned by the file's JSON) */
     double value;                       /* its value */
+    bool integer;                       /* written as a JSON integer: ival is exact */
+    long long ival;                     /* its value when integer */
 } mb_gb_counter_t;
 
 /* One element of "benchmarks". Strings point into the file's JSON. */
@@ -23,6 +25,10 @@ typedef struct mb_gb_row {
     bool has_times;                     /* real_time and cpu_time present */
     double real_ns, cpu_ns;             /* times converted from time_unit to ns */
     const char *label;                  /* label, or NULL */
+    long long iterations;               /* "iterations", or -1 when absent */
+    long long family_index;             /* "family_index", or -1 when absent */
+    long long repetition_index;         /* "repetition_index", or -1 when absent */
+    long long repetitions;              /* "repetitions", or -1 when absent */
     mb_gb_counter_t *counters;          /* every other numeric field, in file order */
     size_t ncounters;                   /* how many */
 } mb_gb_row_t;
@@ -42,7 +48,10 @@ typedef struct mb_gb_file {
  * an object with a non-empty string "name"; run_type, if present, "iteration"
  * or "aggregate"; error_occurred a boolean; real_time and cpu_time numbers
  * (required unless the row is an error row), time_unit ns, us, ms or s, the
- * times in ns finite and not negative; label and error_message strings.
+ * times in ns from 0 to 1e18 (about 31 years); label and error_message
+ * strings; iterations, family_index, repetition_index and repetitions, if
+ * present, integers from 0 to 1e18 (repetitions from 1). `compare` and
+ * `report` read files through this one reader: one set of rules.
  * Returns 0, or -1 with err = "FILE: what is wrong, where" (f is then empty).
  */
 int mb_gb_load(const char *path, mb_gb_file_t *f, char *err, size_t errsz);
@@ -51,5 +60,7 @@ void mb_gb_free(mb_gb_file_t *f);
 
 /* Row r's counter NAME into *v; false if it has none. */
 bool mb_gb_counter(const mb_gb_row_t *r, const char *name, double *v);
+/* Row r's counter NAME, or NULL if it has none. */
+const mb_gb_counter_t *mb_gb_counter_get(const mb_gb_row_t *r, const char *name);
 
 #endif

@@ -1,27 +1,36 @@
-/* gbjson.c: Google Benchmark JSON (our section 8 contract) read back with jansson. */
+/* gbjson.c: a Google Benchmark JSON file (ours or Google Benchmark's own) read back into a suite, for `membench report`. */
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gbench_read.h"
 #include "gbjson.h"
 #include "json_read.h"
 #include "registry.h"
+#include "report.h"
 
 static char gb_scale[64], gb_alloc[64], gb_exe[512];
 
-/* Where each counter of metrics.h goes in a result (items_per_second is
- * derived from ops and real time, so it is stored as ops). */
-/* A counter as an integer: rounded, negatives and NaN as 0, huge values saturated (never UB). */
+/* A counter as an integer: a JSON integer exactly (jansson's integer type:
+ * a double would turn 6296949671375805 into ...806); a real rounded,
+ * negatives and NaN as 0, huge values saturated (never UB). */
 static uint64_t to_u64(double v) {
     if (!(v > 0)) return 0;
     if (v >= 18446744073709549568.0) return UINT64_MAX;
     return (uint64_t)(v + 0.5);
 }
 
-static void set_counter(mb_result_t *r, const char *name, double v) {
-    uint64_t u = to_u64(v);
-    if (!strcmp(name, "items_per_second")) r->ops = to_u64(v * (double)r->real_ns / 1e9);
+static uint64_t counter_u64(const mb_gb_counter_t *c) {
+    if (c->integer) return c->ival > 0 ? (uint64_t)c->ival : 0;
+    return to_u64(c->value);
+}
+
+/* Counter c into r if it is one of metrics.h (or jemalloc's); false if it is a user counter. */
+static bool set_counter(mb_result_t *r, const mb_gb_counter_t *c, double real_ns) {
+    const char *name = c->name;
+    uint64_t u = counter_u64(c);
+    if (!strcmp(name, "items_per_second")) r->ops = to_u64(c->value * real_ns / 1e9);
     else if (!strcmp(name, "objects_allocated")) r->stats.objects_allocated = u;
     else if (!strcmp(name, "objects_freed")) r->stats.objects_freed = u;
     else if (!strcmp(name, "leaked_objects")) r->stats.leaked_objects = u;
@@ -37,126 +46,127 @@ static void set_counter(mb_result_t *r, const char *name, double v) {
     else if (!strcmp(name, "checksum")) r->checksum = u;
     else if (!strcmp(name, "max_bytes_used")) { r->max_bytes_used = u; r->have_jemalloc = true; }
     else if (!strcmp(name, "total_allocated_bytes")) { r->total_allocated_bytes = u; r->have_jemalloc = true; }
+    else return false;
+    return true;
 }
 
-/* Nanoseconds per time_unit (Google Benchmark's ns, us, ms, s); 0 for anything else. */
-static double unit_ns(const char *unit) {
-    if (!unit || !strcmp(unit, "ns")) return 1;
-    if (!strcmp(unit, "us")) return 1e3;
-    if (!strcmp(unit, "ms")) return 1e6;
-    if (!strcmp(unit, "s")) return 1e9;
-    return 0;
+/* The row carries every counter of metrics.h: a membench case (else a
+ * Google Benchmark or hyperfine row, whose numbers are user counters). */
+static bool has_our_counters(const mb_gb_row_t *r) {
+    for (size_t j = 0; j < MB_NMETRICS; j++)
+        if (!mb_gb_counter_get(r, mb_metric_names[j])) return false;
+    return true;
 }
 
-/* An optional non-negative integer field below `max` (absent: *v unchanged). */
-static bool index_ok(const json_t *b, const char *key, double *v, double max) {
-    if (!json_object_get(b, key)) return true;
-    return mb_json_num(b, key, v) && *v >= 0 && *v < max && *v == floor(*v);
+static void grow(mb_suite_t *s) {
+    if (s->n < s->cap) return;
+    size_t ncap = s->cap ? 2 * s->cap : 16;
+    mb_entry_t *v = realloc(s->v, ncap * sizeof *v);
+    if (!v) mb_harness_oom("the results read");
+    s->v = v;
+    s->cap = ncap;
 }
 
-static int read_entry(mb_suite_t *s, const json_t *b, size_t idx, char *err, size_t errsz) {
-    const char *name = mb_json_str(b, "name"), *rt = mb_json_str(b, "run_type");
-    double fam = 0, rep = 0, reps = 1, real = 0, cpu = 0;
-    if (!name) { snprintf(err, errsz, "benchmarks[%zu] has no \"name\"", idx); return -1; }
-    if (rt && strcmp(rt, "iteration")) return 0;           /* aggregates are recomputed */
-    if (!mb_json_num(b, "real_time", &real) || !mb_json_num(b, "cpu_time", &cpu)) {
-        snprintf(err, errsz, "benchmarks[%zu] (%s) has no real_time/cpu_time", idx, name);
-        return -1;
-    }
-    const char *unit = mb_json_str(b, "time_unit");
-    double per = unit_ns(unit);
-    if (per == 0) {
-        snprintf(err, errsz, "benchmarks[%zu] (%s) has time_unit '%s' (ns, us, ms or s expected)", idx, name, unit);
-        return -1;
-    }
-    real *= per;
-    cpu *= per;
-    /* Times up to 10^18 ns (about 31 years); beyond is not a measurement. */
-    if (!(real >= 0 && real <= 1e18) || !(cpu >= 0 && cpu <= 1e18)) {
-        snprintf(err, errsz, "benchmarks[%zu] (%s) has a time out of range", idx, name);
-        return -1;
-    }
-    if (!index_ok(b, "family_index", &fam, 1e9) || !index_ok(b, "repetition_index", &rep, 1e9) ||
-        !index_ok(b, "repetitions", &reps, 1e9)) {
-        snprintf(err, errsz, "benchmarks[%zu] (%s) has a bad family_index, repetition_index or repetitions", idx, name);
-        return -1;
-    }
+/* An iteration row into a new entry of family fam; -1 on out of memory. */
+static int add_entry(mb_suite_t *s, const mb_gb_row_t *r, unsigned fam) {
+    grow(s);
+    mb_entry_t *e = &s->v[s->n];
+    memset(e, 0, sizeof *e);
     /* the case from the name <workload>/<strategy>/interning:<on|off> */
-    mb_case_t c = {0};
     char buf[160];
-    snprintf(buf, sizeof buf, "%s", name);
+    snprintf(buf, sizeof buf, "%s", r->name);
     char *slash1 = strchr(buf, '/'), *slash2 = slash1 ? strchr(slash1 + 1, '/') : NULL;
     if (slash1 && slash2) {
         *slash1 = *slash2 = '\0';
-        c.workload = mb_find_workload(buf);
-        c.strategy = mb_find_strategy(slash1 + 1);
-        c.args.interning = !strcmp(slash2 + 1, "interning:on");
+        e->c.workload = mb_find_workload(buf);
+        e->c.strategy = mb_find_strategy(slash1 + 1);
+        e->c.args.interning = !strcmp(slash2 + 1, "interning:on");
     }
-    if (s->n == s->cap) mb_vec_grow_((void **)&s->v, &s->cap, sizeof *s->v, s->n + 1);
-    mb_entry_t *e = &s->v[s->n++];
-    memset(e, 0, sizeof *e);
-    e->c = c;
-    snprintf(e->name, sizeof e->name, "%s", name);
-    e->family = (unsigned)fam;
-    e->repetition = (unsigned)rep;
-    e->repetitions = reps >= 1 ? (unsigned)reps : 1;
-    e->res.real_ns = (uint64_t)llround(real);
-    e->res.cpu_ns = (uint64_t)llround(cpu);
-    json_t *eo = json_object_get(b, "error_occurred");
-    e->error = json_is_true(eo);
-    const char *msg = mb_json_str(b, "error_message");
-    if (msg) snprintf(e->message, sizeof e->message, "%s", msg);
-    const char *label = mb_json_str(b, "label");
-    if (label) snprintf(e->label, sizeof e->label, "%s", label);
-    e->measured = !e->error || json_object_get(b, "checksum") != NULL;
-    e->counters = json_object_get(b, "checksum") != NULL;
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)b, key, v)
-        if (json_is_number(v)) set_counter(&e->res, key, json_number_value(v));
+    snprintf(e->name, sizeof e->name, "%s", r->name);
+    e->family = fam;
+    e->repetition = r->repetition_index >= 0 ? (unsigned)(r->repetition_index > 1000000000 ? 1000000000 : r->repetition_index) : 0;
+    e->repetitions = r->repetitions >= 1 ? (unsigned)(r->repetitions > 1000000000 ? 1000000000 : r->repetitions) : 1;
+    e->iterations = r->iterations > 0 ? (uint64_t)r->iterations : 1;
+    e->ftimes = true;
+    e->real_f = r->real_ns;
+    e->cpu_f = r->cpu_ns;
+    e->res.real_ns = (uint64_t)llround(r->real_ns);
+    e->res.cpu_ns = (uint64_t)llround(r->cpu_ns);
+    e->error = r->error;
+    if (r->error) snprintf(e->message, sizeof e->message, "%s", r->error_message);
+    if (r->label) snprintf(e->label, sizeof e->label, "%s", r->label);
+    e->counters = has_our_counters(r);
+    e->measured = !e->error || e->counters;
+    for (size_t i = 0; i < r->ncounters; i++) {
+        const mb_gb_counter_t *c = &r->counters[i];
+        if (e->counters && set_counter(&e->res, c, r->real_ns)) continue;
+        if (!e->extra && !(e->extra = json_object())) return -1;
+        json_t *v = c->integer ? json_integer(c->ival) : json_real(c->value);
+        if (!v || json_object_set_new(e->extra, c->name, v) != 0) return -1;
+    }
+    s->n++;
     return 0;
 }
 
+/* Entries in family order (first appearance of each run_name), file order within a family. */
+static int by_family(const void *a, const void *b) {
+    const mb_entry_t *x = a, *y = b;
+    if (x->family != y->family) return x->family < y->family ? -1 : 1;
+    return x->harness_ns < y->harness_ns ? -1 : x->harness_ns > y->harness_ns;   /* the file position */
+}
+
 int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
-    char jerr[512];
-    json_t *root = mb_json_load_file(path, jerr, sizeof jerr);
-    if (!root) {
-        snprintf(err, errsz, "cannot read %s", jerr);
+    mb_gb_file_t f;
+    char gerr[900];
+    if (mb_gb_load(path, &f, gerr, sizeof gerr) != 0) {
+        snprintf(err, errsz, "cannot read %s", gerr);
         return -1;
     }
-    json_t *b = mb_json_array(root, "benchmarks");
-    int rc = 0;
-    if (!b) {
-        snprintf(err, errsz, "%s has no \"benchmarks\" array (not Google Benchmark JSON?)", path);
-        rc = -1;
+    /* Families by run_name (Google Benchmark puts BM_Alloc/64 and
+     * BM_Alloc/4096 in one family_index; each is its own case here). */
+    json_t *fams = json_object();
+    if (!fams) goto oom;
+    for (size_t i = 0; i < f.n; i++) {
+        const mb_gb_row_t *r = &f.rows[i];
+        if (r->aggregate) continue;                      /* recomputed from the repetitions */
+        json_t *fj = json_object_get(fams, r->run_name);
+        unsigned fam = fj ? (unsigned)json_integer_value(fj) : (unsigned)json_object_size(fams);
+        if (!fj && json_object_set_new(fams, r->run_name, json_integer(fam)) != 0) goto oom;
+        if (add_entry(s, r, fam) != 0) goto oom;
+        s->v[s->n - 1].harness_ns = (double)i;          /* sort key only, reset below */
     }
-    for (size_t i = 0; rc == 0 && i < json_array_size(b); i++) {
-        char e2[400];
-        if (read_entry(s, json_array_get(b, i), i, e2, sizeof e2) != 0) {
-            snprintf(err, errsz, "%s: %s", path, e2);
-            rc = -1;
-        }
+    json_decref(fams);
+    fams = NULL;
+    if (s->n) qsort(s->v, s->n, sizeof *s->v, by_family);
+    for (size_t i = 0; i < s->n; i++) s->v[i].harness_ns = 0;
+    /* The file's own context, written back as it is (report -f json). */
+    json_t *ctx = json_object_get(f.root, "context");
+    s->context = json_is_object(ctx) ? json_incref(ctx) : json_object();
+    if (!s->context) goto oom;
+    const char *v;
+    if ((v = mb_json_str(ctx, "scale"))) { snprintf(gb_scale, sizeof gb_scale, "%s", v); s->scale = gb_scale; }
+    if ((v = mb_json_str(ctx, "allocator"))) { snprintf(gb_alloc, sizeof gb_alloc, "%s", v); s->allocator = gb_alloc; }
+    if ((v = mb_json_str(ctx, "executable"))) { snprintf(gb_exe, sizeof gb_exe, "%s", v); s->executable = gb_exe; }
+    const json_t *seed = json_object_get(ctx, "seed");
+    if (json_is_integer(seed) && json_integer_value(seed) >= 0) s->seed = (unsigned long long)json_integer_value(seed);
+    double d;
+    if (mb_json_num(ctx, "heap_multiplier", &d)) s->heap_multiplier = d;
+    s->planned = s->n;
+    if (json_is_true(json_object_get(ctx, "incomplete"))) {   /* an interrupted run */
+        s->interrupted = SIGINT;
+        if ((v = mb_json_str(ctx, "interrupted_by")))
+            for (int sig = 1; sig < 32; sig++)
+                if (sigabbrev_np(sig) && !strncmp(v, "SIG", 3) && !strcmp(v + 3, sigabbrev_np(sig))) s->interrupted = sig;
+        const json_t *rp = json_object_get(ctx, "runs_planned");
+        if (json_is_integer(rp) && json_integer_value(rp) >= (json_int_t)s->n && json_integer_value(rp) < 1000000000000LL)
+            s->planned = (size_t)json_integer_value(rp);
     }
-    if (rc == 0) {
-        json_t *ctx = json_object_get(root, "context");
-        const char *v;
-        double d;
-        if ((v = mb_json_str(ctx, "scale"))) { snprintf(gb_scale, sizeof gb_scale, "%s", v); s->scale = gb_scale; }
-        if ((v = mb_json_str(ctx, "allocator"))) { snprintf(gb_alloc, sizeof gb_alloc, "%s", v); s->allocator = gb_alloc; }
-        if ((v = mb_json_str(ctx, "executable"))) { snprintf(gb_exe, sizeof gb_exe, "%s", v); s->executable = gb_exe; }
-        if (mb_json_num(ctx, "seed", &d)) s->seed = (unsigned long long)d;
-        if (mb_json_num(ctx, "heap_multiplier", &d)) s->heap_multiplier = d;
-        s->planned = s->n;
-        if (json_is_true(json_object_get(ctx, "incomplete"))) {   /* an interrupted run */
-            s->interrupted = SIGINT;
-            if ((v = mb_json_str(ctx, "interrupted_by")))
-                for (int sig = 1; sig < 32; sig++)
-                    if (sigabbrev_np(sig) && !strncmp(v, "SIG", 3) && !strcmp(v + 3, sigabbrev_np(sig))) s->interrupted = sig;
-            if (mb_json_num(ctx, "runs_planned", &d) && d >= (double)s->n && d < 1e12) s->planned = (size_t)d;
-        }
-    } else {
-        mb_suite_free(s);
-    }
-    json_decref(root);
-    return rc;
+    mb_gb_free(&f);
+    return 0;
+oom:
+    if (fams) json_decref(fams);
+    mb_gb_free(&f);
+    mb_suite_free(s);
+    snprintf(err, errsz, "%s: out of memory", path);
+    return -1;
 }

@@ -6,6 +6,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* jansson reports a failed allocation while parsing as a syntax error
+ * ("invalid token"): its allocations go through a wrapper that notes the
+ * failure. Call mb_json_oom_reset() before a parse; mb_json_oom() after a
+ * failed one says whether memory ran out. */
+void mb_json_oom_reset(void);
+bool mb_json_oom(void);
+
 /* Parse a whole file. NULL on failure, with err = "FILE: line L, column C: what". */
 json_t *mb_json_load_file(const char *path, char *err, size_t errsz);
 /* obj[key] as a string, or NULL if obj is not an object or the key is missing or not a string. */

@@ -1,7 +1,9 @@
 /* main.c: the membench command line: list, run, report, compare, tour (DESIGN.md section 7). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,12 @@ static const char usage_text[] =
     "       membench tour [-s STRATEGY] [-i on|off|both] [--finalizers modern|legacy|both]\n"
     "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N]\n";
 
+/* Out of memory in the harness itself: a message, exit status 2. */
+static _Noreturn void harness_oom(const char *what) {
+    fprintf(stderr, "membench: out of memory (%s)\n", what);
+    exit(2);
+}
+
 /* Bad usage: one line naming the problem, then the usage, exit status 2. */
 static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #include <stdarg.h>
@@ -65,12 +73,48 @@ static uint64_t parse_u64(const char *what, const char *s, uint64_t min) {
     return v;
 }
 
+/* The largest value an option takes (a deadline in ns must fit in 64 bits;
+ * the heap multiplier is converted to integers); infinity if unbounded. */
+static double max_for(const char *what) {
+    if (!strcmp(what, "--timeout")) return 1e7;
+    if (!strcmp(what, "--heap-multiplier")) return 1000;
+    return INFINITY;
+}
+
 static double parse_double(const char *what, const char *s, double min) {
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !*s || !(v >= min)) usage_error("%s must be a number >= %g, not '%s'", what, min, s);
+    double v = strtod(s, &end), max = max_for(what);
+    if (errno || *end || !*s || !isfinite(v) || !(v >= min) || v > max) {
+        if (isfinite(max)) usage_error("%s must be a number from %g to %g, not '%s'", what, min, max, s);
+        usage_error("%s must be a finite number >= %g, not '%s'", what, min, s);
+    }
     return v;
+}
+
+/* --params: key=value pairs, each key once, each value an integer from 0 to
+ * 10^12 (the strategies' thresholds; a larger one used to be clamped). */
+static void check_params(const char *params) {
+    char *copy = strdup(params), *save = NULL;
+    if (!copy) harness_oom("--params");
+    char *seen[64];
+    size_t n = 0;
+    for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq || eq == kv) usage_error("--params must be KEY=VALUE,..., not '%s'", kv);
+        *eq = '\0';
+        const char *v = eq + 1;
+        char *end;
+        errno = 0;
+        unsigned long long x = strtoull(v, &end, 10);
+        if (!*v || *v == '-' || *v == '+' || *end || errno || x > 1000000000000ULL)
+            usage_error("--params %s must be an integer from 0 to 1000000000000, not '%s'", kv, v);
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(seen[i], kv)) usage_error("--params gives %s twice: give each key once", kv);
+        if (n == sizeof seen / sizeof *seen) usage_error("--params has more than %zu keys", sizeof seen / sizeof *seen);
+        seen[n++] = kv;
+    }
+    free(copy);
 }
 
 /* interning: "on" 1, "off" 0, "both" -1 */
@@ -81,39 +125,50 @@ static int parse_interning(const char *s) {
     usage_error("--interning must be on, off or both, not '%s'", s);
 }
 
-/* Split a comma list of names, resolving "all"; unknown names are usage errors. */
-static size_t parse_strategies(const char *list, const mb_strategy_t **out, size_t cap) {
-    size_t n = 0;
+/* Split a comma list of names, resolving "all", into a new array (*out,
+ * freed by the caller); unknown names and names given twice (an entry
+ * named twice would be pooled by compare) are usage errors. No cap. */
+static size_t parse_names(const char *what, const char *list, const void *const *all, const void *(*find)(const char *),
+                          const char *(*name_of)(const void *), const void ***out) {
+    size_t n = 0, cap = 16;
+    const void **v = malloc(cap * sizeof *v);
     char *copy = strdup(list), *save = NULL;
+    if (!v || !copy) harness_oom("the name list");
     for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "all")) {
-            for (size_t i = 0; mb_strategies[i] && n < cap; i++) out[n++] = mb_strategies[i];
-            continue;
+        bool every = !strcmp(t, "all");
+        const void *one = every ? NULL : find(t);
+        if (!every && !one) usage_error("unknown %s '%s' (see membench list)", what, t);
+        for (size_t i = 0; every ? all[i] != NULL : i == 0; i++) {
+            const void *x = every ? all[i] : one;
+            for (size_t k = 0; k < n; k++)
+                if (v[k] == x) usage_error("%s '%s' is given twice in '%s': name each once", what, name_of(x), list);
+            if (n == cap) {
+                const void **nv = realloc(v, (cap *= 2) * sizeof *nv);
+                if (!nv) harness_oom("the name list");
+                v = nv;
+            }
+            v[n++] = x;
         }
-        const mb_strategy_t *s = mb_find_strategy(t);
-        if (!s) usage_error("unknown strategy '%s' (see membench list)", t);
-        if (n < cap) out[n++] = s;
     }
     free(copy);
-    if (!n) usage_error("no strategy given");
+    if (!n) usage_error("no %s given", what);
+    *out = v;
     return n;
 }
 
-static size_t parse_workloads(const char *list, const mb_workload_t **out, size_t cap) {
-    size_t n = 0;
-    char *copy = strdup(list), *save = NULL;
-    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(t, "all")) {
-            for (size_t i = 0; mb_workloads[i] && n < cap; i++) out[n++] = mb_workloads[i];
-            continue;
-        }
-        const mb_workload_t *w = mb_find_workload(t);
-        if (!w) usage_error("unknown workload '%s' (see membench list)", t);
-        if (n < cap) out[n++] = w;
-    }
-    free(copy);
-    if (!n) usage_error("no workload given");
-    return n;
+static const void *find_strategy(const char *n) { return mb_find_strategy(n); }
+static const void *find_workload(const char *n) { return mb_find_workload(n); }
+static const char *strategy_name(const void *x) { return ((const mb_strategy_t *)x)->name; }
+static const char *workload_name(const void *x) { return ((const mb_workload_t *)x)->name; }
+
+static size_t parse_strategies(const char *list, const mb_strategy_t ***out) {
+    return parse_names("strategy", list, (const void *const *)mb_strategies, find_strategy, strategy_name,
+                       (const void ***)out);
+}
+
+static size_t parse_workloads(const char *list, const mb_workload_t ***out) {
+    return parse_names("workload", list, (const void *const *)mb_workloads, find_workload, workload_name,
+                       (const void ***)out);
 }
 
 static int cmd_list(int argc, char **argv) {
@@ -193,8 +248,8 @@ static int cmd_fuzz(int argc, char **argv) {
     }
     if (optind < argc) usage_error("fuzz: unexpected argument '%s'", argv[optind]);
     if (seeds == UINT64_MAX && seconds == 0) seconds = 10;
-    const mb_strategy_t *ss[64];
-    size_t ns = parse_strategies(slist, ss, 64);
+    const mb_strategy_t **ss;
+    size_t ns = parse_strategies(slist, &ss);
     uint64_t t0 = mb_now_ns(), ran = 0;
     char err[1024];
     for (uint64_t k = 0; k < seeds; k++) {
@@ -203,6 +258,7 @@ static int cmd_fuzz(int argc, char **argv) {
             if (mb_fuzz_run(ss[i], seed + k, steps, err, sizeof err) != 0) {
                 fprintf(stderr, "membench: %s\n", err);
                 printf("fuzz: FAILED after %" PRIu64 " seeds\n", ran);
+                free(ss);
                 return 1;
             }
         }
@@ -210,6 +266,7 @@ static int cmd_fuzz(int argc, char **argv) {
     }
     printf("fuzz: %" PRIu64 " seeds (%" PRIu64 "..%" PRIu64 ") x %zu strategies x %" PRIu64 " steps: no discrepancy\n",
            ran, seed, seed + (ran ? ran - 1 : 0), ns, steps);
+    free(ss);
     return 0;
 }
 
@@ -226,9 +283,13 @@ static double phys_bytes(void) {
  * whose estimate exceeds physical memory is bad usage. */
 static void check_memory(const mb_case_t *base, uint64_t n, double timeout) {
     double phys = phys_bytes();
-    if (!phys || n <= 4000) return;
+    /* A workload whose size is an exponent (a small size_max: binary-trees'
+     * depth) grows geometrically: probe at 10 and 12, extrapolate the ratio
+     * per step (issue 13, item 8: -n 28 used to skip the guard). */
+    bool exponent = base->workload->size_max && base->workload->size_max <= 64;
+    if (!phys || n <= (exponent ? 14 : 4000)) return;
     mb_case_t c = *base;
-    uint64_t n1 = 2000, n2 = 4000;
+    uint64_t n1 = exponent ? 10 : 2000, n2 = exponent ? 12 : 4000;
     mb_result_t r1, r2;
     char err[256];
     c.args.n = n1;
@@ -237,9 +298,16 @@ static void check_memory(const mb_case_t *base, uint64_t n, double timeout) {
     c.args.n = n2;
     if (mb_run_isolated(&c, t, &r2, err, sizeof err) != 0) return;
     double p1 = (double)r1.stats.peak_live_bytes, p2 = (double)r2.stats.peak_live_bytes;
-    double slope = (p2 - p1) / (double)(n2 - n1);
-    if (slope < 0) slope = 0;
-    double est = p2 + slope * (double)(n - n2);
+    double est;
+    if (exponent) {
+        double ratio = p1 > 0 ? sqrt(p2 / p1) : 2;      /* per step of the exponent */
+        if (!(ratio >= 1)) ratio = 1;
+        est = p2 * pow(ratio, (double)(n - n2));
+    } else {
+        double slope = (p2 - p1) / (double)(n2 - n1);
+        if (slope < 0) slope = 0;
+        est = p2 + slope * (double)(n - n2);
+    }
     if (est > phys) {
         char e[32], m[32];
         usage_error("--size %" PRIu64 " is beyond this machine's memory: %s/%s needs about %s, the machine has %s",
@@ -306,10 +374,21 @@ static int cmd_run(int argc, char **argv) {
         usage_error("--format must be console, json, csv or markdown, not '%s'", format);
     if (!reps) reps = !strcmp(scale, "quick") ? 3 : !strcmp(scale, "large") ? 1 : 5;
     if (reps > 10000) usage_error("--repetitions must be at most 10000, not '%" PRIu64 "'", reps);
+    /* Ranges (issue 13, item 9): the seed is written as a JSON integer. */
+    if (seed > (uint64_t)INT64_MAX) usage_error("--seed must be from 0 to %" PRId64 ", not '%" PRIu64 "'", INT64_MAX, seed);
+    if (opt.params) check_params(opt.params);
+    const char *fail = getenv("MB_FAIL_ALLOC");
+    if (fail && *fail) {
+        char *end;
+        errno = 0;
+        unsigned long long nth = strtoull(fail, &end, 10);
+        if (*fail == '-' || *fail == '+' || *end || errno || !nth || nth > (unsigned long long)INT64_MAX)
+            usage_error("MB_FAIL_ALLOC must be an allocation number from 1 to %" PRId64 ", not '%s'", INT64_MAX, fail);
+    }
 
-    const mb_strategy_t *ss[64];
-    const mb_workload_t *ws[64];
-    size_t ns = parse_strategies(slist, ss, 64), nw = parse_workloads(wlist, ws, 64);
+    const mb_strategy_t **ss;
+    const mb_workload_t **ws;
+    size_t ns = parse_strategies(slist, &ss), nw = parse_workloads(wlist, &ws);
     const char *err = NULL;
     if (opt.allocator == MB_ALLOC_JEMALLOC) reexec_with_jemalloc(argv);
     if (mb_mem_select(opt.allocator, &err) != 0) usage_error("%s", err);
@@ -317,8 +396,15 @@ static int cmd_run(int argc, char **argv) {
     /* Check the parameters, the output file and the sizes before running anything. */
     if (opt.params)
         for (size_t si = 0; si < ns; si++) {
+            fflush(stderr);             /* mb_rt_new's own message would be a second line */
+            int saved = dup(2), null = open("/dev/null", O_WRONLY);
+            if (null >= 0) dup2(null, 2);
             mb_rt_t *rt = mb_rt_new(ss[si], &opt);
-            if (!rt) usage_error("bad --params '%s' for strategy %s", opt.params, ss[si]->name);
+            if (saved >= 0) dup2(saved, 2);
+            if (saved >= 0) close(saved);
+            if (null >= 0) close(null);
+            if (!rt) usage_error("bad --params '%s' for strategy %s (rc-cycle: threshold; rc-gen: threshold0, "
+                                 "threshold1, threshold2)", opt.params, ss[si]->name);
             mb_rt_free(rt);
         }
     mb_outfile_t of;
@@ -369,6 +455,8 @@ static int cmd_run(int argc, char **argv) {
         status = 128 + suite.interrupted;
     }
     mb_suite_free(&suite);
+    free(ss);
+    free(ws);
     return status;
 }
 
@@ -567,7 +655,23 @@ static int cmd_probe(int argc, char **argv) {
     return 0;
 }
 
+/* Standard streams closed when membench starts (`2>&-`) are reopened on
+ * /dev/null first: otherwise the output file would take fd 1 or 2 and the
+ * progress lines and messages would land inside the results. */
+static void reopen_std_fds(void) {
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        int nfd = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+        if (nfd < 0) _exit(2);          /* nowhere safe to write, nothing written */
+        if (nfd != fd) {
+            dup2(nfd, fd);
+            close(nfd);
+        }
+    }
+}
+
 int main(int argc, char **argv) {
+    reopen_std_fds();
     main_argv = argv;
     main_cmd = argv[1];
     if (argc < 2) usage_error("missing command");

@@ -37,5 +37,8 @@ extern const char *const mb_metric_names[MB_NMETRICS];
 
 /* Fill v[MB_NMETRICS] from a result. */
 void mb_metrics_of(const mb_result_t *r, double *v);
+/* Metric j of a result as the exact integer it is (every counter but
+ * items_per_second): true and *u, or false for a real-valued metric. */
+bool mb_metric_u64(const mb_result_t *r, size_t j, uint64_t *u);
 
 #endif

@@ -5,6 +5,45 @@
 
 #include "report.h"
 
+void mb_harness_oom(const char *what) {
+    fprintf(stderr, "membench: out of memory (%s)\n", what);
+    exit(2);
+}
+
+static void md_chars(FILE *out, const char *s) {
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '|') fputs("\\|", out);
+        else if (c < 0x20 || c == 0x7f) fputc(' ', out);
+        else fputc(c, out);
+    }
+}
+
+void mb_md_text(FILE *out, const char *s) {
+    for (; *s; s++) {                   /* plain text: a backtick would open a code span */
+        unsigned char c = (unsigned char)*s;
+        if (c == '\\' || c == '`') { fputc('\\', out); fputc(c, out); }
+        else if (c == '|') fputs("\\|", out);
+        else if (c < 0x20 || c == 0x7f) fputc(' ', out);
+        else fputc(c, out);
+    }
+}
+
+void mb_md_code(FILE *out, const char *s) {
+    size_t longest = 0, run = 0;
+    for (const char *p = s; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest) longest = run;
+    }
+    size_t len = strlen(s);
+    bool pad = len && (s[0] == '`' || s[len - 1] == '`' || s[0] == ' ');
+    for (size_t i = 0; i <= longest; i++) fputc('`', out);
+    if (pad) fputc(' ', out);
+    md_chars(out, s);
+    if (pad) fputc(' ', out);
+    for (size_t i = 0; i <= longest; i++) fputc('`', out);
+}
+
 char *mb_fmt_ns(char *buf, size_t n, double ns) {
     if (ns < 1e3) snprintf(buf, n, "%.0f ns", ns);
     else if (ns < 1e6) snprintf(buf, n, "%.2f us", ns / 1e3);
@@ -42,6 +81,25 @@ void mb_metrics_of(const mb_result_t *r, double *v) {
 #undef MB_METRIC_VAL
 }
 
+bool mb_metric_u64(const mb_result_t *r, size_t j, uint64_t *u) {
+    switch (j) {
+    case MB_M_objects_allocated: *u = r->stats.objects_allocated; return true;
+    case MB_M_objects_freed: *u = r->stats.objects_freed; return true;
+    case MB_M_leaked_objects: *u = r->stats.leaked_objects; return true;
+    case MB_M_leaked_bytes: *u = r->stats.leaked_bytes; return true;
+    case MB_M_uncollectable_objects: *u = r->stats.uncollectable_objects; return true;
+    case MB_M_peak_live_bytes: *u = r->stats.peak_live_bytes; return true;
+    case MB_M_peak_rss_bytes: *u = r->peak_rss_bytes; return true;
+    case MB_M_collections: *u = r->stats.collections; return true;
+    case MB_M_gc_time_ns: *u = r->stats.gc_time_ns; return true;
+    case MB_M_pause_p50_ns: *u = r->pause_p50_ns; return true;
+    case MB_M_pause_p99_ns: *u = r->pause_p99_ns; return true;
+    case MB_M_pause_max_ns: *u = r->pause_max_ns; return true;
+    case MB_M_checksum: *u = r->checksum; return true;
+    default: return false;
+    }
+}
+
 int mb_format_parse(const char *s, mb_format_t *f) {
     static const char *const names[] = {"console", "json", "csv", "markdown"};
     for (int i = 0; i < 4; i++)
@@ -71,12 +129,12 @@ bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which
     size_t n = end - first, k = 0;
     if (n < 2) return false;
     double *rt = calloc(n, sizeof *rt), *ct = calloc(n, sizeof *ct), *mv = calloc(n * MB_NMETRICS, sizeof *mv);
-    if (!rt || !ct || !mv) mb_oom("aggregates");
+    if (!rt || !ct || !mv) mb_harness_oom("aggregates");
     for (size_t i = first; i < end; i++) {
         const mb_entry_t *e = &s->v[i];
         if (!e->measured || e->error) continue;
-        rt[k] = (double)e->res.real_ns;
-        ct[k] = (double)e->res.cpu_ns;
+        rt[k] = mb_entry_real_ns(e);
+        ct[k] = mb_entry_cpu_ns(e);
         double m[MB_NMETRICS];
         mb_metrics_of(&e->res, m);
         for (size_t j = 0; j < MB_NMETRICS; j++) mv[j * n + k] = m[j];
@@ -108,8 +166,8 @@ bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[
     bool agg = mb_family_agg(s, first, end, MB_AGG_MEDIAN, &med);
     if (agg) mb_family_agg(s, first, end, MB_AGG_CV, &cv);
     else {
-        med.real_ns = (double)one->res.real_ns;
-        med.cpu_ns = (double)one->res.cpu_ns;
+        med.real_ns = mb_entry_real_ns(one);
+        med.cpu_ns = mb_entry_cpu_ns(one);
         mb_metrics_of(&one->res, med.m);
     }
     snprintf(cells[0], 64, "%.63s", one->name);

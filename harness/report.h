@@ -58,4 +58,14 @@ char *mb_fmt_ns(char *buf, size_t n, double ns);
 char *mb_fmt_bytes(char *buf, size_t n, double bytes);
 char *mb_fmt_count(char *buf, size_t n, double v);
 
+/* Out of memory in membench's own process (not a case's child, whose
+ * allocations fail as MB_EXIT_OOM): "membench: out of memory (what)", exit 2. */
+_Noreturn void mb_harness_oom(const char *what);
+
+/* Text in a Markdown table cell: newlines and control characters become
+ * spaces, '|' is escaped (GitHub's tables split on it even inside code).
+ * As code, the span's fence is longer than any run of backticks inside. */
+void mb_md_text(FILE *out, const char *s);
+void mb_md_code(FILE *out, const char *s);
+
 #endif

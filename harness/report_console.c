@@ -13,7 +13,7 @@ void mb_report_family_errors(FILE *out, const mb_suite_t *s, size_t first, size_
 void mb_report_console(FILE *out, const mb_suite_t *s) {
     static const int width[MB_SUM_COLS] = {-40, 10, 10, 6, 9, 9, 9, 9, 10, 10, 10, 10, 6, 10, 10, 10, 10, 17};
     char (*cells)[64] = calloc(MB_SUM_COLS, 64);
-    if (!cells) mb_oom("console report");
+    if (!cells) mb_harness_oom("console report");
     for (int j = 0; j < MB_SUM_COLS; j++) fprintf(out, "%s%*s", j ? " " : "", width[j], mb_summary_header[j]);
     fputc('\n', out);
     unsigned failed = 0;

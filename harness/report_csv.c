@@ -61,8 +61,8 @@ void mb_report_csv(FILE *out, const mb_suite_t *s) {
             const mb_entry_t *e = &s->v[k];
             double m[MB_NMETRICS];
             if (e->measured) mb_metrics_of(&e->res, m);
-            row(out, e, "iteration", "", (int)e->repetition, 1, e->measured, (double)e->res.real_ns,
-                (double)e->res.cpu_ns, e->counters ? m : NULL, e->measured && e->res.have_jemalloc);
+            row(out, e, "iteration", "", (int)e->repetition, e->iterations ? e->iterations : 1, e->measured,
+                mb_entry_real_ns(e), mb_entry_cpu_ns(e), e->counters ? m : NULL, e->measured && e->res.have_jemalloc);
         }
         for (mb_agg_t a = 0; a < MB_NAGG; a++) {
             mb_agg_row_t r;

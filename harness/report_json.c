@@ -1,6 +1,8 @@
 /* report_json.c: the JSON reporter, Google Benchmark 1.7's schema (DESIGN.md section 8). */
 #include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -34,7 +36,31 @@ static void kv_num(FILE *out, const char *k, double v) {
     jnum(out, v);
 }
 
+/* An exact counter, as the integer it is: readers (jansson, Python) read
+ * it back exactly. Values past 2^63 (not a real count) are clamped, as a
+ * JSON reader's integer type could not hold them. */
+static void kv_u64(FILE *out, const char *k, uint64_t v) {
+    fprintf(out, ",\n      \"%s\": %" PRIu64, k, v > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : v);
+}
+
+/* A file's own context (report, import-hyperfine), written back as it was. */
+static void file_context(FILE *out, const json_t *ctx) {
+    char *text = json_dumps(ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    if (!text) mb_harness_oom("the report's context");
+    fputs("{\n  \"context\": ", out);
+    for (const char *p = text; *p; p++) {
+        fputc(*p, out);
+        if (*p == '\n') fputs("  ", out);
+    }
+    free(text);
+    fprintf(out, ",\n  \"benchmarks\": [");
+}
+
 static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
+    if (s->context) {
+        file_context(out, s->context);
+        return;
+    }
     fprintf(out, "{\n  \"context\": {\n    \"date\": ");
     jstr(out, c->date);
     fprintf(out, ",\n    \"host_name\": ");
@@ -90,24 +116,69 @@ static void iteration(FILE *out, const mb_entry_t *e, bool first) {
         fprintf(out, ",\n      \"error_occurred\": true");
         kv_str(out, "error_message", e->message);
     }
-    fprintf(out, ",\n      \"iterations\": 1");
-    kv_num(out, "real_time", e->measured ? (double)e->res.real_ns : 0);
-    kv_num(out, "cpu_time", e->measured ? (double)e->res.cpu_ns : 0);
+    fprintf(out, ",\n      \"iterations\": %" PRIu64, e->iterations ? e->iterations : 1);
+    kv_num(out, "real_time", e->measured ? mb_entry_real_ns(e) : 0);
+    kv_num(out, "cpu_time", e->measured ? mb_entry_cpu_ns(e) : 0);
     kv_str(out, "time_unit", "ns");
     if (e->measured && e->counters) {
         double m[MB_NMETRICS];
         mb_metrics_of(&e->res, m);
-        for (size_t j = 0; j < MB_NMETRICS; j++) kv_num(out, mb_metric_names[j], m[j]);
+        for (size_t j = 0; j < MB_NMETRICS; j++) {
+            uint64_t u;
+            if (mb_metric_u64(&e->res, j, &u)) kv_u64(out, mb_metric_names[j], u);
+            else kv_num(out, mb_metric_names[j], m[j]);
+        }
     }
     if (e->measured && e->res.have_jemalloc) {
-        kv_num(out, "max_bytes_used", (double)e->res.max_bytes_used);
-        kv_num(out, "total_allocated_bytes", (double)e->res.total_allocated_bytes);
+        kv_u64(out, "max_bytes_used", e->res.max_bytes_used);
+        kv_u64(out, "total_allocated_bytes", e->res.total_allocated_bytes);
     }
-    if (e->measured) kv_str(out, "label", e->label);
+    if (e->measured && e->extra) {      /* user counters of a Google Benchmark file, as they were */
+        const char *k;
+        json_t *v;
+        json_object_foreach(e->extra, k, v) {
+            if (json_is_integer(v)) {
+                fprintf(out, ",\n      ");
+                jstr(out, k);
+                fprintf(out, ": %lld", (long long)json_integer_value(v));
+            } else {
+                fprintf(out, ",\n      ");
+                jstr(out, k);
+                fputs(": ", out);
+                jnum(out, json_number_value(v));
+            }
+        }
+    }
+    if (e->measured && (e->label[0] || !e->ftimes)) kv_str(out, "label", e->label);
     fprintf(out, "\n    }");
 }
 
-static void aggregate(FILE *out, const mb_entry_t *e, mb_agg_t a, const mb_agg_row_t *r) {
+/* The aggregate `a` of each user counter of the family's first entry, over its error-free repetitions. */
+static void extra_aggregates(FILE *out, const mb_suite_t *s, size_t first, size_t end, mb_agg_t a) {
+    const json_t *x = s->v[first].extra;
+    if (!x) return;
+    double *v = malloc((end - first) * sizeof *v);
+    if (!v) mb_harness_oom("aggregates");
+    const char *k;
+    json_t *jv;
+    json_object_foreach((json_t *)x, k, jv) {
+        size_t n = 0;
+        for (size_t i = first; i < end; i++) {
+            const mb_entry_t *e = &s->v[i];
+            const json_t *c = e->measured && !e->error && e->extra ? json_object_get(e->extra, k) : NULL;
+            if (json_is_number(c)) v[n++] = json_number_value(c);
+        }
+        if (n < 2) continue;
+        fprintf(out, ",\n      ");
+        jstr(out, k);
+        fputs(": ", out);
+        jnum(out, mb_aggregate(a, v, n));
+    }
+    free(v);
+}
+
+static void aggregate(FILE *out, const mb_suite_t *s, size_t first, size_t end, mb_agg_t a, const mb_agg_row_t *r) {
+    const mb_entry_t *e = &s->v[first];
     char suffix[16];
     snprintf(suffix, sizeof suffix, "_%s", mb_agg_names[a]);
     head(out, e, suffix, "aggregate", false);
@@ -120,7 +191,8 @@ static void aggregate(FILE *out, const mb_entry_t *e, mb_agg_t a, const mb_agg_r
     kv_str(out, "time_unit", "ns");
     if (e->counters)
         for (size_t j = 0; j < MB_NMETRICS; j++) kv_num(out, mb_metric_names[j], r->m[j]);
-    kv_str(out, "label", e->label);
+    extra_aggregates(out, s, first, end, a);
+    if (e->label[0] || !e->ftimes) kv_str(out, "label", e->label);
     fprintf(out, "\n    }");
 }
 
@@ -132,7 +204,7 @@ void mb_report_json(FILE *out, const mb_suite_t *s, const mb_context_t *ctx) {
         for (size_t k = i; k < end; k++, first = false) iteration(out, &s->v[k], first);
         for (mb_agg_t a = 0; a < MB_NAGG; a++) {
             mb_agg_row_t r;
-            if (mb_family_agg(s, i, end, a, &r)) aggregate(out, &s->v[i], a, &r);
+            if (mb_family_agg(s, i, end, a, &r)) aggregate(out, s, i, end, a, &r);
         }
         i = end;
     }

@@ -6,7 +6,7 @@
 
 void mb_report_markdown(FILE *out, const mb_suite_t *s) {
     char (*cells)[64] = calloc(MB_SUM_COLS, 64);
-    if (!cells) mb_oom("markdown report");
+    if (!cells) mb_harness_oom("markdown report");
     fputc('|', out);
     /* Markdown headers use the exact metric names (metrics.h), for readers that grep them. */
     for (int j = 0; j < MB_SUM_COLS; j++)
@@ -18,9 +18,14 @@ void mb_report_markdown(FILE *out, const mb_suite_t *s) {
         size_t end = mb_family_end(s, i);
         fputc('|', out);
         if (mb_summary_cells(s, i, end, cells)) {
-            for (int j = 0; j < MB_SUM_COLS; j++) fprintf(out, j ? " %s |" : " `%s` |", cells[j]);
+            fputc(' ', out);
+            mb_md_code(out, s->v[i].name);  /* the whole name (cells[0] is cut at 63 bytes) */
+            fputs(" |", out);
+            for (int j = 1; j < MB_SUM_COLS; j++) fprintf(out, " %s |", cells[j]);
         } else {
-            fprintf(out, " `%s` |", s->v[i].name);
+            fputc(' ', out);
+            mb_md_code(out, s->v[i].name);
+            fputs(" |", out);
             for (int j = 1; j < MB_SUM_COLS; j++) fputs(j == 1 ? " failed |" : " |", out);
         }
         fputc('\n', out);
@@ -32,7 +37,14 @@ void mb_report_markdown(FILE *out, const mb_suite_t *s) {
         fputc('\n', out);
         for (size_t i = 0; i < s->n;) {
             size_t end = mb_family_end(s, i);
-            mb_report_family_errors(out, s, i, end, "- ");
+            for (size_t k = i; k < end; k++)
+                if (s->v[k].error) {
+                    fputs("- FAILED ", out);
+                    mb_md_code(out, s->v[k].name);
+                    fprintf(out, " #%u: ", s->v[k].repetition);
+                    mb_md_text(out, s->v[k].message);
+                    fputc('\n', out);
+                }
             i = end;
         }
     }

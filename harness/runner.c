@@ -6,20 +6,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "../strategies/mem.h"
 #include "../strategies/util.h"
 #include "progress.h"
+#include "report.h"
 #include "runner.h"
 
 void mb_suite_add(mb_suite_t *s, const mb_case_t *c, unsigned repetitions, const char *label) {
     unsigned family = s->n ? s->v[s->n - 1].family + 1 : 0;
     for (unsigned r = 0; r < repetitions; r++) {
-        if (s->n == s->cap) mb_vec_grow_((void **)&s->v, &s->cap, sizeof *s->v, s->n + 1);
+        if (s->n == s->cap) {
+            size_t ncap = s->cap ? 2 * s->cap : 16;
+            mb_entry_t *v = realloc(s->v, ncap * sizeof *v);
+            if (!v) mb_harness_oom("the suite");
+            s->v = v;
+            s->cap = ncap;
+        }
         mb_entry_t *e = &s->v[s->n++];
         memset(e, 0, sizeof *e);
         e->c = *c;
@@ -34,6 +44,10 @@ void mb_suite_add(mb_suite_t *s, const mb_case_t *c, unsigned repetitions, const
 }
 
 void mb_suite_free(mb_suite_t *s) {
+    if (s->context) json_decref(s->context);
+    s->context = NULL;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].extra) json_decref(s->v[i].extra);
     free(s->v);
     s->v = NULL;
     s->n = s->cap = 0;
@@ -113,6 +127,7 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
         return -1;
     }
     fflush(NULL);                       /* nothing buffered is written twice */
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errsz, "cannot fork: %s", strerror(errno));
@@ -121,6 +136,9 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
         return -1;
     }
     if (pid == 0) {
+        /* The case dies with membench, even of SIGKILL: a hung case must
+         * not outlive the run (the parent may have died before this line). */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(5);
         close(fds[0]);
         signal(SIGINT, SIG_DFL);        /* the parent's handlers (outfile.c) are not the child's */
         signal(SIGTERM, SIG_DFL);

@@ -27,7 +27,16 @@ typedef struct mb_entry {
     char label[128];                    /* Google Benchmark's label, e.g. "n=20000" */
     mb_result_t res;                    /* measurements when measured */
     double harness_ns;                  /* parent's wall time for the case: fork to reaped child */
+    /* Read from a file (membench report): what Google Benchmark's own files carry. */
+    uint64_t iterations;                /* the file's iteration count (0: 1, as a run of ours) */
+    bool ftimes;                        /* real_f and cpu_f hold the times, fractions kept */
+    double real_f, cpu_f;               /* ns */
+    struct json_t *extra;               /* user counters (numeric fields not in metrics.h), owned; or NULL */
 } mb_entry_t;
+
+/* An entry's times in ns, fractions included (mb_entry_t.ftimes). */
+static inline double mb_entry_real_ns(const mb_entry_t *e) { return e->ftimes ? e->real_f : (double)e->res.real_ns; }
+static inline double mb_entry_cpu_ns(const mb_entry_t *e) { return e->ftimes ? e->cpu_f : (double)e->res.cpu_ns; }
 
 /* A suite: its entries in report order and the context the reports carry. */
 typedef struct mb_suite {
@@ -42,6 +51,8 @@ typedef struct mb_suite {
     bool in_process;                    /* run cases in this process (no isolation): tests only */
     int interrupted;                    /* the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run, or 0 */
     size_t planned;                     /* entries planned; n < planned after an interruption */
+    struct json_t *context;             /* a read or imported file's own context, written back as it is
+                                           (NULL: this machine's, for a run); owned (a reference) */
 } mb_suite_t;
 
 /* Append one entry per repetition of the case (family = next family index).

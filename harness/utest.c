@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
 #include "utest.h"
 
 typedef struct {
@@ -26,7 +27,7 @@ static int cmp_item(const void *a, const void *b) {
 static long double *u_counts(size_t m, size_t n) {
     size_t top = m * n;
     long double *c = calloc(top + m + 1, sizeof *c);     /* a product has degree up to top + m */
-    if (!c) return NULL;
+    if (!c) mb_harness_oom("the U test");
     c[0] = 1;
     size_t deg = 0;                                      /* c's degree: (i - 1) n before step i */
     for (size_t i = 1; i <= m; i++) {
@@ -43,7 +44,7 @@ static long double *u_counts(size_t m, size_t n) {
 static double exact_sf(size_t nx, size_t ny, double u) {
     size_t m = nx < ny ? nx : ny, n = nx < ny ? ny : nx;
     long double *c = u_counts(m, n);
-    if (!c) return NAN;
+    if (!c) mb_harness_oom("the U test");
     size_t top = m * n, k0 = (size_t)u;
     long double tail = 0, total = 0;
     for (size_t k = 0; k <= top; k++) {
@@ -58,7 +59,7 @@ double mb_utest_p(const double *x, size_t nx, const double *y, size_t ny, double
     if (!nx || !ny) return NAN;
     size_t n = nx + ny;
     ut_item_t *it = malloc(n * sizeof *it);
-    if (!it) return NAN;
+    if (!it) mb_harness_oom("the U test");
     for (size_t i = 0; i < nx; i++) it[i] = (ut_item_t){x[i], 0};
     for (size_t i = 0; i < ny; i++) it[nx + i] = (ut_item_t){y[i], 1};
     qsort(it, n, sizeof *it, cmp_item);

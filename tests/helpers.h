@@ -57,6 +57,21 @@ const char *test_workloads_upto(uint64_t n, size_t *count);
 /* A fresh directory for one test's files (/tmp/membench-test-XXXXXX). */
 void tmpdir(char *dir, size_t n);
 
+/*
+ * Tests of cases run with a time limit of their own (issue 13, item 18): a
+ * case that hangs (a mark loop that never ends) fails its test with a
+ * message instead of hanging the suite until CI's step limit. The limit is
+ * a few times the slowest expected case: 60 s in a release build, 300 s in
+ * debug, stress and sanitizer builds; MB_TEST_CASE_TIMEOUT (seconds)
+ * overrides it. run_cli passes it to `membench run` as --timeout.
+ */
+double test_case_timeout(void);
+/* The case in a child process (the harness's isolated runner), killed after
+ * limit_s: 0 and *r, or -1 with err ("timed out after ... s (killed)", a crash). */
+int test_case_isolated(const mb_case_t *c, double limit_s, mb_result_t *r, char *err, size_t errsz);
+/* The same, asserting success within test_case_timeout(). */
+mb_result_t test_case_run(const mb_case_t *c);
+
 /* Run the membench binary (path in $MEMBENCH) with a shell command tail;
  * returns the exit status, captures stdout+stderr into out. */
 int run_cli(const char *args, char *out, size_t outsz);

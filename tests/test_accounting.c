@@ -22,9 +22,14 @@ STRATEGY_TEST(accounting, live_bytes_of_known_structure) {
     cr_assert_eq(rt->mut.stats.objects_allocated, 11);
     mb_pop(rt);
     mb_collect(rt);
-    if (has(s, MB_ATTR_FREES)) {
+    if (has(s, MB_ATTR_FREES) && !has(s, MB_ATTR_CONSERVATIVE)) {
         cr_assert_eq(rt->mut.stats.live_bytes, 0);
         cr_assert_eq(rt->mut.stats.objects_freed, 11);
+    } else if (has(s, MB_ATTR_FREES)) {     /* boehm may keep what a stale word points to, never free more */
+        cr_assert_leq(rt->mut.stats.objects_freed, 11);
+        cr_assert(rt->mut.stats.objects_freed == 11 ? rt->mut.stats.live_bytes == 0 : rt->mut.stats.live_bytes > 0,
+                  "%s: %llu objects freed, %llu bytes live", s->name, (unsigned long long)rt->mut.stats.objects_freed,
+                  (unsigned long long)rt->mut.stats.live_bytes);
     }
     cr_assert_eq(rt->mut.stats.peak_live_bytes, want, "the peak stays");
     mb_rt_free(rt);
@@ -33,7 +38,8 @@ STRATEGY_TEST(accounting, live_bytes_of_known_structure) {
 /* Strategies on the shared policy collect when the heap passes its limit,
  * and a larger multiplier means fewer collections. */
 STRATEGY_TEST(accounting, heap_policy) {
-    if (!has(s, MB_ATTR_POLICY) || getenv("MB_TEST_SMALL")) return;
+    if (!has(s, MB_ATTR_POLICY)) cr_skip_test("%s has no heap policy", s->name);
+    if (getenv("MB_TEST_SMALL")) cr_skip_test("stress build: a collection at every allocation");
     uint64_t colls[2];
     double mult[2] = {1.5, 4.0};
     for (int k = 0; k < 2; k++) {
@@ -61,7 +67,7 @@ STRATEGY_TEST(accounting, heap_policy) {
 /* Both allocators run a workload to the same checksum (the CLI preloads jemalloc). */
 Test(accounting, allocators) {
     static char a[1 << 14], b[1 << 14];
-    if (getenv("MB_TEST_NO_JEMALLOC")) return;    /* sanitizer builds: ASan must be the only malloc */
+    if (getenv("MB_TEST_NO_JEMALLOC")) cr_skip_test("sanitizer build: ASan must be the only malloc");
     cr_assert_eq(run_cli("run -s rc -w shared-refs -i off -n 3000 --allocator libc", a, sizeof a), 0, "%s", a);
     cr_assert_eq(run_cli("run -s rc -w shared-refs -i off -n 3000 --allocator jemalloc", b, sizeof b), 0, "%s", b);
     /* the table's row (a line of its own; progress lines on stderr start with "membench:") */

@@ -32,7 +32,7 @@ Test(cli, tour_tells_the_story) {
 }
 
 /* Fixed arrays, not pointers: Criterion passes parameters to a new process. */
-struct bad { char args[64]; char msg[80]; };
+struct bad { char args[128]; char msg[80]; };
 static const struct bad bad_inputs[] = {
     {"run -s nosuch -n 10", "unknown strategy 'nosuch'"},
     {"run -w nosuch -n 10", "unknown workload 'nosuch'"},
@@ -56,6 +56,19 @@ static const struct bad bad_inputs[] = {
     {"tour -s nosuch", "unknown strategy 'nosuch'"},
     {"frobnicate", "unknown command 'frobnicate'"},
     {"", "missing command"},
+    /* issue 13, item 9: values out of range name the range */
+    {"run --timeout inf -w cycle-pairs -i off -n 9 -r 1", "--timeout must be a number from 0.001 to 1e+07, not 'inf'"},
+    {"run --timeout 1e308 -w cycle-pairs -i off -n 9 -r 1", "--timeout must be a number from 0.001 to 1e+07, not '1e308'"},
+    {"run --timeout 2e10 -w cycle-pairs -i off -n 9 -r 1", "--timeout must be a number from 0.001 to 1e+07, not '2e10'"},
+    {"run --heap-multiplier inf -w cycle-pairs -i off -n 9 -r 1", "--heap-multiplier must be a number from 1 to 1000, not 'inf'"},
+    {"run --heap-multiplier nan -w cycle-pairs -i off -n 9 -r 1", "--heap-multiplier must be a number from 1 to 1000, not 'nan'"},
+    {"run -s rc-cycle --params threshold=18446744073709551616 -w cycle-pairs -i off -n 9 -r 1", "threshold must be an integer from 0 to 1000000000000"},
+    {"run -s rc-cycle --params threshold=1,threshold=2 -w cycle-pairs -i off -n 9 -r 1", "--params gives threshold twice"},
+    {"run -s rc --params threshold=1 -w cycle-pairs -i off -n 9 -r 1", "bad --params 'threshold=1' for strategy rc"},
+    {"run -s rc,rc -w cycle-pairs -i off -n 9 -r 1", "strategy 'rc' is given twice in 'rc,rc'"},
+    {"run -s all,none -w cycle-pairs -i off -n 9 -r 1", "strategy 'none' is given twice"},
+    {"run -w cycle-pairs,dlist,cycle-pairs -s rc -i off -n 9 -r 1", "workload 'cycle-pairs' is given twice"},
+    {"run --seed 18446744073709551615 -w cycle-pairs -i off -n 9 -r 1", "--seed must be from 0 to 9223372036854775807"},
 };
 
 ParameterizedTestParameters(cli, bad_input) {
@@ -67,4 +80,20 @@ ParameterizedTest(struct bad *b, cli, bad_input) {
     cr_assert_eq(st, 2, "'%s' exits %d, want 2", b->args, st);
     cr_assert(strstr(out, b->msg), "'%s' says: %s", b->args, out);
     cr_assert(strstr(out, "usage: membench"), "'%s' prints the usage", b->args);
+    cr_assert(!strncmp(out, "membench: ", 10) && !strncmp(strchr(out, '\n') + 1, "usage: ", 7),
+              "'%s': one line naming the problem, then the usage: %s", b->args, out);
+}
+
+/* MB_FAIL_ALLOC that is not a positive allocation number: exit 2 once, before any case runs. */
+Test(cli, bad_fail_alloc) {
+    static const char *const bad[] = {"-1", "0", "abc", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        setenv("MB_FAIL_ALLOC", bad[i], 1);
+        int st = run_cli("run -s rc,none -w cycle-pairs -i off -n 10 -r 2", out, sizeof out);
+        unsetenv("MB_FAIL_ALLOC");
+        cr_assert_eq(st, 2, "MB_FAIL_ALLOC=%s: exit %d: %s", bad[i], st, out);
+        cr_assert(strstr(out, "MB_FAIL_ALLOC must be an allocation number from 1 to"), "%s", out);
+        const char *second = strstr(strstr(out, "MB_FAIL_ALLOC") + 1, "MB_FAIL_ALLOC must");
+        cr_assert_null(second, "MB_FAIL_ALLOC=%s: said more than once: %s", bad[i], out);
+    }
 }

@@ -109,7 +109,7 @@ STRATEGY_TEST(cycles, garbage_points_to_live) {
     mb_none(rt, G2);
     mb_collect(rt);
     bool cyc = has(s, MB_ATTR_CYCLES);
-    cr_assert_eq(mb_census(rt), cyc ? 3 : 5, "%s: %zu objects", s->name, mb_census(rt));
+    cr_assert(left_ok(s, mb_census(rt), cyc ? 3 : 5), "%s: %zu objects", s->name, mb_census(rt));
     mb_load(rt, Y, X, 0);
     mb_load(rt, T, Y, 0);
     cr_assert(mb_is(rt, T, X), "X <-> Y intact");
@@ -126,7 +126,7 @@ STRATEGY_TEST(cycles, garbage_points_to_live) {
     mb_none(rt, LEAF);
     mb_none(rt, X);
     mb_collect(rt);
-    cr_assert_eq(mb_census(rt), cyc ? 0 : 5);
+    cr_assert(left_ok(s, mb_census(rt), cyc ? 0 : 5), "%s: %zu objects", s->name, mb_census(rt));
     mb_pop(rt);
     mb_rt_free(rt);
 }
@@ -135,7 +135,7 @@ STRATEGY_TEST(cycles, garbage_points_to_live) {
  * held only by its predecessor after the first; cutting off one ring at a
  * time frees exactly that ring at each collection. */
 STRATEGY_TEST(cycles, garbage_in_pieces) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     enum { HEAD, T1, T2, NEXT, TMP, N };
     const int pieces = 5, len = 20;
     mb_rt_t *rt = test_rt(s, false);
@@ -177,7 +177,7 @@ STRATEGY_TEST(cycles, garbage_in_pieces) {
  * up under a cycle collector (the candidate buffer, generation counts or
  * the heap policy trigger collections). */
 STRATEGY_TEST(cycles, automatic_collection) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     uint64_t n = test_size(60000, 20000);   /* > 1 MiB of pairs: the heap policy fires too */
     mb_options_t opt = {0};
     mb_rt_t *rt = mb_rt_new(s, &opt);
@@ -221,8 +221,10 @@ STRATEGY_TEST(cycles, freeze) {
         cr_assert(mb_exists(rt, a_id), "%s collected a frozen cycle", s->name);
         cr_assert_eq(mb_census(rt), 2, "only the young cycle is collected");
     } else {
-        cr_assert_eq(mb_exists(rt, a_id), !cyc);
-        cr_assert_eq(mb_census(rt), cyc ? 0 : 3);
+        /* a conservative collector may keep the cycle (a stale word on the stack) */
+        if (!has(s, MB_ATTR_CONSERVATIVE)) cr_assert_eq(mb_exists(rt, a_id), !cyc);
+        cr_assert(left_ok(s, mb_census(rt), cyc ? 0 : 3), "%s: census %llu", s->name,
+                  (unsigned long long)mb_census(rt));
     }
     mb_pop(rt);
     mb_rt_free(rt);
@@ -231,7 +233,7 @@ STRATEGY_TEST(cycles, freeze) {
 /* A 10,000,000-member ring collected in one collection, without C stack
  * overflow (every phase uses an explicit stack). */
 STRATEGY_TEST(cycles, ring_10m) {
-    if (!has(s, MB_ATTR_CYCLES) || !has(s, MB_ATTR_COUNTS)) return;
+    if (!has(s, MB_ATTR_CYCLES) || !has(s, MB_ATTR_COUNTS)) cr_skip_test("%s does not count and collect cycles", s->name);
     uint64_t count = test_size(10000000, 2000);
     mb_options_t opt = {0};
     mb_rt_t *rt = mb_rt_new(s, &opt);
@@ -262,14 +264,19 @@ Test(cycles, params) {
     cr_assert_eq(run_cli("run -s rc-cycle -w cycle-pairs -n 2000 -i off --params threshold=5", out, sizeof out), 0, "%s", out);
     cr_assert_eq(run_cli("run -s rc-gen -w cycle-pairs -n 2000 -i off --params threshold0=100,threshold1=2,threshold2=2",
                          out, sizeof out), 0, "%s", out);
-    cr_assert_neq(run_cli("run -s rc-cycle -w cycle-pairs -n 10 -i off --params threshold=x", out, sizeof out), 0);
-    cr_assert_neq(run_cli("run -s rc-gen -w cycle-pairs -n 10 -i off --params bogus=1", out, sizeof out), 0);
+    /* bad parameters are bad usage (exit 2, a message), not any nonzero exit (a crash is 139) */
+    int st = run_cli("run -s rc-cycle -w cycle-pairs -n 10 -i off --params threshold=x", out, sizeof out);
+    cr_assert_eq(st, 2, "exit %d: %s", st, out);
+    cr_assert(strstr(out, "membench: --params threshold must be an integer"), "%s", out);
+    st = run_cli("run -s rc-gen -w cycle-pairs -n 10 -i off --params bogus=1", out, sizeof out);
+    cr_assert_eq(st, 2, "exit %d: %s", st, out);
+    cr_assert(strstr(out, "membench: bad --params 'bogus=1' for strategy rc-gen"), "%s", out);
 }
 
 /* rc-cycle's buffer threshold decides how often it collects: a smaller
  * threshold, more collections (deterministic counts, not timing). */
 Test(cycles, rc_cycle_threshold) {
-    if (getenv("MB_TEST_SMALL")) return;       /* stress builds collect at every allocation */
+    if (getenv("MB_TEST_SMALL")) cr_skip_test("stress build: a collection at every allocation");
     const mb_strategy_t *s = mb_find_strategy("rc-cycle");
     uint64_t colls[2];
     const char *params[2] = {"threshold=100", "threshold=5000"};
@@ -318,7 +325,7 @@ STRATEGY_TEST(cycles, candidate_freed_before_collection) {
  * containers with threshold0 = 2000 mean collections at allocations 2002,
  * 4003, 6004 and 8005. */
 Test(cycles, rc_gen_threshold0) {
-    if (getenv("MB_TEST_SMALL")) return;       /* stress builds collect at every allocation */
+    if (getenv("MB_TEST_SMALL")) cr_skip_test("stress build: a collection at every allocation");
     mb_options_t opt = {0};
     mb_rt_t *rt = mb_rt_new(mb_find_strategy("rc-gen"), &opt);
     mb_push(rt, 2);

@@ -16,7 +16,7 @@ static void build_chain(mb_rt_t *rt, uint64_t count) {
 }
 
 STRATEGY_TEST(deep, chain_10m) {
-    if (!has(s, MB_ATTR_FREES)) return;        /* none: nothing to free or trace */
+    if (!has(s, MB_ATTR_FREES)) cr_skip_test("%s frees nothing", s->name);        /* none: nothing to free or trace */
     uint64_t count = test_size(10000000, 2000);
     mb_options_t opt = {0};                    /* no census: 10M entries would only slow this */
     mb_rt_t *rt = mb_rt_new(s, &opt);
@@ -42,7 +42,7 @@ STRATEGY_TEST(deep, chain_10m) {
 
 /* The cascade that freed the chain is recorded as a pause under counting strategies. */
 STRATEGY_TEST(deep, cascade_is_a_pause) {
-    if (!has(s, MB_ATTR_COUNTS)) return;
+    if (!has(s, MB_ATTR_COUNTS)) cr_skip_test("%s keeps no reference counts", s->name);
     mb_rt_t *rt = test_rt(s, false);
     mb_push(rt, 3);
     build_chain(rt, 5000);
@@ -57,7 +57,7 @@ STRATEGY_TEST(deep, cascade_is_a_pause) {
  * strategy that reclaims cycles; plain counting frees one only once it is
  * broken (then it is a 10M cascade). Never a C stack overflow. */
 STRATEGY_TEST(deep, ring_10m) {
-    if (!has(s, MB_ATTR_FREES)) return;
+    if (!has(s, MB_ATTR_FREES)) cr_skip_test("%s frees nothing", s->name);
     uint64_t count = test_size(10000000, 2000);
     mb_options_t opt = {0};
     mb_rt_t *rt = mb_rt_new(s, &opt);
@@ -116,9 +116,11 @@ static void fanout(const mb_strategy_t *s, bool back_edges) {
 }
 
 STRATEGY_TEST(deep, fanout_1m) {
-    if (has(s, MB_ATTR_FREES)) fanout(s, false);
+    if (!has(s, MB_ATTR_FREES)) cr_skip_test("%s frees nothing", s->name);
+    fanout(s, false);
 }
 
 STRATEGY_TEST(deep, fanout_1m_cyclic) {
-    if (has(s, MB_ATTR_FREES) && has(s, MB_ATTR_CYCLES)) fanout(s, true);
+    if (!has(s, MB_ATTR_FREES) || !has(s, MB_ATTR_CYCLES)) cr_skip_test("%s does not free cycles", s->name);
+    fanout(s, true);
 }

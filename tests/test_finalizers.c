@@ -58,7 +58,7 @@ static void skip_if_retained(const mb_strategy_t *s, mb_rt_t *rt, bool ran) {
 /* Exact counts: a garbage pair whose members have finalizers. */
 STRATEGY_TEST(finalizers, cycle_exact_counts) {
     /* A conservative collector may retain the pair (then nothing runs). */
-    if (has(s, MB_ATTR_CONSERVATIVE)) return;
+    if (has(s, MB_ATTR_CONSERVATIVE)) cr_skip_test("%s is conservative", s->name);
     for (int m = MB_FIN_MODERN; m <= MB_FIN_LEGACY; m++) {
         mb_rt_t *rt = fin_rt(s, (mb_finalizer_mode_t)m);
         mb_auto_collect(rt, false);
@@ -119,7 +119,7 @@ STRATEGY_TEST(finalizers, acyclic) {
  * runs all finalizers of the garbage first). Dropped again, they are freed
  * and no finalizer runs a second time. */
 STRATEGY_TEST(finalizers, resurrection) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
     mb_auto_collect(rt, false);
     uint64_t a, b;
@@ -161,7 +161,7 @@ STRATEGY_TEST(finalizers, resurrection) {
 /* Counting strategies: a finalizer that resurrects at count zero; dropped
  * again, the object is freed without its finalizer running again. */
 STRATEGY_TEST(finalizers, at_most_once_rc) {
-    if (!has(s, MB_ATTR_COUNTS)) return;
+    if (!has(s, MB_ATTR_COUNTS)) cr_skip_test("%s keeps no reference counts", s->name);
     mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
     mb_push(rt, 1);
     mb_new_list(rt, 0, 1);
@@ -180,7 +180,7 @@ STRATEGY_TEST(finalizers, at_most_once_rc) {
 /* A finalizer that breaks its own cycle (self[0] = None) while the
  * collector holds the garbage: everything is still freed exactly once. */
 STRATEGY_TEST(finalizers, finalizer_breaks_cycle) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
     mb_auto_collect(rt, false);
     uint64_t a, b;
@@ -195,7 +195,7 @@ STRATEGY_TEST(finalizers, finalizer_breaks_cycle) {
 /* Legacy: only what the finalizer objects reach is kept; a cycle without
  * finalizers pointing into the kept garbage is freed (as Python 2 did). */
 STRATEGY_TEST(finalizers, legacy_keeps_only_reachable) {
-    if (!has(s, MB_ATTR_CYCLES)) return;
+    if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
     mb_rt_t *rt = fin_rt(s, MB_FIN_LEGACY);
     mb_auto_collect(rt, false);
     enum { P, Q, F, N };
@@ -233,8 +233,7 @@ STRATEGY_TEST(finalizers, workload_counts) {
         for (int fin = 0; fin <= 1; fin++) {
             mb_case_t c = {.workload = w, .strategy = s, .opt = {.finalizers = (mb_finalizer_mode_t)m},
                            .args = {.n = n, .seed = 1, .finalizers = fin}};
-            mb_result_t r;
-            cr_assert_eq(mb_case_run(&c, &r), 0);
+            mb_result_t r = test_case_run(&c);
             cr_assert(left_ok(s, r.stats.leaked_objects, r.expected_leaks), "%s mode %d fin %d: leaked %llu, expected %llu",
                          s->name, m, fin, (unsigned long long)r.stats.leaked_objects,
                          (unsigned long long)r.expected_leaks);

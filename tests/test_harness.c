@@ -262,26 +262,47 @@ static const struct badfile badfiles[] = {
     {"import-hyperfine IN -o OUT", "{\"results\": [", "malformed hyperfine file"},
     {"import-hyperfine IN -o OUT", "{\"results\": 3}", "no \"results\" array"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\"}]}", "no \"times\" array"},
-    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [\"a\"]}]}", "times[0] is not"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [\"a\"]}]}", "times[0] is a string, not a number"},
     {"import-hyperfine /nonexistent.json -o OUT", "", "malformed hyperfine file /nonexistent.json"},
-    {"report IN -o OUT", "{\"benchmarks\": 1}", "no \"benchmarks\" array"},
+    {"report IN -o OUT", "{\"benchmarks\": 1}", "\"benchmarks\" is a number, not an array"},
     {"report /nonexistent.json -o OUT", "", "cannot read /nonexistent.json"},
     {"report IN -o OUT", " ", "'[' or '{' expected"},                               /* empty */
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_", "premature end of input"},    /* truncated */
-    {"report IN -o OUT", "[1, 2]", "no \"benchmarks\" array"},                    /* not Google Benchmark */
-    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": 3}]}", "has no \"name\""},  /* wrong types */
+    {"report IN -o OUT", "[1, 2]", "not Google Benchmark JSON: the top level is an array"},                    /* not Google Benchmark */
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": 3}]}", "\"name\" is a number, not a string"},  /* wrong types */
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": \"1\", \"cpu_time\": 1}]}",
-     "has no real_time/cpu_time"},
+     "\"real_time\" is a string, not a number"},
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1e999, \"cpu_time\": 1}]}",
      "real number overflow"},                                                     /* huge numbers */
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1e300, \"cpu_time\": 1}]}",
-     "has a time out of range"},
+     "\"real_time\" is 1e+300 ns, not a time from 0 to 1e18 ns"},
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"cpu_time\": 1, \"repetitions\": -4}]}",
-     "bad family_index, repetition_index or repetitions"},
+     "\"repetitions\" is -4, not an integer from 1 to 1e18"},
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"cpu_time\": 1, \"time_unit\": \"fortnights\"}]}",
-     "time_unit 'fortnights'"},
+     "time_unit \"fortnights\", not ns, us, ms or s"},
     {"import-hyperfine IN -o OUT", " ", "'[' or '{' expected"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1e999]}]}", "real number overflow"},
+    /* issue 13, item 12: report and compare read with one set of rules */
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"run_type\": \"bogus\", \"real_time\": 1, \"cpu_time\": 1}]}",
+     "run_type \"bogus\", not \"iteration\" or \"aggregate\""},
+    {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"error_occurred\": \"yes\", \"real_time\": 1, \"cpu_time\": 1}]}",
+     "\"error_occurred\" is a string, not a boolean"},
+    /* issue 13, item 7: out of range, negative, mistyped */
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1e300]}]}",
+     "results[0].times[0] is 1e+300, not a time from 0 to 1000000000 s"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [-1]}]}", "times[0] is -1, not a time"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1], \"user\": -5}]}",
+     "results[0].user is -5, not a time from 0"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1], \"system\": \"fast\"}]}",
+     "results[0].system is a string, not a number of seconds"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1], \"mean\": \"fast\"}]}",
+     "results[0].mean is a string, not a number of seconds"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1,1,1], \"exit_codes\": [\"boom\", null, 2.5]}]}",
+     "results[0].exit_codes[0] is a string, not an integer exit status"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1,1], \"exit_codes\": [0, 2.5]}]}",
+     "results[0].exit_codes[1] is 2.5, not an integer exit status"},
+    {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1,1], \"exit_codes\": [0]}]}",
+     "results[0].exit_codes has 1 entries for 2 times"},
 };
 ParameterizedTestParameters(harness, bad_input_leaves_no_file) {
     return cr_make_param_array(struct badfile, (struct badfile *)badfiles, sizeof badfiles / sizeof *badfiles);
@@ -304,6 +325,13 @@ ParameterizedTest(struct badfile *b, harness, bad_input_leaves_no_file) {
     int st = run_cli(args, out, sizeof out);
     cr_assert_eq(st, 2, "'%s' exits %d: %s", args, st, out);
     cr_assert(strstr(out, b->msg), "'%s' says: %s", args, out);
+    /* one line naming the problem (then, for bad usage, the usage) */
+    const char *nl = strchr(out, '\n');
+    cr_assert(!strncmp(out, "membench: ", 10) && nl, "'%s': not one \"membench: ...\" line: %s", args, out);
+    char first[1024];
+    snprintf(first, sizeof first, "%.*s", (int)(nl - out), out);
+    cr_assert(strstr(first, b->msg), "'%s': the first line does not name the problem: %s", args, out);
+    cr_assert(!nl[1] || !strncmp(nl + 1, "usage: ", 7), "'%s': more than one line: %s", args, out);
     DIR *d = opendir(dir);
     struct dirent *de;
     while ((de = readdir(d)))

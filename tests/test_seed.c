@@ -55,9 +55,13 @@ STRATEGY_TEST(seed, cycle) {
     cr_assert_eq(mb_census(rt), 2);
     mb_collect(rt);
     bool freed = has(s, MB_ATTR_CYCLES);
-    cr_assert_eq(mb_exists(rt, a_id), !freed, "%s after collect()", s->name);
-    cr_assert_eq(mb_exists(rt, b_id), !freed, "%s after collect()", s->name);
-    cr_assert_eq(mb_census(rt), freed ? 0 : 2);
+    /* A conservative collector (boehm) may keep the pair if a stale word
+     * still looks like a pointer to it; it must never free it early. */
+    if (!has(s, MB_ATTR_CONSERVATIVE)) {
+        cr_assert_eq(mb_exists(rt, a_id), !freed, "%s after collect()", s->name);
+        cr_assert_eq(mb_exists(rt, b_id), !freed, "%s after collect()", s->name);
+    }
+    cr_assert(left_ok(s, mb_census(rt), freed ? 0 : 2), "%s: census %llu", s->name, (unsigned long long)mb_census(rt));
     mb_rt_free(rt);
 }
 

@@ -5,9 +5,7 @@ static mb_result_t run_wl(const char *name, const mb_strategy_t *s, uint64_t n, 
     const mb_workload_t *w = mb_find_workload(name);
     cr_assert_not_null(w, "workload %s registered", name);
     mb_case_t c = {.workload = w, .strategy = s, .args = {.n = n, .seed = seed, .interning = interning}};
-    mb_result_t r;
-    cr_assert_eq(mb_case_run(&c, &r), 0, "%s/%s", name, s->name);
-    return r;
+    return test_case_run(&c);
 }
 
 /* What strategy s must leak, given what a counting strategy without cycle
@@ -42,10 +40,11 @@ static uint64_t rings_expect(uint64_t n, bool on) {
 }
 
 STRATEGY_TEST(formulas, cycle_rings_leaks) {
-    /* Two sizes; the stress build (collect at every allocation) skips the
-     * 10,000-node ring. */
-    uint64_t sizes[2] = {test_size(2, 1), test_size(4, 2)};
-    for (int i = 0; i < 2; i++)
+    /* Sizes with every remainder mod 3 (a formula wrong only for some ring
+     * lengths fails here); the stress build (collect at every allocation)
+     * skips the 10,000-node ring: remainders 1 and 2 only. */
+    uint64_t sizes[3] = {test_size(2, 1), test_size(3, 2), test_size(4, 2)};
+    for (int i = 0; i < 3; i++)
         for (int on = 0; on <= 1; on++) check_leaks("cycle-rings", s, sizes[i], on, rings_expect(sizes[i], on));
     cr_assert_eq(rings_expect(4, false), 2 * (3 + 100 + 10000 + 3));
     cr_assert_eq(rings_expect(4, true), (3 + 100 + 10000 + 3) + (10000 - 257));
@@ -62,6 +61,18 @@ STRATEGY_TEST(formulas, parent_trees_leaks) {
     check_leaks("parent-trees", s, 5, false, 2 * nodes);
     check_leaks("parent-trees", s, 5, true, nodes + (121 - 86));
     check_leaks("parent-trees", s, 7, false, 2 * nodes + 2 * 4);   /* trees 5 and 6: 1 and 4 nodes */
+    /* every size mod 5 (tree shapes) and mod 3, from the rule itself */
+    for (uint64_t n = 1; n <= test_size(11, 6); n++)
+        for (int on = 0; on <= 1; on++) {
+            uint64_t want = 0;
+            for (uint64_t i = 0; i < n; i++) {
+                uint64_t levels = 1 + i % 5, size = 0, p = 1;
+                for (uint64_t l = 0; l < levels; l++, p *= 3) size += p;
+                if (levels == 1) continue;                      /* no cycle: freed */
+                want += size + (on ? (size > 86 ? size - 86 : 0) : size);
+            }
+            check_leaks("parent-trees", s, n, on, want);
+        }
 }
 
 /* dlist, per round: A (values 3j) keeps 70 nodes after 30 are spliced into
@@ -95,8 +106,9 @@ static uint64_t gcbench_nodes(uint64_t max_depth) {
 }
 
 STRATEGY_TEST(formulas, binary_trees_gcbench_count) {
-    uint64_t depths[2] = {test_size(8, 4), test_size(10, 5)};
-    for (int i = 0; i < 2; i++) {
+    /* odd and even depths: the loop over d = 4, 6, ... stops differently */
+    uint64_t depths[3] = {test_size(8, 4), test_size(9, 5), test_size(10, 5)};
+    for (int i = 0; i < 3; i++) {
         for (int on = 0; on <= 1; on++) {
             mb_result_t r = run_wl("binary-trees", s, depths[i], 7, on);
             cr_assert_eq(r.stats.objects_allocated, gcbench_nodes(depths[i]), "%s depth %llu: %llu nodes",
@@ -160,11 +172,15 @@ STRATEGY_TEST(formulas, long_chain_cascade) {
 /* large-live-heap: the table, ceil(n/256) pages, 3n records' objects, then
  * 4n churned records of 3 objects each (interning off: every int is new). */
 STRATEGY_TEST(formulas, large_live_heap_counts) {
-    uint64_t n = test_size(3000, 300);
-    mb_result_t r = run_wl("large-live-heap", s, n, 7, false);
-    cr_assert_eq(r.stats.objects_allocated, 1 + (n + 255) / 256 + 3 * n + 3 * 4 * n);
-    cr_assert(left_ok(s, r.stats.leaked_objects, want_leaks(s, &r, 0)));
-    cr_assert_eq(r.ops, 4 * n);
+    /* pages of 256: sizes on, before and after a page boundary, and odd ones */
+    uint64_t sizes[5] = {test_size(3000, 300), 255, 256, 257, test_size(769, 10)};
+    for (int i = 0; i < 5; i++) {
+        uint64_t n = sizes[i];
+        mb_result_t r = run_wl("large-live-heap", s, n, 7, false);
+        cr_assert_eq(r.stats.objects_allocated, 1 + (n + 255) / 256 + 3 * n + 3 * 4 * n, "n=%llu", (unsigned long long)n);
+        cr_assert(left_ok(s, r.stats.leaked_objects, want_leaks(s, &r, 0)));
+        cr_assert_eq(r.ops, 4 * n);
+    }
 }
 
 /* The seeded workloads: the same seed gives the same checksum (and, for

@@ -3,9 +3,7 @@
 
 static mb_result_t run_case(const mb_workload_t *w, const mb_strategy_t *s, uint64_t n, bool interning) {
     mb_case_t c = {.workload = w, .strategy = s, .args = {.n = n, .seed = 7, .interning = interning}};
-    mb_result_t r;
-    cr_assert_eq(mb_case_run(&c, &r), 0, "%s/%s", w->name, s->name);
-    return r;
+    return test_case_run(&c);
 }
 
 /* Every workload: leaks equal the expectation, checksums equal the reference
@@ -53,10 +51,11 @@ Test(workloads, seed_determinism) {
     const mb_workload_t *w = mb_find_workload("shared-refs");
     mb_case_t c = {.workload = w, .strategy = mb_strategies[0], .args = {.n = 5000, .seed = 1}};
     mb_result_t a, b, d;
-    mb_case_run(&c, &a);
-    mb_case_run(&c, &b);
+    char err[256];
+    cr_assert_eq(test_case_isolated(&c, test_case_timeout(), &a, err, sizeof err), 0, "seed 1, first run: %s", err);
+    cr_assert_eq(test_case_isolated(&c, test_case_timeout(), &b, err, sizeof err), 0, "seed 1, second run: %s", err);
     c.args.seed = 2;
-    mb_case_run(&c, &d);
+    cr_assert_eq(test_case_isolated(&c, test_case_timeout(), &d, err, sizeof err), 0, "seed 2: %s", err);
     cr_assert_eq(a.checksum, b.checksum);
     cr_assert_neq(a.checksum, d.checksum);
 }
