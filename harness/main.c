@@ -377,13 +377,10 @@ static int cmd_run(int argc, char **argv) {
     /* Ranges (issue 13, item 9): the seed is written as a JSON integer. */
     if (seed > (uint64_t)INT64_MAX) usage_error("--seed must be from 0 to %" PRId64 ", not '%" PRIu64 "'", INT64_MAX, seed);
     if (opt.params) check_params(opt.params);
-    const char *fail = getenv("MB_FAIL_ALLOC");
-    if (fail && *fail) {
-        char *end;
-        errno = 0;
-        unsigned long long nth = strtoull(fail, &end, 10);
-        if (*fail == '-' || *fail == '+' || *end || errno || !nth || nth > (unsigned long long)INT64_MAX)
-            usage_error("MB_FAIL_ALLOC must be an allocation number from 1 to %" PRId64 ", not '%s'", INT64_MAX, fail);
+    {
+        uint64_t nth;
+        char ferr[256];
+        if (mb_test_fail_alloc(&nth, ferr, sizeof ferr) < 0) usage_error("%s", ferr);
     }
 
     const mb_strategy_t **ss;

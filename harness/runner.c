@@ -53,28 +53,6 @@ void mb_suite_free(mb_suite_t *s) {
     s->n = s->cap = 0;
 }
 
-void mb_test_crash_hook(const mb_case_t *c) {
-    const char *spec = getenv("MB_TEST_CRASH");
-    if (!spec || !*spec) return;
-    char want[160];
-    snprintf(want, sizeof want, "%s/%s", c->workload->name, c->strategy->name);
-    size_t l = strlen(want);
-    if (strncmp(spec, want, l) != 0 || (spec[l] != '\0' && spec[l] != ':')) return;
-    const char *how = spec[l] == ':' ? spec + l + 1 : "segv";
-    signal(SIGSEGV, SIG_DFL);           /* a real crash, even under a sanitizer's handler */
-    signal(SIGABRT, SIG_DFL);
-    if (!strcmp(how, "abort")) abort();
-    if (!strcmp(how, "exit")) _exit(3);
-    if (!strcmp(how, "hang")) for (;;) pause();
-#ifdef MB_SANITIZE
-    raise(SIGSEGV);                     /* UBSan would stop a NULL store before it faults */
-#else
-    volatile int *volatile p = NULL;
-    *p = 1;                             /* a real segmentation fault */
-#endif
-    abort();
-}
-
 /* The signal that interrupts a suite (0: none); set by the handler mb_suite_run installs. */
 static volatile sig_atomic_t runner_signal;
 static void runner_on_signal(int sig) { runner_signal = sig; }
@@ -93,20 +71,19 @@ typedef struct mb_child_msg {
 static _Noreturn void child_main(const mb_case_t *c, int fd) {
     mb_child_msg_t m;
     memset(&m, 0, sizeof m);
-    mb_test_crash_hook(c);
+    mb_test_crash(c->workload->name, c->strategy->name);
     /* Fault injection, SQLite style (README: How the suite tests itself):
      * MB_FAIL_ALLOC=N fails the Nth object allocation of the case and every
-     * one after it; the case must end in a clean "out of memory" error. */
-    const char *fail = getenv("MB_FAIL_ALLOC");
-    if (fail && *fail) {
-        char *end;
-        unsigned long long nth = strtoull(fail, &end, 10);
-        if (*end || !nth) {
-            fprintf(stderr, "membench: MB_FAIL_ALLOC must be a positive integer, not '%s'\n", fail);
-            _exit(2);
-        }
-        mb_mem_fail_after(nth);
+     * one after it; the case must end in a clean "out of memory" error.
+     * `run` checked the value before starting (testhooks.c). */
+    uint64_t nth;
+    char ferr[256];
+    int armed = mb_test_fail_alloc(&nth, ferr, sizeof ferr);
+    if (armed < 0) {
+        fprintf(stderr, "membench: %s\n", ferr);
+        _exit(2);
     }
+    if (armed) mb_mem_fail_after(nth);
     m.status = mb_case_run(c, &m.res);
     const char *p = (const char *)&m;
     size_t left = sizeof m;

@@ -76,9 +76,4 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
  * and the caller writes what finished, marked incomplete. */
 int mb_suite_run(mb_suite_t *s);
 
-/* The test-only crash hook: MB_TEST_CRASH="<workload>/<strategy>[:abort|segv|exit|hang]"
- * makes the child of that case really crash (default segv), abort, exit 3
- * or hang (for --timeout), just before the case runs. */
-void mb_test_crash_hook(const mb_case_t *c);
-
 #endif

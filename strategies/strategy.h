@@ -191,9 +191,14 @@ void mb_teardown(mb_rt_t *rt);
 /* The runtime's counters now (stats.h). */
 static inline const mb_stats_t *mb_rt_stats(const mb_rt_t *rt) { return &rt->mut.stats; }
 
-/* Test hooks (testhooks.c): read from the environment once per runtime. */
+/* Test hooks (testhooks.c), all in one place: read from the environment
+ * once per runtime (install), or once per case by the runner. */
 void mb__test_hooks_install(mb_rt_t *rt);
 void mb__test_slow_work(void);
+/* MB_FAIL_ALLOC: 0 unset, 1 set (*nth), -1 bad value (message in err). */
+int mb_test_fail_alloc(uint64_t *nth, char *err, size_t errsz);
+/* MB_TEST_CRASH: crash now if it names this case. */
+void mb_test_crash(const char *workload, const char *strategy);
 
 
 #endif
