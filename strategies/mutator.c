@@ -1,19 +1,7 @@
-/* mutator.c: the mutator's out-of-line slow paths (mutator.h): root stack growth, falling counts, counted pops. */
-#include <stdarg.h>
-#include <stdio.h>
+/* mutator.c: the mutator's out-of-line slow paths (mutator.h): root stack growth, falling counts, interning. */
 #include <stdlib.h>
 
 #include "strategy.h"
-
-void mb__misuse(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("membench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    abort();
-}
 
 /* Room for a frame of nvars more variables and one more saved frame base. */
 void mb__frames_grow(mb_rt_t *rt, uint32_t nvars) {

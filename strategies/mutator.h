@@ -82,10 +82,10 @@ mb_obj_t *mb__alloc_slow(mb_rt_t *rt, mb_kind_t kind, uint32_t len);
 void mb__on_alloc(mb_rt_t *rt, mb_obj_t *o);
 mb_obj_t *mb__intern_int(mb_rt_t *rt, int64_t v);
 mb_obj_t *mb__new_str_slow(mb_rt_t *rt, const char *s, size_t len);
-_Noreturn void mb__misuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void mb_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));   /* util.h */
 
 #ifdef MB_DEBUG
-#define MB_DCHECK(cond, ...) do { if (!(cond)) mb__misuse(__VA_ARGS__); } while (0)
+#define MB_DCHECK(cond, ...) do { if (!(cond)) mb_panic(__VA_ARGS__); } while (0)
 #else
 #define MB_DCHECK(cond, ...) ((void)0)
 #endif
