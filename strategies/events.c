@@ -30,6 +30,15 @@ static void bs_reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes) {
 
 static void bs_finalizer_run(mb_rt_t *rt) { rt->mut.stats.finalizers_run++; }
 
+static void bs_generation_collected(mb_rt_t *rt, int gen, uint64_t promoted) {
+    mb_stats_t *s = &rt->mut.stats;
+    MB_CHECK(gen >= 0 && gen <= 2, "generation %d collected (0..2)", gen);
+    if (gen == 0) s->gen0_collections++;
+    else if (gen == 1) s->gen1_collections++;
+    else s->gen2_collections++;
+    s->promoted_objects += promoted;
+}
+
 const mb_listener_t mb_basic_stats = {
     .collection_begin = bs_collection_begin,
     .collection_end = bs_collection_end,
@@ -37,6 +46,7 @@ const mb_listener_t mb_basic_stats = {
     .cascade_end = bs_cascade_end,
     .reclaimed = bs_reclaimed,
     .finalizer_run = bs_finalizer_run,
+    .generation_collected = bs_generation_collected,
 };
 
 void mb_ev_collection_begin(mb_rt_t *rt, bool full) { rt->listener->collection_begin(rt, full); }
@@ -45,3 +55,6 @@ void mb_ev_cascade_begin(mb_rt_t *rt) { rt->listener->cascade_begin(rt); }
 void mb_ev_cascade_end(mb_rt_t *rt, uint64_t freed) { rt->listener->cascade_end(rt, freed); }
 void mb_ev_reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes) { rt->listener->reclaimed(rt, objects, bytes); }
 void mb_ev_finalizer_run(mb_rt_t *rt) { rt->listener->finalizer_run(rt); }
+void mb_ev_generation_collected(mb_rt_t *rt, int gen, uint64_t promoted) {
+    rt->listener->generation_collected(rt, gen, promoted);
+}

@@ -20,6 +20,8 @@
  *   reclaimed             objects and bytes a collector freed in bulk,
  *                         without a free per object (live accounting)
  *   finalizer_run         one finalizer was called
+ *   generation_collected  a generational collector collected generation
+ *                         `gen` and moved `promoted` survivors to an older one
  */
 typedef struct mb_listener {
     void (*collection_begin)(mb_rt_t *rt, bool full);
@@ -28,6 +30,7 @@ typedef struct mb_listener {
     void (*cascade_end)(mb_rt_t *rt, uint64_t freed);
     void (*reclaimed)(mb_rt_t *rt, uint64_t objects, uint64_t bytes);
     void (*finalizer_run)(mb_rt_t *rt);
+    void (*generation_collected)(mb_rt_t *rt, int gen, uint64_t promoted);
 } mb_listener_t;
 
 #define MB_CASCADE_PAUSE_MIN 1000       /* a cascade that frees this many objects is a pause */
@@ -42,5 +45,6 @@ void mb_ev_cascade_begin(mb_rt_t *rt);
 void mb_ev_cascade_end(mb_rt_t *rt, uint64_t freed);
 void mb_ev_reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes);
 void mb_ev_finalizer_run(mb_rt_t *rt);
+void mb_ev_generation_collected(mb_rt_t *rt, int gen, uint64_t promoted);
 
 #endif

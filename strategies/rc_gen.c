@@ -36,6 +36,7 @@
  */
 enum { RCG_NGEN = 3, RCG_PERM = 3, RCG_NLISTS = 4, RCG_UNREACH = 0xfe, RCG_UNTRACKED = 0xff };
 enum { RCG_REACH = 1 };
+#define RCG_F_PROMOTING MB_F_SPARE7     /* in this collection: moves to an older generation if it survives */
 
 typedef struct rcg_state {
     mb_ptrvec_t gens[RCG_NLISTS];       /* generations 0, 1, 2 and the permanent one */
@@ -44,12 +45,16 @@ typedef struct rcg_state {
     uint64_t long_lived_total;          /* objects that survived the last full collection */
     uint64_t long_lived_pending;        /* objects promoted into the oldest generation since */
     int target;                         /* generation receiving the survivors of this collection */
+    uint64_t promoted;                  /* survivors of this collection moved to an older generation */
+    int last_gen;                       /* generation the last collection collected; -1 once the mutator allocates */
+    uint64_t born_in_collect;           /* containers allocated (by finalizers) during the last collection */
     mb_ptrvec_t stack;                  /* explicit stack of the reachability walk */
     mb_ptrvec_t unreachable;            /* the garbage of this collection */
 } rcg_state_t;
 
 static int rcg_init(mb_rt_t *rt) {
     rcg_state_t *st = rt->state;
+    st->last_gen = -1;
     st->threshold[0] = 2000;            /* CPython 3.13: gc.get_threshold() == (2000, 10, 10) */
     st->threshold[1] = 10;
     st->threshold[2] = 10;
@@ -84,6 +89,8 @@ static void rcg_on_alloc(mb_rt_t *rt, mb_obj_t *o) {
     }
     rcg_track(st, o, 0);
     st->count[0]++;
+    if (rt->in_collect) st->born_in_collect++;
+    else st->last_gen = -1;
 #ifdef MB_STRESS
     mb__request_collect(rt);            /* stress build: collect at every allocation */
 #else
@@ -110,6 +117,10 @@ static inline bool rcg_in(const mb_obj_t *c, int g) {
 /* A survivor of disposal (resurrected, or kept under legacy): tracked again. */
 static void rcg_keep(mb_rt_t *rt, mb_obj_t *o) {
     rcg_state_t *st = rt->state;
+    if (o->flags & RCG_F_PROMOTING) {
+        o->flags &= (uint8_t)~RCG_F_PROMOTING;
+        st->promoted++;
+    }
     rcg_track(st, o, st->target);
 }
 
@@ -119,6 +130,14 @@ static void rcg_keep(mb_rt_t *rt, mb_obj_t *o) {
  * same older generation). Returns the number of survivors promoted. */
 static size_t rcg_collect_gen(mb_rt_t *rt, int g) {
     rcg_state_t *st = rt->state;
+    int target = g + 1 < RCG_NGEN ? g + 1 : g;
+    /* Every object from a generation younger than the target is promoted
+     * if it survives (generation g itself too, unless it is the oldest). */
+    for (int y = 0; y <= g; y++) {
+        mb_ptrvec_t *v = &st->gens[y];
+        if (y < target)
+            for (size_t i = 0; i < v->n; i++) ((mb_obj_t *)v->v[i])->flags |= RCG_F_PROMOTING;
+    }
     /* Merge the younger generations into g. */
     for (int y = 0; y < g; y++) {
         mb_ptrvec_t *v = &st->gens[y];
@@ -161,7 +180,6 @@ static size_t rcg_collect_gen(mb_rt_t *rt, int g) {
     }
     free(gc_refs);
     /* Split: survivors promoted, the unreachable set apart. */
-    int target = g + 1 < RCG_NGEN ? g + 1 : g;
     st->target = target;
     mb_ptrvec_t all = *young;           /* take the vector; g is rebuilt from survivors */
     memset(young, 0, sizeof *young);
@@ -173,6 +191,10 @@ static size_t rcg_collect_gen(mb_rt_t *rt, int g) {
             o->color = 0;
             rcg_track(st, o, target);
             promoted++;
+            if (o->flags & RCG_F_PROMOTING) {
+                o->flags &= (uint8_t)~RCG_F_PROMOTING;
+                st->promoted++;
+            }
         } else {
             o->gen = RCG_UNREACH;
             MB_VEC_PUSH(&st->unreachable, (void *)o);
@@ -201,7 +223,11 @@ static void rcg_collect(mb_rt_t *rt, bool full) {
     int g = full ? RCG_NGEN - 1 : rcg_pick(st);
     if (g + 1 < RCG_NGEN) st->count[g + 1]++;
     for (int i = 0; i <= g; i++) st->count[i] = 0;
+    st->promoted = 0;
+    st->born_in_collect = 0;
     size_t survivors = rcg_collect_gen(rt, g);
+    st->last_gen = g;
+    mb_ev_generation_collected(rt, g, st->promoted);
     if (g == RCG_NGEN - 2) st->long_lived_pending += survivors;
     if (g == RCG_NGEN - 1) {
         st->long_lived_total = st->gens[RCG_NGEN - 1].n;
@@ -224,10 +250,22 @@ static void rcg_freeze(mb_rt_t *rt) {
 static void rcg_verify(mb_rt_t *rt) {
     rcg_state_t *st = rt->state;
     size_t tracked = 0;
+    /* Generation membership right after a collection of g: every survivor
+     * of a generation younger than the target moved there, so those
+     * generations hold only what finalizers allocated meanwhile (gen 0). */
+    if (st->last_gen >= 0) {
+        int g = st->last_gen, target = g + 1 < RCG_NGEN ? g + 1 : g;
+        for (int y = 0; y <= g && y < target; y++) {
+            size_t want = y == 0 ? st->born_in_collect : 0;
+            MB_CHECK(st->gens[y].n <= want, "rc-gen verify: generation %d holds %zu objects after a collection of "
+                     "generation %d (survivors must move to %d; %zu at most were allocated meanwhile)", y, st->gens[y].n, g, target, want);
+        }
+    }
     for (int g = 0; g < RCG_NLISTS; g++) {
         for (size_t i = 0; i < st->gens[g].n; i++) {
             mb_obj_t *o = st->gens[g].v[i];
-            MB_CHECK(o->kind == MB_LIST && o->gen == g && o->aux == i && o->color == 0,
+            MB_CHECK(o->kind == MB_LIST && o->gen == g && o->aux == i && o->color == 0 &&
+                         !(o->flags & RCG_F_PROMOTING),
                      "rc-gen verify: generation %d entry %zu (%p) inconsistent", g, i, (void *)o);
             tracked++;
         }

@@ -14,6 +14,10 @@
     X(live_bytes, "bytes of objects allocated now, metadata included") \
     X(peak_live_bytes, "maximum of live_bytes") \
     X(collections, "collections run") \
+    X(gen0_collections, "generational: collections of generation 0 (the youngest)") \
+    X(gen1_collections, "generational: collections of generation 1") \
+    X(gen2_collections, "generational: collections of generation 2 (full)") \
+    X(promoted_objects, "generational: survivors moved to an older generation") \
     X(gc_time_ns, "total time in collections, ns") \
     X(finalizers_run, "finalizers called") \
     X(uncollectable_objects, "legacy finalizers: objects put in `garbage`; after teardown, all that `garbage` reaches") \

@@ -7,7 +7,7 @@
 
 /* A listener that counts the events and forwards them to the basic-stats one. */
 static struct {
-    uint64_t begins, ends, cascades_open, cascades, cascade_freed, reclaimed, finalizers;
+    uint64_t begins, ends, cascades_open, cascades, cascade_freed, reclaimed, finalizers, generations;
     bool nested;
 } seen;
 
@@ -37,7 +37,11 @@ static void t_fin(mb_rt_t *rt) {
     seen.finalizers++;
     mb_basic_stats.finalizer_run(rt);
 }
-static const mb_listener_t counting = {t_begin, t_end, t_cbegin, t_cend, t_reclaimed, t_fin};
+static void t_gen(mb_rt_t *rt, int gen, uint64_t promoted) {
+    seen.generations++;
+    mb_basic_stats.generation_collected(rt, gen, promoted);
+}
+static const mb_listener_t counting = {t_begin, t_end, t_cbegin, t_cend, t_reclaimed, t_fin, t_gen};
 
 /*
  * A workload with cycles, chains and finalizers under a counting listener:
@@ -65,6 +69,9 @@ STRATEGY_TEST(events, listener_sees_every_event) {
         cr_assert_eq(seen.cascades_open, seen.cascades, "%s/%s: cascades pair", wls[w], s->name);
         cr_assert_eq(seen.finalizers, st->finalizers_run, "%s/%s", wls[w], s->name);
         cr_assert_leq(seen.reclaimed, st->objects_freed, "%s/%s", wls[w], s->name);
+        /* A generational collector reports which generation each collection took. */
+        cr_assert(seen.generations == 0 || seen.generations == st->collections, "%s/%s", wls[w], s->name);
+        cr_assert_eq(st->gen0_collections + st->gen1_collections + st->gen2_collections, seen.generations);
         if (!has(s, MB_ATTR_COUNTS)) cr_assert_eq(seen.cascades, 0, "%s: no cascades without counts", s->name);
         if (has(s, MB_ATTR_COUNTS) && !strcmp(wls[w], "long-chain"))
             cr_assert_gt(seen.cascades, 0, "%s: freeing a chain is a cascade", s->name);
