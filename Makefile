@@ -153,7 +153,7 @@ hyperfine: $(MEMBENCH)
 	$(MEMBENCH) import-hyperfine results/hyperfine-raw.json -o results/hyperfine.json
 	$(MEMBENCH) report results/hyperfine.json
 
-# perf: issue 9's performance targets in one run (scripts/perf): medians of PERF_REPS (5)
+# perf: the performance targets in one run (scripts/perf, docs/performance.md): medians of PERF_REPS (5)
 # interleaved rounds, into results/perf.json and results/perf.md. A benchmark: not in CI.
 PERF_REPS ?= 5
 perf: $(MEMBENCH)

@@ -285,7 +285,7 @@ static void check_memory(const mb_case_t *base, uint64_t n, double timeout) {
     double phys = phys_bytes();
     /* A workload whose size is an exponent (a small size_max: binary-trees'
      * depth) grows geometrically: probe at 10 and 12, extrapolate the ratio
-     * per step (issue 13, item 8: -n 28 used to skip the guard). */
+     * per step (-n 28 once skipped the guard). */
     bool exponent = base->workload->size_max && base->workload->size_max <= 64;
     if (!phys || n <= (exponent ? 14 : 4000)) return;
     mb_case_t c = *base;
@@ -374,7 +374,7 @@ static int cmd_run(int argc, char **argv) {
         usage_error("--format must be console, json, csv or markdown, not '%s'", format);
     if (!reps) reps = !strcmp(scale, "quick") ? 3 : !strcmp(scale, "large") ? 1 : 5;
     if (reps > 10000) usage_error("--repetitions must be at most 10000, not '%" PRIu64 "'", reps);
-    /* Ranges (issue 13, item 9): the seed is written as a JSON integer. */
+    /* Ranges: the seed is written as a JSON integer. */
     if (seed > (uint64_t)INT64_MAX) usage_error("--seed must be from 0 to %" PRId64 ", not '%" PRIu64 "'", INT64_MAX, seed);
     if (opt.params) check_params(opt.params);
     {

@@ -11,7 +11,7 @@
 /* Every test's directory lives in one directory of the whole run,
  * $TMPDIR/membench-tests-XXXXXX (/tmp by default; made before the first test, its path in
  * MB_TEST_TMP for the test processes), removed after the last one: a run
- * leaves nothing in /tmp, whatever its tests do (issue 13, item 19). */
+ * leaves nothing in /tmp, whatever its tests do. */
 static char run_tmp[64];
 
 ReportHook(PRE_ALL)(struct criterion_test_set *set) {

@@ -58,7 +58,7 @@ const char *test_workloads_upto(uint64_t n, size_t *count);
 void tmpdir(char *dir, size_t n);
 
 /*
- * Tests of cases run with a time limit of their own (issue 13, item 18): a
+ * Tests of cases run with a time limit of their own: a
  * case that hangs (a mark loop that never ends) fails its test with a
  * message instead of hanging the suite until CI's step limit. The limit is
  * a few times the slowest expected case: 60 s in a release build, 300 s in

@@ -56,7 +56,7 @@ static const struct bad bad_inputs[] = {
     {"tour -s nosuch", "unknown strategy 'nosuch'"},
     {"frobnicate", "unknown command 'frobnicate'"},
     {"", "missing command"},
-    /* issue 13, item 9: values out of range name the range */
+    /* values out of range name the range */
     {"run --timeout inf -w cycle-pairs -i off -n 9 -r 1", "--timeout must be a number from 0.001 to 1e+07, not 'inf'"},
     {"run --timeout 1e308 -w cycle-pairs -i off -n 9 -r 1", "--timeout must be a number from 0.001 to 1e+07, not '1e308'"},
     {"run --timeout 2e10 -w cycle-pairs -i off -n 9 -r 1", "--timeout must be a number from 0.001 to 1e+07, not '2e10'"},

@@ -282,12 +282,12 @@ static const struct badfile badfiles[] = {
      "time_unit \"fortnights\", not ns, us, ms or s"},
     {"import-hyperfine IN -o OUT", " ", "'[' or '{' expected"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1e999]}]}", "real number overflow"},
-    /* issue 13, item 12: report and compare read with one set of rules */
+    /* report and compare read with one set of rules */
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"run_type\": \"bogus\", \"real_time\": 1, \"cpu_time\": 1}]}",
      "run_type \"bogus\", not \"iteration\" or \"aggregate\""},
     {"report IN -o OUT", "{\"benchmarks\": [{\"name\": \"a\", \"error_occurred\": \"yes\", \"real_time\": 1, \"cpu_time\": 1}]}",
      "\"error_occurred\" is a string, not a boolean"},
-    /* issue 13, item 7: out of range, negative, mistyped */
+    /* out of range, negative, mistyped */
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [1e300]}]}",
      "results[0].times[0] is 1e+300, not a time from 0 to 1000000000 s"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\", \"times\": [-1]}]}", "times[0] is -1, not a time"},

@@ -1,4 +1,4 @@
-/* test_integrity.c: data integrity under hostile conditions (issue 13): closed
+/* test_integrity.c: data integrity under hostile conditions: closed
  * standard streams, integers that must round-trip, killed parents, symlinks,
  * concurrent writers, malformed imports. */
 #include <dirent.h>
