@@ -61,7 +61,7 @@ static json_t *load(const char *path) {
     return j;
 }
 
-/* Item 1: a run started with stderr (or stdout) closed: the output file
+/* A run started with stderr (or stdout) closed: the output file
  * must not take fd 2 and receive the progress lines. */
 Test(integrity, closed_standard_streams) {
     char dir[64], path[128];
@@ -76,7 +76,7 @@ Test(integrity, closed_standard_streams) {
     rmtree(dir);
 }
 
-/* Item 2: every exact counter survives run -> report -> compare as the integer it is. */
+/* Every exact counter survives run -> report -> compare as the integer it is. */
 static long long checksum_of(const char *path) {
     json_t *j = load(path), *b = json_object_get(j, "benchmarks");
     json_t *c = json_object_get(json_array_get(b, 0), "checksum");
@@ -164,7 +164,7 @@ static size_t count_files(const char *dir) {
     return n;
 }
 
-/* Item 4: kill -9 of membench: the case's child dies with it, and the next
+/* Kill -9 of membench: the case's child dies with it, and the next
  * run into the same directory removes the dead run's temporary file. */
 Test(integrity, kill9_parent) {
     char dir[64], path[128];
@@ -198,7 +198,7 @@ Test(integrity, kill9_parent) {
     rmtree(dir);
 }
 
-/* Item 5: -o through a symlink writes the link's target; the link stays a link. */
+/* -o through a symlink writes the link's target; the link stays a link. */
 Test(integrity, out_through_symlink) {
     char dir[64], cmd[1024], link[160], target[160];
     tmpdir(dir, sizeof dir);
@@ -223,7 +223,7 @@ Test(integrity, out_through_symlink) {
     rmtree(dir);
 }
 
-/* Item 6: a second run into the same -o while the first runs fails (exit 2, naming the other writer). */
+/* A second run into the same -o while the first runs fails (exit 2, naming the other writer). */
 Test(integrity, concurrent_writers) {
     char dir[64], path[128];
     tmpdir(dir, sizeof dir);
@@ -260,7 +260,7 @@ Test(integrity, concurrent_writers) {
     rmtree(dir);
 }
 
-/* Item 7: import-hyperfine keeps to what the file says: a null exit code is a
+/* Import-hyperfine keeps to what the file says: a null exit code is a
  * failed run, and the context has no invented scale, seed, allocator or commit. */
 Test(integrity, hyperfine_context_not_invented) {
     char dir[64], hf[128], gb[128];
@@ -294,7 +294,7 @@ static json_t *named(json_t *root, const char *name, size_t nth) {
     return NULL;
 }
 
-/* Item 3: report reads Google Benchmark's own files: two benchmarks of one
+/* Report reads Google Benchmark's own files: two benchmarks of one
  * family stay two cases, user counters, iterations, fractional times and the
  * file's context are kept. */
 Test(integrity, report_reads_real_google_benchmark) {
@@ -332,7 +332,7 @@ Test(integrity, report_reads_real_google_benchmark) {
     rmtree(dir);
 }
 
-/* Item 11: under memory pressure the harness says "out of memory" and exits 2
+/* Under memory pressure the harness says "out of memory" and exits 2
  * (no crash, no empty reason, no exit 12). A results file of 20,000 entries
  * cannot be read in 16 MiB of address space. */
 Test(integrity, out_of_memory_says_so) {
@@ -386,7 +386,7 @@ static void table_shape(const char *what, int want) {
     cr_assert_geq(rows, 3, "%s: no table: %s", what, out);
 }
 
-/* Item 12: names with '|', backticks and newlines keep Markdown tables whole. */
+/* Names with '|', backticks and newlines keep Markdown tables whole. */
 Test(integrity, markdown_escapes_names) {
     char dir[64], a[128];
     tmpdir(dir, sizeof dir);
@@ -408,7 +408,7 @@ Test(integrity, markdown_escapes_names) {
     rmtree(dir);
 }
 
-/* Item 15: a test that does not apply to a strategy is skipped (cr_skip_test),
+/* A test that does not apply to a strategy is skipped (cr_skip_test),
  * not passed, and scripts/test-summary counts the skips from the TAP report. */
 Test(integrity, skipped_tests_are_skipped) {
     char exe[4096];
@@ -429,7 +429,7 @@ Test(integrity, skipped_tests_are_skipped) {
     rmtree(dir);
 }
 
-/* Item 18: a case that hangs fails its test, with a message, within the
+/* A case that hangs fails its test, with a message, within the
  * tests' own time limit (in-process helpers and `membench run` alike). */
 Test(integrity, hung_case_fails_in_time) {
     setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
@@ -449,7 +449,7 @@ Test(integrity, hung_case_fails_in_time) {
     cr_assert_lt(mb_now_ns() - t0, 20000000000ull, "the hung cases took more than 20 s to fail");
 }
 
-/* Item 19: a test run leaves no directory behind, even from tests that keep theirs. */
+/* A test run leaves no directory behind, even from tests that keep theirs. */
 Test(integrity, test_run_leaves_no_tmpdirs) {
     char exe[4096], dir[64];
     ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -466,7 +466,7 @@ Test(integrity, test_run_leaves_no_tmpdirs) {
     rmtree(dir);
 }
 
-/* Item 8: binary-trees' size is a depth (2^n nodes): the memory guard covers
+/* Binary-trees' size is a depth (2^n nodes): the memory guard covers
  * it too, and -n 28 (about 70 GB) is refused before anything runs. */
 Test(integrity, memory_guard_covers_depths) {
     double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
