@@ -6,23 +6,12 @@
 /* Room for a frame of nvars more variables and one more saved frame base. */
 void mb__frames_grow(mb_rt_t *rt, uint32_t nvars) {
     mb_mut_t *m = &rt->mut;
-    size_t need = m->sp + nvars;
-    if (need > m->cap) {
-        size_t ncap = m->cap ? m->cap : 256;
-        while (ncap < need) ncap *= 2;
-        mb_obj_t **s = realloc(m->stack, ncap * sizeof *s);
-        if (!s) mb_oom("root frames");
-        m->stack = s;
-        m->cap = ncap;
-        m->fp = s + m->frame_base;
+    if (m->sp + nvars > m->cap) {
+        mb_vec_grow_((void **)&m->stack, &m->cap, sizeof *m->stack, m->sp + nvars);
+        m->fp = m->stack + m->frame_base;
     }
-    if (m->nframes == m->frames_cap) {
-        size_t ncap = m->frames_cap ? 2 * m->frames_cap : 64;
-        size_t *f = realloc(m->frames, ncap * sizeof *f);
-        if (!f) mb_oom("root frames");
-        m->frames = f;
-        m->frames_cap = ncap;
-    }
+    if (m->nframes == m->frames_cap)
+        mb_vec_grow_((void **)&m->frames, &m->frames_cap, sizeof *m->frames, m->nframes + 1);
 }
 
 /* A count fell: to zero (release), or above zero while the strategy watches. */

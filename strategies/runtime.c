@@ -52,7 +52,7 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *S, const mb_options_t *opts) {
 #ifdef MB_STRESS
     m->dec_hook = m->counts;            /* stress: every falling count reaches the slow path */
 #endif
-    m->alloc_hook = S->on_alloc != NULL && (S->refill == NULL || S->alloc_hook);
+    m->alloc_hook = S->on_alloc != NULL && S->refill == NULL;
     m->zeroed = (S->attrs & MB_ATTR_ZEROED) != 0;
     /* malloc inline only when it is where object memory comes from anyway:
      * no strategy heap; with jemalloc preloaded, malloc is jemalloc's. */

@@ -46,14 +46,13 @@ struct mb_strategy {
      * through their first word, for the inline allocation fast path (NULL
      * result: out of memory). Cells still on a free list at a collection are
      * handed back one by one to unreserve (NULL: dropping the chain is
-     * enough). Objects from cells get on_alloc only when alloc_hook is set. */
+     * enough). Objects from cells never reach on_alloc: only slow-path ones. */
     void *(*refill)(mb_rt_t *rt, uint32_t cls);
     void (*unreserve)(mb_rt_t *rt, void *cell);
     uint32_t header_aux;                /* aux of every new object's header (a tag; usually 0) */
     void (*free)(mb_rt_t *rt, void *p, size_t bytes); /* return object memory (NULL: mb_mem_free) */
     void (*finish)(mb_rt_t *rt);        /* pre: no object is allocated any more; free private tables */
     void (*on_alloc)(mb_rt_t *rt, mb_obj_t *o);   /* o is new, rc 0, not yet referenced */
-    bool alloc_hook;                    /* with refill: on_alloc sees objects from cells too (else slow path only) */
     void (*on_free)(mb_rt_t *rt, mb_obj_t *o);    /* o is about to be freed: forget it */
     void (*dec_nonzero)(mb_rt_t *rt, mb_obj_t *o);/* counting: rc decremented and still > 0 */
     void (*on_finalizer)(mb_rt_t *rt, mb_obj_t *o); /* o was just given a finalizer (NULL: nothing) */
