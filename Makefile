@@ -74,9 +74,9 @@ $(TESTBIN): $(CORE_OBJ) $(TEST_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
 # deps: install missing Debian packages when root; otherwise print the exact command and stop.
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP): Makefile
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+# $(call install_missing,PACKAGES) is that step for any list (make perf adds linux-perf).
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "membench: installing Debian packages:" $$missing; \
@@ -87,6 +87,14 @@ $(DEPS_STAMP): Makefile
 	  fi; \
 	fi
 	@mkdir -p build && touch $@
+endef
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): Makefile
+	$(call install_missing,$(DEB_PKGS))
+PERF_PKGS := linux-perf
+PERF_STAMP := build/.deps-perf-ok
+$(PERF_STAMP): Makefile | $(DEPS_STAMP)
+	$(call install_missing,$(PERF_PKGS))
 
 # test: the whole suite in three builds: release, debug (heap verify after
 # every collection) and stress (collect at every allocation), then one summary.
@@ -156,7 +164,7 @@ hyperfine: $(MEMBENCH)
 # perf: the performance targets in one run (scripts/perf, docs/performance.md): medians of PERF_REPS (5)
 # interleaved rounds, into results/perf.json and results/perf.md. A benchmark: not in CI.
 PERF_REPS ?= 5
-perf: $(MEMBENCH)
+perf: $(MEMBENCH) $(PERF_STAMP)
 	PERF_REPS=$(PERF_REPS) scripts/perf $(MEMBENCH)
 
 tour: $(MEMBENCH)
