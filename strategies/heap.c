@@ -225,3 +225,42 @@ void mb_heap_destroy(mb_heap_t *h) {
     MB_VEC_FREE(&h->large);
     memset(h, 0, sizeof *h);
 }
+
+/* The stack holds references not yet examined (each edge is pushed once).
+ * Between the stack and the examination sits a FIFO of TRACE_PREFETCH
+ * references, each prefetched as it enters: an object's header is read
+ * TRACE_PREFETCH objects after its prefetch, so the cache misses overlap.
+ * (The profile before: 80% of marking stalled on the load of a popped
+ * object's header; a prefetch at push time did not help, as a stack pops
+ * the last push at once.) */
+#define TRACE_PREFETCH 8u
+void mb_heap_trace(mb_ptrvec_t *s, uint64_t *marked, uint64_t *bytes) {
+    mb_obj_t *fifo[TRACE_PREFETCH];
+    unsigned head = 0, count = 0;
+    uint64_t nm = 0, nb = 0;
+    for (;;) {
+        while (count < TRACE_PREFETCH && s->n) {
+            mb_obj_t *c = s->v[--s->n];
+            __builtin_prefetch(c);
+            fifo[(head + count++) % TRACE_PREFETCH] = c;
+        }
+        if (!count) break;
+        mb_obj_t *o = fifo[head];
+        head = (head + 1) % TRACE_PREFETCH;
+        count--;
+        if (mb_obj_immortal(o) || !mb_heap_mark(o)) continue;
+        nm++;
+        if (o->kind != MB_LIST) {
+            nb += mb_obj_size((mb_kind_t)o->kind, o->len);
+            continue;
+        }
+        uint32_t len = o->len;
+        nb += sizeof(mb_obj_t) + (size_t)len * sizeof(mb_obj_t *);
+        mb_obj_t **slots = mb_obj_slots(o);
+        if (s->cap - s->n < len) mb_vec_grow_((void **)&s->v, &s->cap, sizeof *s->v, s->n + len);
+        for (uint32_t i = 0; i < len; i++)
+            if (slots[i]) s->v[s->n++] = slots[i];
+    }
+    *marked += nm;
+    *bytes += nb;
+}

@@ -99,6 +99,11 @@ static inline bool mb_heap_marked(const mb_obj_t *o) {
     const mb_page_t *pg = mb_heap_page_of(o);
     return mb_heap_bit(pg->mark, mb_heap_granule(pg, o));
 }
+/* Mark everything reachable from the objects on `stack` (immortal ones are
+ * skipped: they are not in the heap), counting the newly marked objects and
+ * their bytes into *marked and *bytes; the stack is empty after. Every
+ * object reached must be in this heap (or immortal). */
+void mb_heap_trace(mb_ptrvec_t *stack, uint64_t *marked, uint64_t *bytes);
 /* Apply fn to every allocated object whose mark bit is clear (dead after a
  * marking). fn may free the object (mb_heap_free). */
 void mb_heap_each_unmarked(mb_heap_t *h, void (*fn)(void *ctx, mb_obj_t *o), void *ctx);
