@@ -50,6 +50,8 @@ typedef struct fz {
     uint64_t step;                      /* for the report */
     char *err;                          /* first failure, for the caller */
     size_t errsz;                       /* its buffer size */
+    uint64_t collections;               /* the runtime's collections at the last check */
+    const char *params;                 /* strategy parameters, or NULL */
 } fz_t;
 
 static int fz_fail(fz_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -61,8 +63,9 @@ static int fz_fail(fz_t *f, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(f->err, f->errsz, "fuzz: strategy %s, seed %" PRIu64 ", step %" PRIu64 ": %s "
-             "(reproduce: membench fuzz -s %s --seed %" PRIu64 " --seeds 1)",
-             f->s->name, f->seed, f->step, msg, f->s->name, f->seed);
+             "(reproduce: membench fuzz -s %s --seed %" PRIu64 " --seeds 1%s%s)",
+             f->s->name, f->seed, f->step, msg, f->s->name, f->seed, f->params ? " --params " : "",
+             f->params ? f->params : "");
     return -1;
 }
 
@@ -137,10 +140,17 @@ static void fz_cyclic_garbage(fz_t *f, int32_t *stack, uint8_t *seen) {
     }
 }
 
-/* Compare the runtime with the oracle. `collected`: a full collection just ran. */
+/* Compare the runtime with the oracle. `collected`: a full collection just
+ * ran. After any other collection of a strategy that moves objects (a
+ * minor one: not everything unreachable is gone), the reachable objects
+ * must exist and read back as the model says: moved, not changed. */
 static int fz_check(fz_t *f, bool collected) {
     unsigned a = f->s->attrs;
-    if ((a & MB_ATTR_CYCLES) && !collected) return 0;   /* tracing frees only at collections */
+    uint64_t colls = mb_rt_stats(f->rt)->collections;
+    bool moved = (a & MB_ATTR_MOVES) && colls != f->collections;
+    f->collections = colls;
+    if ((a & MB_ATTR_CYCLES) && !collected && !moved) return 0;   /* tracing frees only at collections */
+    bool partial = (a & MB_ATTR_CYCLES) && !collected;   /* a collection, not a full one */
     int32_t *stack = malloc((f->n * FZ_SLOTS + FZ_VARS + 1) * sizeof *stack);
     uint8_t *seen = malloc(f->n + 1);
     if (!stack || !seen) mb_oom("fuzz oracle");
@@ -155,6 +165,10 @@ static int fz_check(fz_t *f, bool collected) {
         }
         bool want = !(a & MB_ATTR_FREES) || nd->mark != 0;
         bool have = mb_exists(f->rt, nd->id);
+        if (partial) {                  /* only: nothing reachable was freed */
+            if (nd->mark == 1 && !have) rc = fz_fail(f, "object %zu (kind %d) was freed while reachable", i, nd->kind);
+            continue;
+        }
         if (want && !have)
             rc = fz_fail(f, "object %zu (kind %d) was freed while %s", i, nd->kind,
                          nd->mark == 1 ? "reachable" : "on or under an unreachable cycle (rc cannot free it)");
@@ -189,9 +203,10 @@ static int fz_check(fz_t *f, bool collected) {
     return rc;
 }
 
-static int fz_one(const mb_strategy_t *s, uint64_t seed, uint64_t steps, char *err, size_t errsz) {
-    mb_options_t opt = {.census = true};
-    fz_t f = {.s = s, .seed = seed, .err = err, .errsz = errsz};
+static int fz_one(const mb_strategy_t *s, const char *params, uint64_t seed, uint64_t steps, char *err,
+                  size_t errsz) {
+    mb_options_t opt = {.census = true, .params = params};
+    fz_t f = {.s = s, .seed = seed, .err = err, .errsz = errsz, .params = params};
     f.rt = mb_rt_new(s, &opt);
     if (!f.rt) return fz_fail(&f, "runtime could not be created");
     for (int v = 0; v < FZ_VARS; v++) f.var[v] = -1;
@@ -263,7 +278,8 @@ static int fz_one(const mb_strategy_t *s, uint64_t seed, uint64_t steps, char *e
             mb_auto_collect(f.rt, (r >> 40) & 1);
             break;
         }
-        if (collected || (r >> 48) % 16 == 0) rc = fz_check(&f, collected);
+        bool moved = (s->attrs & MB_ATTR_MOVES) && mb_rt_stats(f.rt)->collections != f.collections;
+        if (collected || moved || (r >> 48) % 16 == 0) rc = fz_check(&f, collected);
     }
     if (rc == 0) {
         mb_collect(f.rt);
@@ -276,5 +292,10 @@ static int fz_one(const mb_strategy_t *s, uint64_t seed, uint64_t steps, char *e
 }
 
 int mb_fuzz_run(const mb_strategy_t *s, uint64_t seed, uint64_t steps, char *err, size_t errsz) {
-    return fz_one(s, seed, steps, err, errsz);
+    return fz_one(s, NULL, seed, steps, err, errsz);
+}
+
+int mb_fuzz_run_params(const mb_strategy_t *s, const char *params, uint64_t seed, uint64_t steps, char *err,
+                       size_t errsz) {
+    return fz_one(s, params, seed, steps, err, errsz);
 }

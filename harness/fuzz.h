@@ -11,5 +11,8 @@
  * against the oracle. Returns 0, or -1 with a message in err that names the
  * strategy, the seed and the step, and how to reproduce it. */
 int mb_fuzz_run(const mb_strategy_t *s, uint64_t seed, uint64_t steps, char *err, size_t errsz);
+/* The same with strategy parameters (--params), e.g. a small nursery. */
+int mb_fuzz_run_params(const mb_strategy_t *s, const char *params, uint64_t seed, uint64_t steps, char *err,
+                       size_t errsz);
 
 #endif

@@ -41,7 +41,7 @@ static const char usage_text[] =
     "                     [--times|--no-times] [--memory|--no-memory] [--no-counters] [--counters LIST]\n"
     "                     [--strict-counters] [--metric time|instructions] [-o|--out FILE]\n"
     "       membench tour [-s STRATEGY] [-i on|off|both] [--finalizers modern|legacy|both]\n"
-    "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N]\n";
+    "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N] [--params K=V,...]\n";
 
 /* Out of memory in the harness itself: a message, exit status 2. */
 static _Noreturn void harness_oom(const char *what) {
@@ -228,13 +228,14 @@ static void reexec_with_jemalloc(char **argv) {
 /* membench fuzz: differential fuzzing (harness/fuzz.c) over seeds, for a
  * count of seeds or a time budget, whichever ends first. */
 static int cmd_fuzz(int argc, char **argv) {
-    const char *slist = "all";
+    const char *slist = "all", *params = NULL;
     uint64_t seed = 1, seeds = UINT64_MAX, steps = 5000;
     double seconds = 0;
     static const struct option longs[] = {
         {"strategy", required_argument, 0, 's'}, {"seed", required_argument, 0, 'S'},
         {"seeds", required_argument, 0, 'N'},    {"seconds", required_argument, 0, 'T'},
-        {"steps", required_argument, 0, 'K'},    {0, 0, 0, 0}};
+        {"steps", required_argument, 0, 'K'},    {"params", required_argument, 0, 'P'},
+        {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "s:", longs, NULL)) != -1) {
         switch (c) {
@@ -243,6 +244,7 @@ static int cmd_fuzz(int argc, char **argv) {
         case 'N': seeds = parse_u64("--seeds", optarg, 1); break;
         case 'T': seconds = parse_double("--seconds", optarg, 0.001); break;
         case 'K': steps = parse_u64("--steps", optarg, 1); break;
+        case 'P': params = optarg; break;
         default: usage_error("fuzz: bad option '%s'", argv[optind - 1]);
         }
     }
@@ -250,12 +252,18 @@ static int cmd_fuzz(int argc, char **argv) {
     if (seeds == UINT64_MAX && seconds == 0) seconds = 10;
     const mb_strategy_t **ss;
     size_t ns = parse_strategies(slist, &ss);
+    for (size_t i = 0; params && i < ns; i++) {   /* the strategy says what is bad (on stderr) */
+        mb_options_t opt = {.params = params};
+        mb_rt_t *rt = mb_rt_new(ss[i], &opt);
+        if (!rt) usage_error("fuzz: --params %s does not apply to %s", params, ss[i]->name);
+        mb_rt_free(rt);
+    }
     uint64_t t0 = mb_now_ns(), ran = 0;
     char err[1024];
     for (uint64_t k = 0; k < seeds; k++) {
         if (seconds > 0 && (double)(mb_now_ns() - t0) / 1e9 >= seconds) break;
         for (size_t i = 0; i < ns; i++) {
-            if (mb_fuzz_run(ss[i], seed + k, steps, err, sizeof err) != 0) {
+            if (mb_fuzz_run_params(ss[i], params, seed + k, steps, err, sizeof err) != 0) {
                 fprintf(stderr, "membench: %s\n", err);
                 printf("fuzz: FAILED after %" PRIu64 " seeds\n", ran);
                 free(ss);

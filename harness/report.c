@@ -190,22 +190,27 @@ bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[
     return true;
 }
 
+/* The user-visible attribute names, by bit (strategy.h); NULL: an
+ * implementation detail not shown. */
+static const char *const attr_names[] = {"counts", "frees", "cycles", "traces", "heap-policy", "conservative",
+                                         NULL /* zeroed */, "moves"};
+#define N_ATTR_NAMES (sizeof attr_names / sizeof *attr_names)
+
 static void attrs_text(unsigned a, char *buf, size_t n) {
-    snprintf(buf, n, "%s%s%s%s%s%s", a & MB_ATTR_COUNTS ? "counts " : "", a & MB_ATTR_FREES ? "frees " : "",
-             a & MB_ATTR_CYCLES ? "cycles " : "", a & MB_ATTR_TRACES ? "traces " : "",
-             a & MB_ATTR_POLICY ? "heap-policy " : "", a & MB_ATTR_CONSERVATIVE ? "conservative " : "");
-    size_t l = strlen(buf);
-    if (l) buf[l - 1] = '\0';
-    else snprintf(buf, n, "-");
+    size_t l = 0;
+    buf[0] = '\0';
+    for (unsigned b = 0; b < N_ATTR_NAMES; b++)
+        if ((a & (1u << b)) && attr_names[b]) l += (size_t)snprintf(buf + l, l < n ? n - l : 0, "%s%s", l ? " " : "", attr_names[b]);
+    if (!buf[0]) snprintf(buf, n, "-");
 }
 
 void mb_report_list_console(FILE *out) {
-    fprintf(out, "Strategies:\n  %-12s %-34s %9s  %s\n", "name", "attributes", "overhead", "description");
+    fprintf(out, "Strategies:\n  %-12s %-46s %9s  %s\n", "name", "attributes", "overhead", "description");
     for (size_t i = 0; mb_strategies[i]; i++) {
         const mb_strategy_t *s = mb_strategies[i];
         char a[128];
         attrs_text(s->attrs, a, sizeof a);
-        fprintf(out, "  %-12s %-34s %7zu B  %s\n", s->name, a, sizeof(mb_obj_t) + s->side_bytes, s->description);
+        fprintf(out, "  %-12s %-46s %7zu B  %s\n", s->name, a, sizeof(mb_obj_t) + s->side_bytes, s->description);
     }
     fprintf(out, "\nWorkloads:\n  %-18s %10s %10s %10s  %s\n", "name", "quick", "default", "large", "description");
     for (size_t i = 0; mb_workloads[i]; i++) {
@@ -227,7 +232,6 @@ static void json_str(FILE *out, const char *s) {
 }
 
 void mb_report_list_json(FILE *out) {
-    static const char *const attr_names[] = {"counts", "frees", "cycles", "traces", "heap-policy", "conservative"};
     fprintf(out, "{\n  \"strategies\": [");
     for (size_t i = 0; mb_strategies[i]; i++) {
         const mb_strategy_t *s = mb_strategies[i];
@@ -237,8 +241,8 @@ void mb_report_list_json(FILE *out) {
         json_str(out, s->description);
         fprintf(out, ", \"attributes\": [");
         int first = 1;
-        for (unsigned b = 0; b < sizeof attr_names / sizeof *attr_names; b++)
-            if (s->attrs & (1u << b)) {
+        for (unsigned b = 0; b < N_ATTR_NAMES; b++)
+            if ((s->attrs & (1u << b)) && attr_names[b]) {
                 fprintf(out, "%s\"%s\"", first ? "" : ", ", attr_names[b]);
                 first = 0;
             }

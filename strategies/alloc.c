@@ -146,6 +146,7 @@ void mb__free_obj_slow(mb_rt_t *rt, mb_obj_t *o) {
         if (mb_ptrmap_del(&rt->finalizers, o, &rec)) free((void *)(uintptr_t)rec);
     }
     if (rt->opt.census) mb_ptrmap_del(&rt->census, o, NULL);
+    if (rt->ids.n) mb_ptrmap_del(&rt->ids, o, NULL);
     mb_stats_t *s = &rt->mut.stats;
     s->objects_freed++;
     s->live_objects--;

@@ -30,13 +30,16 @@ static void bs_reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes) {
 
 static void bs_finalizer_run(mb_rt_t *rt) { rt->mut.stats.finalizers_run++; }
 
-static void bs_generation_collected(mb_rt_t *rt, int gen, uint64_t promoted) {
+static void bs_generation_collected(mb_rt_t *rt, int gen, bool oldest, uint64_t promoted, uint64_t promoted_bytes) {
     mb_stats_t *s = &rt->mut.stats;
     MB_CHECK(gen >= 0 && gen <= 2, "generation %d collected (0..2)", gen);
     if (gen == 0) s->gen0_collections++;
     else if (gen == 1) s->gen1_collections++;
     else s->gen2_collections++;
+    if (gen == 0 && !oldest) s->minor_collections++;
+    if (oldest) s->major_collections++;
     s->promoted_objects += promoted;
+    s->promoted_bytes += promoted_bytes;
 }
 
 const mb_listener_t mb_basic_stats = {
@@ -55,6 +58,6 @@ void mb_ev_cascade_begin(mb_rt_t *rt) { rt->listener->cascade_begin(rt); }
 void mb_ev_cascade_end(mb_rt_t *rt, uint64_t freed) { rt->listener->cascade_end(rt, freed); }
 void mb_ev_reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes) { rt->listener->reclaimed(rt, objects, bytes); }
 void mb_ev_finalizer_run(mb_rt_t *rt) { rt->listener->finalizer_run(rt); }
-void mb_ev_generation_collected(mb_rt_t *rt, int gen, uint64_t promoted) {
-    rt->listener->generation_collected(rt, gen, promoted);
+void mb_ev_generation_collected(mb_rt_t *rt, int gen, bool oldest, uint64_t promoted, uint64_t promoted_bytes) {
+    rt->listener->generation_collected(rt, gen, oldest, promoted, promoted_bytes);
 }

@@ -20,8 +20,10 @@
  *   reclaimed             objects and bytes a collector freed in bulk,
  *                         without a free per object (live accounting)
  *   finalizer_run         one finalizer was called
- *   generation_collected  a generational collector collected generation
- *                         `gen` and moved `promoted` survivors to an older one
+ *   generation_collected  a generational collector collected generations
+ *                         0..`gen` (`oldest`: gen is the oldest, the whole
+ *                         heap) and moved `promoted` survivors (their bytes,
+ *                         metadata included) to an older one
  */
 typedef struct mb_listener {
     void (*collection_begin)(mb_rt_t *rt, bool full);
@@ -30,7 +32,7 @@ typedef struct mb_listener {
     void (*cascade_end)(mb_rt_t *rt, uint64_t freed);
     void (*reclaimed)(mb_rt_t *rt, uint64_t objects, uint64_t bytes);
     void (*finalizer_run)(mb_rt_t *rt);
-    void (*generation_collected)(mb_rt_t *rt, int gen, uint64_t promoted);
+    void (*generation_collected)(mb_rt_t *rt, int gen, bool oldest, uint64_t promoted, uint64_t promoted_bytes);
 } mb_listener_t;
 
 #define MB_CASCADE_PAUSE_MIN 1000       /* a cascade that frees this many objects is a pause */
@@ -45,6 +47,6 @@ void mb_ev_cascade_begin(mb_rt_t *rt);
 void mb_ev_cascade_end(mb_rt_t *rt, uint64_t freed);
 void mb_ev_reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes);
 void mb_ev_finalizer_run(mb_rt_t *rt);
-void mb_ev_generation_collected(mb_rt_t *rt, int gen, uint64_t promoted);
+void mb_ev_generation_collected(mb_rt_t *rt, int gen, bool oldest, uint64_t promoted, uint64_t promoted_bytes);
 
 #endif

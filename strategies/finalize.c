@@ -60,12 +60,29 @@ void mb__each_root(mb_rt_t *rt, mb_root_fn fn, void *ctx) {
     if (rt->test_leaked) fn(rt, rt->test_leaked, ctx);
 }
 
+void mb__each_root_slot(mb_rt_t *rt, mb_root_slot_fn fn, void *ctx) {
+    mb_mut_t *m = &rt->mut;
+    for (size_t i = 0; i < m->sp; i++)
+        if (m->stack[i]) fn(rt, &m->stack[i], ctx);
+    for (size_t i = 0; i < rt->garbage.n; i++) fn(rt, (mb_obj_t **)&rt->garbage.v[i], ctx);
+    if (rt->test_leaked) fn(rt, &rt->test_leaked, ctx);
+}
+
+/* An object's identity: its census id; without the census its address,
+ * which is stable unless the strategy moves objects: then an id is handed
+ * out on first request and kept in `ids`, which follows the object (as a
+ * JVM's identity hash is kept in the header once asked for). */
 uint64_t mb_id(mb_rt_t *rt, mb_var_t v) {
     mb_obj_t *o = *mb__var(rt, v);
     if (!o) return 0;
     uint64_t id;
     if (rt->opt.census && mb_ptrmap_get(&rt->census, o, &id)) return id;
-    return (uint64_t)(uintptr_t)o;
+    if (!(rt->S->attrs & MB_ATTR_MOVES) || mb_obj_immortal(o)) return (uint64_t)(uintptr_t)o;
+    if (!mb_ptrmap_get(&rt->ids, o, &id)) {
+        id = ++rt->next_id;
+        mb_ptrmap_put(&rt->ids, o, id);
+    }
+    return id;
 }
 
 bool mb_exists(mb_rt_t *rt, uint64_t id) {

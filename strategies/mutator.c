@@ -15,6 +15,14 @@ void mb__frames_grow(mb_rt_t *rt, uint32_t nvars) {
 }
 
 /* A count fell: to zero (release), or above zero while the strategy watches. */
+/* The generational barrier's slow path (mutator.h): o is old, not yet
+ * remembered, and one of its slots now holds a young object. */
+void mb__remember(mb_rt_t *rt, mb_obj_t *o) {
+    MB_CHECK(rt->S->remember != NULL, "%s has a young space but no remembered set", rt->S->name);
+    o->flags |= MB_F_BUFFERED;
+    rt->S->remember(rt, o);
+}
+
 void mb__dec_slow(mb_rt_t *rt, mb_obj_t *o) {
     if (o->rc == 0) {
         if (rt->S->release) rt->S->release(rt, o);

@@ -20,8 +20,15 @@
  *
  * One barrier test per store: `counts` (the strategy keeps reference counts)
  * is a byte next to the frame pointer, the same for the whole run, so the
- * branch is predicted; tracing strategies here need no barrier (they neither
- * move objects nor collect incrementally or by generation).
+ * branch is predicted. A store into an object's slot adds the generational
+ * filter: is the stored object in the young space? (an address range; the
+ * range is empty for every other strategy, so the test is a subtraction and
+ * a predicted branch, with no load from the objects). Only a young object
+ * stored into an old one that is not yet remembered reaches the slow path
+ * (mb__remember). Other tracing strategies need no barrier: they collect
+ * neither incrementally nor by generation, and a copying one finds every
+ * reference the mutator holds in a root slot (variables, globals), which it
+ * updates when the object moves: workloads hold no raw pointers.
  *
  * Range checks on variable and slot indices are made in debug builds only
  * (MB_DEBUG); a release build trusts the workload, as an interpreter trusts
@@ -51,6 +58,8 @@ typedef struct mb_mut {
     uint64_t alloc_limit;               /* the fast path runs while live_bytes stays at or below this */
     mb_stats_t stats;                   /* the counters (stats.h) */
     void *free_list[MB_FL_CLASSES];     /* cells ready for objects, linked through their first word */
+    uintptr_t bump, bump_end;           /* a copying strategy's allocation region: [bump, bump_end) (else 0, 0) */
+    uintptr_t young_lo, young_size;     /* a generational strategy's young space (else 0, 0): the store barrier's filter */
 } mb_mut_t;
 
 #define MB_MUT(rt) ((mb_mut_t *)(void *)(rt))
@@ -78,6 +87,7 @@ typedef struct mb_mut {
 /* Out-of-line slow paths (mutator.c, alloc.c). */
 void mb__frames_grow(mb_rt_t *rt, uint32_t nvars);
 void mb__dec_slow(mb_rt_t *rt, mb_obj_t *o);
+void mb__remember(mb_rt_t *rt, mb_obj_t *o);
 mb_obj_t *mb__alloc_slow(mb_rt_t *rt, mb_kind_t kind, uint32_t len);
 void mb__on_alloc(mb_rt_t *rt, mb_obj_t *o);
 mb_obj_t *mb__intern_int(mb_rt_t *rt, int64_t v);
@@ -184,9 +194,16 @@ MB_INLINE void mb_gget(mb_rt_t *rt, mb_var_t dst, uint32_t g) {
 }
 
 /* --- slots ---------------------------------------------------------------- */
+/* After a slot of o got v, the generational barrier: an old object that
+ * now refers to a young one is remembered once (MB_F_BUFFERED marks it). */
 MB_INLINE void mb_store(mb_rt_t *rt, mb_var_t obj, uint32_t slot, mb_var_t src) {
     mb_obj_t *o = mb__list(rt, obj, slot);
-    mb__write(rt, &mb_obj_slots(o)[slot], *mb__var(rt, src));
+    mb_obj_t *v = *mb__var(rt, src);
+    mb__write(rt, &mb_obj_slots(o)[slot], v);
+    mb_mut_t *m = MB_MUT(rt);
+    if (MB_UNLIKELY((uintptr_t)v - m->young_lo < m->young_size) && (uintptr_t)o - m->young_lo >= m->young_size &&
+        !(o->flags & MB_F_BUFFERED))
+        mb__remember(rt, o);
 }
 MB_INLINE void mb_store_none(mb_rt_t *rt, mb_var_t obj, uint32_t slot) {
     mb_obj_t *o = mb__list(rt, obj, slot);
@@ -200,7 +217,8 @@ MB_INLINE void mb_load(mb_rt_t *rt, mb_var_t dst, mb_var_t obj, uint32_t slot) {
 /* --- allocation ------------------------------------------------------------ */
 /* A new object, header set, accounted (not yet referenced). The fast path:
  * a cell from the size class's free list (or, for a strategy that has none,
- * malloc itself: the allocator every explicit program calls), while live
+ * malloc itself: the allocator every explicit program calls; for a copying
+ * strategy, the next bytes of its bump region), while live
  * bytes stay at or below alloc_limit (below the policy's trigger and the
  * peak so far); anything else, the slow path (alloc.c), which may collect
  * (rule R3). */
@@ -213,6 +231,10 @@ MB_INLINE mb_obj_t *mb__alloc(mb_rt_t *rt, mb_kind_t kind, uint32_t len) {
         mb_obj_t *o = m->free_list[cls];
         if (MB_LIKELY(o != NULL)) m->free_list[cls] = *(void **)o;
         else if (m->malloc_direct) o = malloc(bytes);
+        else if (m->bump_end - m->bump >= cls * MB_FL_GRANULE) {   /* bump allocation (copying strategies) */
+            o = (mb_obj_t *)m->bump;
+            m->bump += cls * MB_FL_GRANULE;
+        }
         if (MB_LIKELY(o != NULL)) {
             *o = (mb_obj_t){.kind = (uint8_t)kind, .len = len, .aux = m->header_aux};
             m->stats.objects_allocated++;

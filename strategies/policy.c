@@ -14,10 +14,12 @@
  */
 #define MB_POLICY_MIN_HEAP ((size_t)1 << 20)   /* 1 MiB: no collection storms on tiny heaps */
 
-static void set_limit(mb_rt_t *rt) {
-    double limit = rt->opt.heap_multiplier * (double)rt->mut.stats.live_bytes;
-    rt->heap_limit = limit < (double)MB_POLICY_MIN_HEAP ? MB_POLICY_MIN_HEAP : (size_t)limit;
+uint64_t mb_policy_limit(const mb_rt_t *rt, uint64_t live) {
+    double limit = rt->opt.heap_multiplier * (double)live;
+    return limit < (double)MB_POLICY_MIN_HEAP ? MB_POLICY_MIN_HEAP : (uint64_t)limit;
 }
+
+static void set_limit(mb_rt_t *rt) { rt->heap_limit = (size_t)mb_policy_limit(rt, rt->mut.stats.live_bytes); }
 
 void mb_policy_init(mb_rt_t *rt) { set_limit(rt); }
 void mb_policy_after_collect(mb_rt_t *rt) { set_limit(rt); }

@@ -46,6 +46,7 @@ typedef struct rcg_state {
     uint64_t long_lived_pending;        /* objects promoted into the oldest generation since */
     int target;                         /* generation receiving the survivors of this collection */
     uint64_t promoted;                  /* survivors of this collection moved to an older generation */
+    uint64_t promoted_bytes;            /* their bytes, metadata included */
     int last_gen;                       /* generation the last collection collected; -1 once the mutator allocates */
     uint64_t born_in_collect;           /* containers allocated (by finalizers) during the last collection */
     mb_ptrvec_t stack;                  /* explicit stack of the reachability walk */
@@ -114,12 +115,18 @@ static inline bool rcg_in(const mb_obj_t *c, int g) {
     return c && c->kind == MB_LIST && !mb_obj_immortal(c) && c->gen == g;
 }
 
+/* o survived and moves to an older generation: counted. */
+static inline void rcg_promoted(mb_rt_t *rt, rcg_state_t *st, const mb_obj_t *o) {
+    st->promoted++;
+    st->promoted_bytes += mb_obj_size((mb_kind_t)o->kind, o->len) + rt->mut.side_bytes;
+}
+
 /* A survivor of disposal (resurrected, or kept under legacy): tracked again. */
 static void rcg_keep(mb_rt_t *rt, mb_obj_t *o) {
     rcg_state_t *st = rt->state;
     if (o->flags & RCG_F_PROMOTING) {
         o->flags &= (uint8_t)~RCG_F_PROMOTING;
-        st->promoted++;
+        rcg_promoted(rt, st, o);
     }
     rcg_track(st, o, st->target);
 }
@@ -193,7 +200,7 @@ static size_t rcg_collect_gen(mb_rt_t *rt, int g) {
             promoted++;
             if (o->flags & RCG_F_PROMOTING) {
                 o->flags &= (uint8_t)~RCG_F_PROMOTING;
-                st->promoted++;
+                rcg_promoted(rt, st, o);
             }
         } else {
             o->gen = RCG_UNREACH;
@@ -223,11 +230,11 @@ static void rcg_collect(mb_rt_t *rt, bool full) {
     int g = full ? RCG_NGEN - 1 : rcg_pick(st);
     if (g + 1 < RCG_NGEN) st->count[g + 1]++;
     for (int i = 0; i <= g; i++) st->count[i] = 0;
-    st->promoted = 0;
+    st->promoted = st->promoted_bytes = 0;
     st->born_in_collect = 0;
     size_t survivors = rcg_collect_gen(rt, g);
     st->last_gen = g;
-    mb_ev_generation_collected(rt, g, st->promoted);
+    mb_ev_generation_collected(rt, g, g == RCG_NGEN - 1, st->promoted, st->promoted_bytes);
     if (g == RCG_NGEN - 2) st->long_lived_pending += survivors;
     if (g == RCG_NGEN - 1) {
         st->long_lived_total = st->gens[RCG_NGEN - 1].n;

@@ -52,11 +52,14 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *S, const mb_options_t *opts) {
 #ifdef MB_STRESS
     m->dec_hook = m->counts;            /* stress: every falling count reaches the slow path */
 #endif
-    m->alloc_hook = S->on_alloc != NULL && S->refill == NULL;
     m->zeroed = (S->attrs & MB_ATTR_ZEROED) != 0;
     /* malloc inline only when it is where object memory comes from anyway:
      * no strategy heap; with jemalloc preloaded, malloc is jemalloc's. */
     m->malloc_direct = !S->refill && !S->alloc;
+    /* on_alloc sees every object only where object memory is malloc's; a
+     * strategy with a heap of its own (free lists or a bump region) sees
+     * the slow path's objects only (strategies/README.md). */
+    m->alloc_hook = S->on_alloc != NULL && m->malloc_direct;
 #ifndef MB_DEBUG
     rt->free_plain = m->malloc_direct && !S->free && !S->on_free && !rt->opt.census && !m->side_bytes;
 #endif
@@ -149,6 +152,7 @@ void mb_rt_free(mb_rt_t *rt) {
         if (mb_ptrmap_live(&rt->finalizers, i)) free((void *)(uintptr_t)rt->finalizers.vals[i]);
     mb_ptrmap_free(&rt->finalizers);
     mb_ptrmap_free(&rt->census);
+    mb_ptrmap_free(&rt->ids);
     MB_VEC_FREE(&rt->pauses);
     MB_VEC_FREE(&rt->pending);
     MB_VEC_FREE(&rt->garbage);

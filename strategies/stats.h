@@ -17,7 +17,10 @@
     X(gen0_collections, "generational: collections of generation 0 (the youngest)") \
     X(gen1_collections, "generational: collections of generation 1") \
     X(gen2_collections, "generational: collections of generation 2 (full)") \
+    X(minor_collections, "generational: collections of the youngest generation only") \
+    X(major_collections, "generational: collections of the oldest generation (the whole heap)") \
     X(promoted_objects, "generational: survivors moved to an older generation") \
+    X(promoted_bytes, "generational: bytes of those survivors, metadata included") \
     X(gc_time_ns, "total time in collections, ns") \
     X(finalizers_run, "finalizers called") \
     X(uncollectable_objects, "legacy finalizers: objects put in `garbage`; after teardown, all that `garbage` reaches") \

@@ -21,7 +21,8 @@ enum mb_attr {
     MB_ATTR_TRACES = 1u << 3,           /* traces from the roots */
     MB_ATTR_POLICY = 1u << 4,           /* collections triggered by the shared heap policy (policy.c) */
     MB_ATTR_CONSERVATIVE = 1u << 5,     /* scans some memory conservatively: may retain garbage (leaks <= expected) */
-    MB_ATTR_ZEROED = 1u << 6            /* cells from refill (and alloc) are zero past their first word */
+    MB_ATTR_ZEROED = 1u << 6,           /* cells from refill (and alloc) are zero past their first word */
+    MB_ATTR_MOVES = 1u << 7             /* a collection moves objects (ids and side tables follow them: move.c) */
 };
 
 /*
@@ -58,6 +59,7 @@ struct mb_strategy {
     void (*on_finalizer)(mb_rt_t *rt, mb_obj_t *o); /* o was just given a finalizer (NULL: nothing) */
     void (*release)(mb_rt_t *rt, mb_obj_t *o);    /* counting: rc reached 0 (NULL: mb_rc_release) */
     void (*collect)(mb_rt_t *rt, bool full);      /* reclaim garbage; NULL: never collects */
+    void (*remember)(mb_rt_t *rt, mb_obj_t *o);   /* generational: old o now refers to a young object (mut.young_*) */
     void (*freeze)(mb_rt_t *rt);        /* move every object to a permanent generation (NULL: no-op) */
     int (*param)(mb_rt_t *rt, const char *key, const char *value); /* set a parameter; 0 = ok */
     void (*verify)(mb_rt_t *rt);        /* debug: check private invariants (NULL: none) */
@@ -86,6 +88,7 @@ struct mb_rt {
     mb_ptrmap_t strings;                /* interned strings by hash -> object chain */
     /* census and finalizers (finalize.c) */
     mb_ptrmap_t census;                 /* object -> id, when opt.census */
+    mb_ptrmap_t ids;                    /* object -> id handed out by mb_id, for a moving strategy without census */
     uint64_t next_id;                   /* last id handed out */
     mb_ptrmap_t finalizers;             /* object -> mb_fin_t*, for MB_F_FINALIZER objects */
     mb_ptrvec_t garbage;                /* legacy: uncollectable cyclic garbage (a root) */
@@ -144,6 +147,17 @@ uint64_t mb__immortal_bytes(const mb_rt_t *rt);
 /* Apply fn to every root slot: variables of every frame, globals, garbage. */
 typedef void (*mb_root_fn)(mb_rt_t *rt, mb_obj_t *o, void *ctx);
 void mb__each_root(mb_rt_t *rt, mb_root_fn fn, void *ctx);
+/* The same root slots, by address, non-NULL ones only: a moving collector
+ * stores each object's new address back (finalize.c). */
+typedef void (*mb_root_slot_fn)(mb_rt_t *rt, mb_obj_t **slot, void *ctx);
+void mb__each_root_slot(mb_rt_t *rt, mb_root_slot_fn fn, void *ctx);
+/* After a moving collection, before the old copies are reused (move.c): the
+ * runtime's tables keyed by object address (census, finalizers, ids) follow
+ * the objects. where(o) is o's address now (o itself if it did not move),
+ * or NULL if o is dead; an entry of a dead object is dropped (a finalizer
+ * record freed). Immortal objects never move and are not asked about. */
+typedef mb_obj_t *(*mb_where_fn)(mb_rt_t *rt, mb_obj_t *o);
+void mb__objects_moved(mb_rt_t *rt, mb_where_fn where);
 
 /* The shared reference-counting mechanism (refcount.c). */
 void mb_rc_release(mb_rt_t *rt, mb_obj_t *o);
@@ -159,6 +173,10 @@ void mb_rc_dispose(mb_rt_t *rt, mb_ptrvec_t *set, void (*keep)(mb_rt_t *rt, mb_o
 /* Collection policy (policy.c): when the shared heap trigger fires. */
 void mb_policy_init(mb_rt_t *rt);
 void mb_policy_after_collect(mb_rt_t *rt);
+/* The trigger the policy sets over `live` bytes surviving a collection, for
+ * a strategy that applies it to a space of its own (generational: the
+ * mature space after a major collection). */
+uint64_t mb_policy_limit(const mb_rt_t *rt, uint64_t live);
 static inline bool mb_policy_due(const mb_rt_t *rt) {
 #ifdef MB_STRESS
     (void)rt;

@@ -178,7 +178,7 @@ STRATEGY_TEST(cycles, garbage_in_pieces) {
  * the heap policy trigger collections). */
 STRATEGY_TEST(cycles, automatic_collection) {
     if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
-    uint64_t n = test_size(60000, 20000);   /* > 1 MiB of pairs: the heap policy fires too */
+    uint64_t n = test_size(100000, 20000);  /* 6 MiB of pairs: past the heap policy's 1 MiB and a 4 MiB nursery */
     mb_options_t opt = {0};
     mb_rt_t *rt = mb_rt_new(s, &opt);
     enum { A, B, N };

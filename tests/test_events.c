@@ -37,9 +37,9 @@ static void t_fin(mb_rt_t *rt) {
     seen.finalizers++;
     mb_basic_stats.finalizer_run(rt);
 }
-static void t_gen(mb_rt_t *rt, int gen, uint64_t promoted) {
+static void t_gen(mb_rt_t *rt, int gen, bool oldest, uint64_t promoted, uint64_t promoted_bytes) {
     seen.generations++;
-    mb_basic_stats.generation_collected(rt, gen, promoted);
+    mb_basic_stats.generation_collected(rt, gen, oldest, promoted, promoted_bytes);
 }
 static const mb_listener_t counting = {t_begin, t_end, t_cbegin, t_cend, t_reclaimed, t_fin, t_gen};
 
