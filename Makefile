@@ -74,7 +74,7 @@ $(TESTBIN): $(CORE_OBJ) $(TEST_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
 
 # deps: install missing Debian packages when root; otherwise print the exact command and stop.
-# $(call install_missing,PACKAGES) is that step for any list (make perf adds linux-perf).
+# $(call install_missing,PACKAGES) is that step for any list (make perf adds linux-perf and lua5.4).
 define install_missing
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -91,7 +91,7 @@ endef
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): Makefile
 	$(call install_missing,$(DEB_PKGS))
-PERF_PKGS := linux-perf
+PERF_PKGS := linux-perf lua5.4
 PERF_STAMP := build/.deps-perf-ok
 $(PERF_STAMP): Makefile | $(DEPS_STAMP)
 	$(call install_missing,$(PERF_PKGS))
@@ -168,7 +168,7 @@ perf: $(MEMBENCH) $(PERF_STAMP)
 	PERF_REPS=$(PERF_REPS) scripts/perf $(MEMBENCH)
 
 tour: $(MEMBENCH)
-	@for s in rc rc-cycle rc-gen mark-sweep none boehm; do $(MEMBENCH) tour -s $$s; done
+	$(MEMBENCH) tour -s all
 
 # fuzz: the differential fuzzer on many seeds for a set time (FUZZ_SECONDS), in the
 # debug build so the heap verifier runs after every collection too; then the

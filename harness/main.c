@@ -40,7 +40,7 @@ static const char usage_text[] =
     "                     [--memory-threshold PCT] [--memory-floor BYTES] [--time-rule either|both|cpu|real]\n"
     "                     [--times|--no-times] [--memory|--no-memory] [--no-counters] [--counters LIST]\n"
     "                     [--strict-counters] [--metric time|instructions] [-o|--out FILE]\n"
-    "       membench tour [-s STRATEGY] [-i on|off|both] [--finalizers modern|legacy|both]\n"
+    "       membench tour [-s LIST|all] [-i on|off|both] [--finalizers modern|legacy|both]\n"
     "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N] [--params K=V,...]\n";
 
 /* Out of memory in the harness itself: a message, exit status 2. */
@@ -205,9 +205,15 @@ static int cmd_tour(int argc, char **argv) {
         else usage_error("tour: bad option '%s'", argv[optind - 1]);
     }
     if (optind < argc) usage_error("tour: unexpected argument '%s'", argv[optind]);
-    const mb_strategy_t *s = mb_find_strategy(sname);
-    if (!s) usage_error("unknown strategy '%s' (see membench list)", sname);
-    return mb_tour(s, interning, fin) == 0 ? 0 : 1;
+    const mb_strategy_t **ss;
+    size_t ns = parse_strategies(sname, &ss);
+    int rc = 0;
+    for (size_t i = 0; i < ns; i++) {
+        if (i) putchar('\n');
+        if (mb_tour(ss[i], interning, fin) != 0) rc = 1;
+    }
+    free(ss);
+    return rc;
 }
 
 /* jemalloc has to be loaded when the process starts: run this same command

@@ -66,6 +66,8 @@ typedef struct gn_state {
     mb_ptrvec_t stack;                  /* minor: copies to scan; major: the mark stack */
     mb_ptrvec_t remset;                 /* old objects that may refer to young ones (GN_F_REMEMBERED) */
     mb_ptrvec_t promoted;               /* minor, with survivors kept young: this collection's promotions */
+    mb_ptrvec_t moved;                  /* minor, with the census or finalizers: old addresses of the copied */
+    bool track_moves;                   /* fill `moved` */
     void *promo_fl[MB_HEAP_CLASSES];    /* minor: free cells of the old space, per size class (heap.h refill) */
     void *region;                       /* the young region: eden, then two survivor spaces */
     size_t region_size;
@@ -256,6 +258,7 @@ static mb_obj_t *gn_evacuate(mb_rt_t *rt, mb_obj_t *o) {
     }
     o->flags |= GN_F_FWD;
     *gn_fwd_slot(o) = n;
+    if (st->track_moves) MB_VEC_PUSH(&st->moved, (void *)o);
     MB_VEC_PUSH(&st->stack, (void *)n);
     return n;
 }
@@ -349,6 +352,8 @@ static void gn_minor(mb_rt_t *rt, bool promote_all) {
     st->promote_all = promote_all;
     st->promoted_n = st->promoted_bytes = st->survived = st->survived_bytes = 0;
     st->promoted.n = 0;
+    st->moved.n = 0;
+    st->track_moves = per_object;       /* then the census and finalizer table hold no dead young object */
     /* roots, then the remembered old objects' slots, then what the copies reach */
     gn_fifo_t fifo = {0};
     mb__each_root_slot(rt, gn_root, &fifo);
@@ -394,7 +399,7 @@ static void gn_minor(mb_rt_t *rt, bool promote_all) {
         MB_CHECK(kept_n <= young_n && kept_b <= young_b, "generational: copied more than was young");
         mb_ev_reclaimed(rt, young_n - kept_n, young_b - kept_b);
     }
-    mb__objects_moved(rt, gn_where);
+    mb__objects_moved(rt, gn_where, per_object ? (mb_obj_t *const *)st->moved.v : NULL, st->moved.n);
     st->from = to;
     st->surv_top = st->to_top;
     m->bump = st->eden_lo;
@@ -476,6 +481,7 @@ static void gn_finish(mb_rt_t *rt) {
     MB_VEC_FREE(&st->stack);
     MB_VEC_FREE(&st->remset);
     MB_VEC_FREE(&st->promoted);
+    MB_VEC_FREE(&st->moved);
 }
 
 /* --- verification (debug builds, after every collection) ------------------- */

@@ -6,10 +6,14 @@
 /*
  * The census (object -> id), the finalizer table (object -> record) and the
  * ids handed out by mb_id for a moving strategy are keyed by address. After
- * a moving collection each is rebuilt: an entry of a moved object is keyed
- * by its new address, an entry of a dead one dropped. The cost is one pass
- * over each table, and the tables are empty in benchmark runs (no census,
- * no finalizers, no ids asked for).
+ * a moving collection an entry of a moved object is keyed by its new
+ * address, an entry of a dead one dropped. With the list of the objects
+ * that moved (their old addresses), the census and the finalizer table are
+ * updated entry by entry: the cost is the moved objects, not the table (a
+ * minor collection moves a nursery's survivors while the census holds the
+ * whole heap); without it, every table is rebuilt in one pass. The ids
+ * table is small (only the objects whose id was asked for) and is always
+ * rebuilt, which also drops the ids of objects that died unvisited.
  */
 static void rekey(mb_rt_t *rt, mb_ptrmap_t *map, mb_where_fn where, bool free_records) {
     if (map->n == 0) return;
@@ -25,8 +29,35 @@ static void rekey(mb_rt_t *rt, mb_ptrmap_t *map, mb_where_fn where, bool free_re
     *map = next;
 }
 
-void mb__objects_moved(mb_rt_t *rt, mb_where_fn where) {
-    rekey(rt, &rt->census, where, false);
-    rekey(rt, &rt->finalizers, where, true);
+/* The entries of the objects in `moved` (old addresses), re-keyed. All are
+ * deleted first, so an object that moved to where another one was is not
+ * confused with it. */
+static void rekey_moved(mb_rt_t *rt, mb_ptrmap_t *map, mb_where_fn where, mb_obj_t *const *moved, size_t n) {
+    if (map->n == 0) return;
+    mb_ptrvec_t keep = {0};
+    mb_u64vec_t vals = {0};
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v;
+        if (mb_ptrmap_del(map, moved[i], &v)) {
+            MB_VEC_PUSH(&keep, (void *)where(rt, moved[i]));
+            MB_VEC_PUSH(&vals, v);
+        }
+    }
+    for (size_t i = 0; i < keep.n; i++) {
+        MB_CHECK(keep.v[i] != NULL, "a moved object has no new address");
+        mb_ptrmap_put(map, keep.v[i], vals.v[i]);
+    }
+    MB_VEC_FREE(&keep);
+    MB_VEC_FREE(&vals);
+}
+
+void mb__objects_moved(mb_rt_t *rt, mb_where_fn where, mb_obj_t *const *moved, size_t n) {
+    if (moved) {
+        rekey_moved(rt, &rt->census, where, moved, n);
+        rekey_moved(rt, &rt->finalizers, where, moved, n);
+    } else {
+        rekey(rt, &rt->census, where, false);
+        rekey(rt, &rt->finalizers, where, true);
+    }
     rekey(rt, &rt->ids, where, false);
 }

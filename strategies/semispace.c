@@ -271,7 +271,7 @@ static void ss_copy(mb_rt_t *rt, bool outermost) {
         else MB_VEC_PUSH(&dead, (void *)o);
     }
     st->large.n = kept;
-    mb__objects_moved(rt, ss_where);
+    mb__objects_moved(rt, ss_where, NULL, 0);
     for (size_t i = 0; i < dead.n; i++) {
         mb_obj_t *o = dead.v[i];
         if (per_object) mb__free_obj(rt, o);

@@ -155,9 +155,12 @@ void mb__each_root_slot(mb_rt_t *rt, mb_root_slot_fn fn, void *ctx);
  * runtime's tables keyed by object address (census, finalizers, ids) follow
  * the objects. where(o) is o's address now (o itself if it did not move),
  * or NULL if o is dead; an entry of a dead object is dropped (a finalizer
- * record freed). Immortal objects never move and are not asked about. */
+ * record freed). Immortal objects never move and are not asked about.
+ * `moved` (n old addresses, or NULL) lists every object that moved, when
+ * the census and finalizer table hold no dead object (each was freed
+ * through mb__free_obj): then only their entries are touched. */
 typedef mb_obj_t *(*mb_where_fn)(mb_rt_t *rt, mb_obj_t *o);
-void mb__objects_moved(mb_rt_t *rt, mb_where_fn where);
+void mb__objects_moved(mb_rt_t *rt, mb_where_fn where, mb_obj_t *const *moved, size_t n);
 
 /* The shared reference-counting mechanism (refcount.c). */
 void mb_rc_release(mb_rt_t *rt, mb_obj_t *o);

@@ -29,6 +29,16 @@ Test(cli, tour_tells_the_story) {
     cr_assert(strstr(out, "object_by_id(a_id)                 # not found"), "%s", out);
     cr_assert_eq(run_cli("tour -s none -i on", out, sizeof out), 0);
     cr_assert(strstr(out, "True: one object"), "%s", out);
+    /* -s all: one tour per registered strategy, in registry order */
+    cr_assert_eq(run_cli("tour -s all -i off --finalizers modern", out, sizeof out), 0, "%s", out);
+    const char *at = out;
+    for (size_t i = 0; mb_strategies[i]; i++) {
+        char head[128];
+        snprintf(head, sizeof head, "# membench tour: strategy %s, interning off", mb_strategies[i]->name);
+        const char *h = strstr(at, head);
+        cr_assert_not_null(h, "no tour of %s after the previous one", mb_strategies[i]->name);
+        at = h + 1;
+    }
 }
 
 /* Fixed arrays, not pointers: Criterion passes parameters to a new process. */
