@@ -191,12 +191,11 @@ bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[
 }
 
 static void attrs_text(unsigned a, char *buf, size_t n) {
-    snprintf(buf, n, "%s%s%s%s%s%s", a & MB_ATTR_COUNTS ? "counts " : "", a & MB_ATTR_FREES ? "frees " : "",
-             a & MB_ATTR_CYCLES ? "cycles " : "", a & MB_ATTR_TRACES ? "traces " : "",
-             a & MB_ATTR_POLICY ? "heap-policy " : "", a & MB_ATTR_CONSERVATIVE ? "conservative " : "");
-    size_t l = strlen(buf);
-    if (l) buf[l - 1] = '\0';
-    else snprintf(buf, n, "-");
+    size_t l = 0;
+    buf[0] = '\0';
+    for (const mb_attr_info_t *ai = mb_attr_info; ai->name; ai++)
+        if ((a & ai->bit) && l < n) l += (size_t)snprintf(buf + l, n - l, "%s%s", l ? " " : "", ai->name);
+    if (!l) snprintf(buf, n, "-");
 }
 
 void mb_report_list_console(FILE *out) {
@@ -227,7 +226,6 @@ static void json_str(FILE *out, const char *s) {
 }
 
 void mb_report_list_json(FILE *out) {
-    static const char *const attr_names[] = {"counts", "frees", "cycles", "traces", "heap-policy", "conservative"};
     fprintf(out, "{\n  \"strategies\": [");
     for (size_t i = 0; mb_strategies[i]; i++) {
         const mb_strategy_t *s = mb_strategies[i];
@@ -237,9 +235,9 @@ void mb_report_list_json(FILE *out) {
         json_str(out, s->description);
         fprintf(out, ", \"attributes\": [");
         int first = 1;
-        for (unsigned b = 0; b < sizeof attr_names / sizeof *attr_names; b++)
-            if (s->attrs & (1u << b)) {
-                fprintf(out, "%s\"%s\"", first ? "" : ", ", attr_names[b]);
+        for (const mb_attr_info_t *ai = mb_attr_info; ai->name; ai++)
+            if (s->attrs & ai->bit) {
+                fprintf(out, "%s\"%s\"", first ? "" : ", ", ai->name);
                 first = 0;
             }
         fprintf(out, "], \"overhead_bytes\": %zu}", sizeof(mb_obj_t) + s->side_bytes);

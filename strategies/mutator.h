@@ -18,10 +18,12 @@
  * strategy watches (dec_hook), an allocation when a free list is empty, a
  * collection is due, a new peak is reached or a test hook is armed.
  *
- * One barrier test per store: `counts` (the strategy keeps reference counts)
- * is a byte next to the frame pointer, the same for the whole run, so the
- * branch is predicted; tracing strategies here need no barrier (they neither
- * move objects nor collect incrementally or by generation).
+ * One barrier test per store: `barrier` is a byte of MB_BAR_* bits next to
+ * the frame pointer, derived from the strategy's attributes when the runtime
+ * is made and the same for the whole run, so the branch is predicted. A
+ * write to a root slot (variable, global) tests MB_BAR_ROOTS, a write to an
+ * object slot MB_BAR_HEAP; tracing strategies here need neither (they
+ * neither move objects nor collect incrementally or by generation).
  *
  * Range checks on variable and slot indices are made in debug builds only
  * (MB_DEBUG); a release build trusts the workload, as an interpreter trusts
@@ -41,7 +43,7 @@ typedef struct mb_mut {
     size_t nframes, frames_cap;         /* frames pushed; room */
     uint32_t nglobals;                  /* globals at the bottom of the stack */
     uint32_t header_aux;                /* aux of a new object's header (the strategy's tag) */
-    bool counts;                        /* the strategy keeps reference counts (MB_ATTR_COUNTS) */
+    uint8_t barrier;                    /* MB_BAR_* bits: which writes are counted */
     bool dec_hook;                      /* counting: a count that falls and stays above 0 is reported */
     bool alloc_hook;                    /* the strategy's on_alloc sees every object */
     bool zeroed;                        /* free-list cells come zeroed past their first word */
@@ -55,14 +57,30 @@ typedef struct mb_mut {
 
 #define MB_MUT(rt) ((mb_mut_t *)(void *)(rt))
 
-/* The barrier test. MB_BARRIER_FIXED=0 or 1 compiles every store for one
- * family (tracing/none, or counting) with no test at all: a build for
- * measuring what the test costs (docs/performance.md), whose binary is
- * right only for strategies of that family. */
+/*
+ * Barrier bits (mb_mut_t.barrier), derived from the strategy's attributes
+ * (runtime.c):
+ *   MB_BAR_ROOTS  writes to root slots (variables, globals) are counted, and
+ *                 mb_pop drops the counts its frame held: rc, rc-cycle, rc-gen
+ *                 (MB_ATTR_COUNTS without MB_ATTR_DEFERRED);
+ *   MB_BAR_HEAP   writes to object slots are counted: every counting
+ *                 strategy, rc-deferred included (MB_ATTR_COUNTS).
+ * Bit value 4 is reserved for a barrier on object-slot writes that a
+ * generational collector would need (a remembered set): mb__write_heap
+ * takes the container for it.
+ */
+#define MB_BAR_ROOTS 0x1u
+#define MB_BAR_HEAP 0x2u
+
+/* The barrier byte. MB_BARRIER_FIXED=B compiles every store for the one
+ * barrier value B (0: tracing and none; 3 = ROOTS|HEAP: rc, rc-cycle,
+ * rc-gen; 2 = HEAP: rc-deferred) with no test at all: a build for measuring
+ * what the test costs (docs/performance.md), whose binary runs only the
+ * strategies with that value (mb_rt_new refuses the others). */
 #ifdef MB_BARRIER_FIXED
-#define MB_COUNTS(m) ((void)(m), MB_BARRIER_FIXED)
+#define MB_BARRIER(m) ((void)(m), (unsigned)(MB_BARRIER_FIXED))
 #else
-#define MB_COUNTS(m) ((m)->counts)
+#define MB_BARRIER(m) ((unsigned)(m)->barrier)
 #endif
 
 #if defined(__GNUC__)
@@ -113,15 +131,11 @@ MB_INLINE mb_obj_t *mb__list(mb_rt_t *rt, mb_var_t v, uint32_t slot) {
     return o;
 }
 
-/* --- reference writes: the one barrier ------------------------------------- */
+/* --- reference writes: the barriers --------------------------------------- */
 /* *slot = v, keeping counts: increment first, so storing an object over
  * itself never frees it. Immortal objects are never counted (I2). */
-MB_INLINE void mb__write(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
+MB_INLINE void mb__write_counted(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
     mb_mut_t *m = MB_MUT(rt);
-    if (!MB_COUNTS(m)) {
-        *slot = v;
-        return;
-    }
     mb_obj_t *old = *slot;
     if (v && !mb_obj_immortal(v)) v->rc++;
     *slot = v;
@@ -129,6 +143,26 @@ MB_INLINE void mb__write(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
         MB_DCHECK(old->rc > 0, "reference count underflow on object %p (kind %d)", (void *)old, old->kind);
         if (--old->rc == 0 || m->dec_hook) mb__dec_slow(rt, old);
     }
+}
+
+/* A root slot (a variable or a global) = v: counted under MB_BAR_ROOTS. */
+MB_INLINE void mb__write_root(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
+    if (!(MB_BARRIER(MB_MUT(rt)) & MB_BAR_ROOTS)) {
+        *slot = v;
+        return;
+    }
+    mb__write_counted(rt, slot, v);
+}
+
+/* Slot `slot` of object `obj` = v: counted under MB_BAR_HEAP. `obj` is for
+ * a barrier that needs the container (bit 4, reserved). */
+MB_INLINE void mb__write_heap(mb_rt_t *rt, mb_obj_t *obj, mb_obj_t **slot, mb_obj_t *v) {
+    (void)obj;
+    if (!(MB_BARRIER(MB_MUT(rt)) & MB_BAR_HEAP)) {
+        *slot = v;
+        return;
+    }
+    mb__write_counted(rt, slot, v);
 }
 
 /* --- frames --------------------------------------------------------------- */
@@ -146,7 +180,7 @@ MB_INLINE void mb_push(mb_rt_t *rt, uint32_t nvars) {
 MB_INLINE void mb_pop(mb_rt_t *rt) {
     mb_mut_t *m = MB_MUT(rt);
     MB_DCHECK(m->nframes > 0, "mb_pop with no frame pushed");
-    if (MB_COUNTS(m)) {
+    if (MB_BARRIER(m) & MB_BAR_ROOTS) {
         /* Drop references from the top down; a finalizer run by a drop may
          * push and pop frames of its own above, which leaves sp where it
          * was, and may move the stack: it is read again at every step. */
@@ -166,35 +200,35 @@ MB_INLINE void mb_pop(mb_rt_t *rt) {
         }
         m->sp = sp;
     } else {
-        m->sp = m->frame_base;          /* slots above sp are no roots: no need to clear them */
+        m->sp = m->frame_base;          /* uncounted roots: slots above sp are no roots, no need to clear them */
     }
     m->frame_base = m->frames[--m->nframes];
     m->fp = m->stack + m->frame_base;
 }
 
-MB_INLINE void mb_none(mb_rt_t *rt, mb_var_t dst) { mb__write(rt, mb__var(rt, dst), NULL); }
+MB_INLINE void mb_none(mb_rt_t *rt, mb_var_t dst) { mb__write_root(rt, mb__var(rt, dst), NULL); }
 MB_INLINE void mb_assign(mb_rt_t *rt, mb_var_t dst, mb_var_t src) {
-    mb__write(rt, mb__var(rt, dst), *mb__var(rt, src));
+    mb__write_root(rt, mb__var(rt, dst), *mb__var(rt, src));
 }
 MB_INLINE void mb_gset(mb_rt_t *rt, uint32_t g, mb_var_t src) {
-    mb__write(rt, mb__global(rt, g), *mb__var(rt, src));
+    mb__write_root(rt, mb__global(rt, g), *mb__var(rt, src));
 }
 MB_INLINE void mb_gget(mb_rt_t *rt, mb_var_t dst, uint32_t g) {
-    mb__write(rt, mb__var(rt, dst), *mb__global(rt, g));
+    mb__write_root(rt, mb__var(rt, dst), *mb__global(rt, g));
 }
 
 /* --- slots ---------------------------------------------------------------- */
 MB_INLINE void mb_store(mb_rt_t *rt, mb_var_t obj, uint32_t slot, mb_var_t src) {
     mb_obj_t *o = mb__list(rt, obj, slot);
-    mb__write(rt, &mb_obj_slots(o)[slot], *mb__var(rt, src));
+    mb__write_heap(rt, o, &mb_obj_slots(o)[slot], *mb__var(rt, src));
 }
 MB_INLINE void mb_store_none(mb_rt_t *rt, mb_var_t obj, uint32_t slot) {
     mb_obj_t *o = mb__list(rt, obj, slot);
-    mb__write(rt, &mb_obj_slots(o)[slot], NULL);
+    mb__write_heap(rt, o, &mb_obj_slots(o)[slot], NULL);
 }
 MB_INLINE void mb_load(mb_rt_t *rt, mb_var_t dst, mb_var_t obj, uint32_t slot) {
     mb_obj_t *o = mb__list(rt, obj, slot);
-    mb__write(rt, mb__var(rt, dst), mb_obj_slots(o)[slot]);
+    mb__write_root(rt, mb__var(rt, dst), mb_obj_slots(o)[slot]);
 }
 
 /* --- allocation ------------------------------------------------------------ */
@@ -235,7 +269,7 @@ MB_INLINE void mb_new_list(mb_rt_t *rt, mb_var_t dst, uint32_t nslots) {
     for (uint32_t i = 0; i < nslots; i++)       /* the strategy's claim of zeroed memory, checked */
         MB_DCHECK(mb_obj_slots(o)[i] == NULL, "slot %u of a new list is not None (MB_ATTR_ZEROED)", i);
 #endif
-    mb__write(rt, mb__var(rt, dst), o);   /* after the allocation: a finalizer may have moved the stack */
+    mb__write_root(rt, mb__var(rt, dst), o);   /* after the allocation: a finalizer may have moved the stack */
 }
 
 MB_INLINE void mb_new_int(mb_rt_t *rt, mb_var_t dst, int64_t value) {
@@ -247,7 +281,7 @@ MB_INLINE void mb_new_int(mb_rt_t *rt, mb_var_t dst, int64_t value) {
         o = mb__alloc(rt, MB_INT, 0);
         *mb_obj_intp(o) = value;
     }
-    mb__write(rt, mb__var(rt, dst), o);
+    mb__write_root(rt, mb__var(rt, dst), o);
 }
 
 MB_INLINE void mb_new_str(mb_rt_t *rt, mb_var_t dst, const char *s) {
@@ -261,7 +295,7 @@ MB_INLINE void mb_new_str(mb_rt_t *rt, mb_var_t dst, const char *s) {
         o = mb__alloc(rt, MB_STR, (uint32_t)len);
         memcpy(mb_obj_chars(o), s, len + 1);
     }
-    mb__write(rt, mb__var(rt, dst), o);
+    mb__write_root(rt, mb__var(rt, dst), o);
 }
 
 /* --- inspection ------------------------------------------------------------ */
