@@ -13,9 +13,9 @@
  * zero-count table (ZCT), as does every new object (count 0 at birth).
  *
  * Reconciliation (`collect`: when the table has grown by `zct` entries
- * since the last one, at gc.collect() and at teardown): mark every object a
- * root refers to (MB_F_MARK: every variable of every frame, every global,
- * the legacy `garbage` list), then take each entry in turn: one whose count
+ * (default 1024) since the last one, at gc.collect() and at teardown):
+ * mark every object a root refers to (MB_F_MARK: every variable of every
+ * frame, every global, the legacy `garbage` list), then take each entry in turn: one whose count
  * rose above zero since it entered is dropped (stale); one with count 0
  * that a root refers to stays in the table; one with count 0 and no root is
  * freed, and its death cascades as rc's does (each child's count falls; a
@@ -54,10 +54,13 @@
 
 /* Entries added between reconciliations. CPython's threshold0 is 2000
  * container allocations; entries here are every allocation plus counts
- * that fall to zero, and a reconciliation costs the root slots on top of
- * its entries, so a larger table amortizes better: docs/performance.md
- * has the measurements behind this value. */
-#define RCD_DEFAULT_ZCT 4096
+ * that fall to zero. A reconciliation visits every entry's header and
+ * frees in a batch, so a table larger than the caches costs misses: CPU
+ * time on shared-refs, binary-trees, random-graph, large-live-heap and
+ * interned-values is lowest between 256 and 1024 and grows beyond (at
+ * 16384, 1.5 to 3 times that of 1024); a smaller table scans the roots
+ * more often. docs/performance.md has the figures. */
+#define RCD_DEFAULT_ZCT 1024
 
 typedef struct rcd_state {
     mb_ptrvec_t zct;                    /* the zero-count table (MB_F_BUFFERED objects) */
