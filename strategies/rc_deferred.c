@@ -15,13 +15,14 @@
  * Reconciliation (`collect`: when the table has grown by `zct` entries
  * (default 1024) since the last one, at gc.collect() and at teardown):
  * mark every object a root refers to (MB_F_MARK: every variable of every
- * frame, every global, the legacy `garbage` list), then take each entry in turn: one whose count
- * rose above zero since it entered is dropped (stale); one with count 0
- * that a root refers to stays in the table; one with count 0 and no root is
- * freed, and its death cascades as rc's does (each child's count falls; a
- * child reaching zero is freed in the same reconciliation unless a root
- * refers to it, in which case it goes into the table). Then the marks are
- * cleared. With an explicit stack: no recursion.
+ * frame, every global, the legacy `garbage` list), then take each entry
+ * in turn: one whose count rose above zero since it entered is dropped
+ * (stale); one with count 0 that a root refers to stays in the table; one
+ * with count 0 and no root is freed, and its death cascades as rc's does
+ * (each child's count falls; a child reaching zero is freed in the same
+ * reconciliation unless a root refers to it, in which case it goes into
+ * the table). Then the marks are cleared. With an explicit stack: no
+ * recursion.
  *
  * Header fields:
  *   flags  MB_F_BUFFERED: the object has exactly one entry in the table
