@@ -61,7 +61,17 @@
  * interned-values is lowest between 256 and 1024 and grows beyond (at
  * 16384, 1.5 to 3 times that of 1024); a smaller table scans the roots
  * more often. docs/performance.md has the figures. */
+#ifndef MB_DEBUG
 #define RCD_DEFAULT_ZCT 1024
+#else
+/* Debug builds verify the whole heap after every collection (verify.c), a
+ * cost in the live heap per reconciliation: at 1024, cycle-rings' quick
+ * size takes a minute of CPU. A larger table there keeps the verifier's
+ * share near the other collectors'; every path still runs (the stress
+ * build reconciles at every allocation; tests that count reconciliations
+ * set `zct`). */
+#define RCD_DEFAULT_ZCT 16384
+#endif
 
 typedef struct rcd_state {
     mb_ptrvec_t zct;                    /* the zero-count table (MB_F_BUFFERED objects) */
