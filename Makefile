@@ -168,7 +168,7 @@ perf: $(MEMBENCH) $(PERF_STAMP)
 	PERF_REPS=$(PERF_REPS) scripts/perf $(MEMBENCH)
 
 tour: $(MEMBENCH)
-	@for s in rc rc-cycle rc-gen mark-sweep none boehm; do $(MEMBENCH) tour -s $$s; done
+	@for s in rc rc-cycle rc-gen rc-deferred mark-sweep none boehm; do $(MEMBENCH) tour -s $$s; done
 
 # fuzz: the differential fuzzer on many seeds for a set time (FUZZ_SECONDS), in the
 # debug build so the heap verifier runs after every collection too; then the

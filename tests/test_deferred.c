@@ -126,6 +126,18 @@ Test(deferred, threshold_counts_reconciliations) {
     cr_assert_null(mb_rt_new(deferred(), &opt), "an unknown key is refused");
 }
 
+/* `--params zct=N` through the command line; 0 and other keys are bad usage. */
+Test(deferred, params_on_the_command_line) {
+    char out[8192];
+    cr_assert_eq(run_cli("run -s rc-deferred -w shared-refs -n 2000 -i off -r 1 --params zct=64", out, sizeof out), 0,
+                 "%s", out);
+    int st = run_cli("run -s rc-deferred -w shared-refs -n 10 -i off -r 1 --params zct=0", out, sizeof out);
+    cr_assert_eq(st, 2, "exit %d: %s", st, out);
+    cr_assert(strstr(out, "membench: bad --params 'zct=0' for strategy rc-deferred"), "%s", out);
+    st = run_cli("run -s rc-deferred -w shared-refs -n 10 -i off -r 1 --params threshold=5", out, sizeof out);
+    cr_assert_eq(st, 2, "exit %d: %s", st, out);
+}
+
 /* Build a chain of `n` one-slot lists in variable 0. head_first: the head
  * is allocated first (every child enters the table after its parent);
  * otherwise the tail is (every child before its parent). */
