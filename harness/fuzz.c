@@ -15,7 +15,9 @@
  *   collects cycles (after a full collection): exactly the reachable ones;
  *   counts without cycle collection (at any time): the reachable ones plus
  *     the unreachable ones on a cycle or reachable from one (what counting
- *     cannot free);
+ *     cannot free); deferred counting (rc-deferred) frees that same set
+ *     after a full collection (a reconciliation), and between collections
+ *     may still hold garbage it has not reconciled yet, never less;
  *   never frees: every object ever allocated.
  *
  * and compares with mb_exists() on every object the program ever made. Any
@@ -151,6 +153,9 @@ static int fz_check(fz_t *f, bool collected) {
     f->collections = colls;
     if ((a & MB_ATTR_CYCLES) && !collected && !moved) return 0;   /* tracing frees only at collections */
     bool partial = (a & MB_ATTR_CYCLES) && !collected;   /* a collection, not a full one */
+    /* Deferred counting between collections: nothing rc keeps may be freed,
+     * but garbage may wait for the next reconciliation. */
+    bool may_retain = (a & MB_ATTR_CONSERVATIVE) || ((a & MB_ATTR_DEFERRED) && !collected);
     int32_t *stack = malloc((f->n * FZ_SLOTS + FZ_VARS + 1) * sizeof *stack);
     uint8_t *seen = malloc(f->n + 1);
     if (!stack || !seen) mb_oom("fuzz oracle");
@@ -172,7 +177,7 @@ static int fz_check(fz_t *f, bool collected) {
         if (want && !have)
             rc = fz_fail(f, "object %zu (kind %d) was freed while %s", i, nd->kind,
                          nd->mark == 1 ? "reachable" : "on or under an unreachable cycle (rc cannot free it)");
-        else if (!want && have && !(a & MB_ATTR_CONSERVATIVE))   /* conservative: may retain */
+        else if (!want && have && !may_retain)
             rc = fz_fail(f, "object %zu (kind %d) is garbage but still allocated", i, nd->kind);
         else if (!have)
             nd->freed = 1;

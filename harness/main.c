@@ -415,7 +415,7 @@ static int cmd_run(int argc, char **argv) {
             if (saved >= 0) close(saved);
             if (null >= 0) close(null);
             if (!rt) usage_error("bad --params '%s' for strategy %s (rc-cycle: threshold; rc-gen: threshold0, "
-                                 "threshold1, threshold2)", opt.params, ss[si]->name);
+                                 "threshold1, threshold2; rc-deferred: zct, at least 1)", opt.params, ss[si]->name);
             mb_rt_free(rt);
         }
     mb_outfile_t of;

@@ -190,27 +190,21 @@ bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[
     return true;
 }
 
-/* The user-visible attribute names, by bit (strategy.h); NULL: an
- * implementation detail not shown. */
-static const char *const attr_names[] = {"counts", "frees", "cycles", "traces", "heap-policy", "conservative",
-                                         NULL /* zeroed */, "moves"};
-#define N_ATTR_NAMES (sizeof attr_names / sizeof *attr_names)
-
 static void attrs_text(unsigned a, char *buf, size_t n) {
     size_t l = 0;
     buf[0] = '\0';
-    for (unsigned b = 0; b < N_ATTR_NAMES; b++)
-        if ((a & (1u << b)) && attr_names[b]) l += (size_t)snprintf(buf + l, l < n ? n - l : 0, "%s%s", l ? " " : "", attr_names[b]);
-    if (!buf[0]) snprintf(buf, n, "-");
+    for (const mb_attr_info_t *ai = mb_attr_info; ai->name; ai++)
+        if ((a & ai->bit) && l < n) l += (size_t)snprintf(buf + l, n - l, "%s%s", l ? " " : "", ai->name);
+    if (!l) snprintf(buf, n, "-");
 }
 
 void mb_report_list_console(FILE *out) {
-    fprintf(out, "Strategies:\n  %-12s %-46s %9s  %s\n", "name", "attributes", "overhead", "description");
+    fprintf(out, "Strategies:\n  %-12s %-52s %9s  %s\n", "name", "attributes", "overhead", "description");
     for (size_t i = 0; mb_strategies[i]; i++) {
         const mb_strategy_t *s = mb_strategies[i];
         char a[128];
         attrs_text(s->attrs, a, sizeof a);
-        fprintf(out, "  %-12s %-46s %7zu B  %s\n", s->name, a, sizeof(mb_obj_t) + s->side_bytes, s->description);
+        fprintf(out, "  %-12s %-52s %7zu B  %s\n", s->name, a, sizeof(mb_obj_t) + s->side_bytes, s->description);
     }
     fprintf(out, "\nWorkloads:\n  %-18s %10s %10s %10s  %s\n", "name", "quick", "default", "large", "description");
     for (size_t i = 0; mb_workloads[i]; i++) {
@@ -241,9 +235,9 @@ void mb_report_list_json(FILE *out) {
         json_str(out, s->description);
         fprintf(out, ", \"attributes\": [");
         int first = 1;
-        for (unsigned b = 0; b < N_ATTR_NAMES; b++)
-            if ((s->attrs & (1u << b)) && attr_names[b]) {
-                fprintf(out, "%s\"%s\"", first ? "" : ", ", attr_names[b]);
+        for (const mb_attr_info_t *ai = mb_attr_info; ai->name; ai++)
+            if (s->attrs & ai->bit) {
+                fprintf(out, "%s\"%s\"", first ? "" : ", ", ai->name);
                 first = 0;
             }
         fprintf(out, "], \"overhead_bytes\": %zu}", sizeof(mb_obj_t) + s->side_bytes);

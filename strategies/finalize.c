@@ -31,7 +31,7 @@ bool mb__finalize(mb_rt_t *rt, mb_obj_t *o) {
      * finalizer that copies o and drops the copy cannot start a second
      * release of an object whose release is under way. */
     mb_mut_t *m = &rt->mut;
-    bool counts = m->counts;
+    bool counts = (m->barrier & MB_BAR_HEAP) != 0;   /* any counting strategy, deferred ones too */
     mb_push(rt, 1);
     m->fp[0] = o;
     if (counts) o->rc++;
@@ -47,7 +47,7 @@ bool mb__finalize(mb_rt_t *rt, mb_obj_t *o) {
 void mb__make_uncollectable(mb_rt_t *rt, mb_obj_t *o) {
     if (o->flags & MB_F_UNCOLLECTABLE) return;
     o->flags |= MB_F_UNCOLLECTABLE;
-    if (rt->mut.counts && !mb_obj_immortal(o)) o->rc++;
+    if ((rt->mut.barrier & MB_BAR_HEAP) && !mb_obj_immortal(o)) o->rc++;   /* a strategy-held reference (I3) */
     MB_VEC_PUSH(&rt->garbage, o);
     rt->mut.stats.uncollectable_objects++;
 }

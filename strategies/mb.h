@@ -83,7 +83,10 @@ const mb_strategy_t *mb_rt_strategy(const mb_rt_t *rt);
  *   const char *mb_str_value(rt, v)    valid until the next allocation
  *   uint32_t mb_len(rt, v)             slots of a list, bytes of a string
  */
-long mb_refcount(mb_rt_t *rt, mb_var_t v);             /* count, MB_RC_NONE or MB_RC_IMMORTAL */
+/* The object's count, MB_RC_NONE or MB_RC_IMMORTAL. Under deferred counting
+ * (rc-deferred) the count is of references from object slots only (and
+ * the legacy `garbage` list): variables and globals are not counted. */
+long mb_refcount(mb_rt_t *rt, mb_var_t v);
 uint64_t mb_id(mb_rt_t *rt, mb_var_t v);               /* stable identity, like id(); 0 is None */
 
 /* --- collection ---------------------------------------------------------- */
@@ -96,8 +99,10 @@ void mb_set_finalizer(mb_rt_t *rt, mb_var_t v, mb_finalizer_fn fn, void *ctx);
 bool mb_exists(mb_rt_t *rt, uint64_t id);      /* is an object with this id still allocated? */
 size_t mb_census(mb_rt_t *rt);                 /* objects allocated now, immortal ones excluded */
 /* The count of the object with this id without holding a reference to it,
- * as the tutorial's ctypes ref_count(address): a count, MB_RC_NONE,
- * MB_RC_IMMORTAL or MB_RC_FREED. */
+ * as the tutorial's ctypes ref_count(address): a count (as mb_refcount's),
+ * MB_RC_NONE, MB_RC_IMMORTAL or MB_RC_FREED. Under deferred counting an
+ * object no slot refers to exists until the next reconciliation (a
+ * collection), so mb_exists and mb_census still see it until then. */
 long mb_refcount_id(mb_rt_t *rt, uint64_t id);
 
 #include "mutator.h"

@@ -18,17 +18,18 @@
  * strategy watches (dec_hook), an allocation when a free list is empty, a
  * collection is due, a new peak is reached or a test hook is armed.
  *
- * One barrier test per store: `counts` (the strategy keeps reference counts)
- * is a byte next to the frame pointer, the same for the whole run, so the
- * branch is predicted. A store into an object's slot adds the generational
- * filter: is the stored object in the young space? (an address range; the
- * range is empty for every other strategy, so the test is a subtraction and
- * a predicted branch, with no load from the objects). Only a young object
- * stored into an old one that is not yet remembered reaches the slow path
- * (mb__remember). Other tracing strategies need no barrier: they collect
- * neither incrementally nor by generation, and a copying one finds every
- * reference the mutator holds in a root slot (variables, globals), which it
- * updates when the object moves: workloads hold no raw pointers.
+ * One barrier test per store: `barrier` is a byte of MB_BAR_* bits next to
+ * the frame pointer, derived from the strategy when the runtime is made and
+ * the same for the whole run, so the branch is predicted. A write to a root
+ * slot (variable, global) tests MB_BAR_ROOTS, a write to an object slot
+ * MB_BAR_HEAP | MB_BAR_REMEMBER. MB_BAR_REMEMBER is the generational
+ * barrier: after the store, is the stored object in the young space (an
+ * address range, no load from it) and the container old and not yet
+ * remembered? Only then does the store reach the slow path (mb__remember).
+ * Other tracing strategies need no barrier: they collect neither
+ * incrementally nor by generation, and a copying one finds every reference
+ * the mutator holds in a root slot (variables, globals), which it updates
+ * when the object moves: workloads hold no raw pointers.
  *
  * Range checks on variable and slot indices are made in debug builds only
  * (MB_DEBUG); a release build trusts the workload, as an interpreter trusts
@@ -48,7 +49,7 @@ typedef struct mb_mut {
     size_t nframes, frames_cap;         /* frames pushed; room */
     uint32_t nglobals;                  /* globals at the bottom of the stack */
     uint32_t header_aux;                /* aux of a new object's header (the strategy's tag) */
-    bool counts;                        /* the strategy keeps reference counts (MB_ATTR_COUNTS) */
+    uint8_t barrier;                    /* MB_BAR_* bits: which writes are counted */
     bool dec_hook;                      /* counting: a count that falls and stays above 0 is reported */
     bool alloc_hook;                    /* the strategy's on_alloc sees every object */
     bool zeroed;                        /* free-list cells come zeroed past their first word */
@@ -64,14 +65,31 @@ typedef struct mb_mut {
 
 #define MB_MUT(rt) ((mb_mut_t *)(void *)(rt))
 
-/* The barrier test. MB_BARRIER_FIXED=0 or 1 compiles every store for one
- * family (tracing/none, or counting) with no test at all: a build for
- * measuring what the test costs (docs/performance.md), whose binary is
- * right only for strategies of that family. */
+/*
+ * Barrier bits (mb_mut_t.barrier), derived from the strategy's attributes
+ * and methods (runtime.c):
+ *   MB_BAR_ROOTS  writes to root slots (variables, globals) are counted, and
+ *                 mb_pop drops the counts its frame held: rc, rc-cycle, rc-gen
+ *                 (MB_ATTR_COUNTS without MB_ATTR_DEFERRED);
+ *   MB_BAR_HEAP   writes to object slots are counted: every counting
+ *                 strategy, rc-deferred included (MB_ATTR_COUNTS).
+ *   MB_BAR_REMEMBER  after a write to an object slot, an old container
+ *                 that now refers to a young object (young_lo, young_size)
+ *                 is remembered once: generational (its `remember`).
+ */
+#define MB_BAR_ROOTS 0x1u
+#define MB_BAR_HEAP 0x2u
+#define MB_BAR_REMEMBER 0x4u
+
+/* The barrier byte. MB_BARRIER_FIXED=B compiles every store for the one
+ * barrier value B (0: tracing and none; 3 = ROOTS|HEAP: rc, rc-cycle,
+ * rc-gen; 2 = HEAP: rc-deferred; 4 = REMEMBER: generational) with no test at all: a build for measuring
+ * what the test costs (docs/performance.md), whose binary runs only the
+ * strategies with that value (mb_rt_new refuses the others). */
 #ifdef MB_BARRIER_FIXED
-#define MB_COUNTS(m) ((void)(m), MB_BARRIER_FIXED)
+#define MB_BARRIER(m) ((void)(m), (unsigned)(MB_BARRIER_FIXED))
 #else
-#define MB_COUNTS(m) ((m)->counts)
+#define MB_BARRIER(m) ((unsigned)(m)->barrier)
 #endif
 
 #if defined(__GNUC__)
@@ -123,15 +141,11 @@ MB_INLINE mb_obj_t *mb__list(mb_rt_t *rt, mb_var_t v, uint32_t slot) {
     return o;
 }
 
-/* --- reference writes: the one barrier ------------------------------------- */
+/* --- reference writes: the barriers --------------------------------------- */
 /* *slot = v, keeping counts: increment first, so storing an object over
  * itself never frees it. Immortal objects are never counted (I2). */
-MB_INLINE void mb__write(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
+MB_INLINE void mb__write_counted(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
     mb_mut_t *m = MB_MUT(rt);
-    if (!MB_COUNTS(m)) {
-        *slot = v;
-        return;
-    }
     mb_obj_t *old = *slot;
     if (v && !mb_obj_immortal(v)) v->rc++;
     *slot = v;
@@ -139,6 +153,35 @@ MB_INLINE void mb__write(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
         MB_DCHECK(old->rc > 0, "reference count underflow on object %p (kind %d)", (void *)old, old->kind);
         if (--old->rc == 0 || m->dec_hook) mb__dec_slow(rt, old);
     }
+}
+
+/* A root slot (a variable or a global) = v: counted under MB_BAR_ROOTS. */
+MB_INLINE void mb__write_root(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
+    if (!(MB_BARRIER(MB_MUT(rt)) & MB_BAR_ROOTS)) {
+        *slot = v;
+        return;
+    }
+    mb__write_counted(rt, slot, v);
+}
+
+/* Slot `slot` of object `obj` = v: counted under MB_BAR_HEAP; under
+ * MB_BAR_REMEMBER (never with a counting bit), an old obj that now refers
+ * to a young v is remembered once (MB_F_BUFFERED marks it). */
+MB_INLINE void mb__write_heap(mb_rt_t *rt, mb_obj_t *obj, mb_obj_t **slot, mb_obj_t *v) {
+    mb_mut_t *m = MB_MUT(rt);
+    unsigned b = MB_BARRIER(m);
+    if (!(b & (MB_BAR_HEAP | MB_BAR_REMEMBER))) {
+        *slot = v;
+        return;
+    }
+    if (b & MB_BAR_HEAP) {
+        mb__write_counted(rt, slot, v);
+        return;
+    }
+    *slot = v;
+    if ((uintptr_t)v - m->young_lo < m->young_size && (uintptr_t)obj - m->young_lo >= m->young_size &&
+        !(obj->flags & MB_F_BUFFERED))
+        mb__remember(rt, obj);
 }
 
 /* --- frames --------------------------------------------------------------- */
@@ -156,7 +199,7 @@ MB_INLINE void mb_push(mb_rt_t *rt, uint32_t nvars) {
 MB_INLINE void mb_pop(mb_rt_t *rt) {
     mb_mut_t *m = MB_MUT(rt);
     MB_DCHECK(m->nframes > 0, "mb_pop with no frame pushed");
-    if (MB_COUNTS(m)) {
+    if (MB_BARRIER(m) & MB_BAR_ROOTS) {
         /* Drop references from the top down; a finalizer run by a drop may
          * push and pop frames of its own above, which leaves sp where it
          * was, and may move the stack: it is read again at every step. */
@@ -176,42 +219,35 @@ MB_INLINE void mb_pop(mb_rt_t *rt) {
         }
         m->sp = sp;
     } else {
-        m->sp = m->frame_base;          /* slots above sp are no roots: no need to clear them */
+        m->sp = m->frame_base;          /* uncounted roots: slots above sp are no roots, no need to clear them */
     }
     m->frame_base = m->frames[--m->nframes];
     m->fp = m->stack + m->frame_base;
 }
 
-MB_INLINE void mb_none(mb_rt_t *rt, mb_var_t dst) { mb__write(rt, mb__var(rt, dst), NULL); }
+MB_INLINE void mb_none(mb_rt_t *rt, mb_var_t dst) { mb__write_root(rt, mb__var(rt, dst), NULL); }
 MB_INLINE void mb_assign(mb_rt_t *rt, mb_var_t dst, mb_var_t src) {
-    mb__write(rt, mb__var(rt, dst), *mb__var(rt, src));
+    mb__write_root(rt, mb__var(rt, dst), *mb__var(rt, src));
 }
 MB_INLINE void mb_gset(mb_rt_t *rt, uint32_t g, mb_var_t src) {
-    mb__write(rt, mb__global(rt, g), *mb__var(rt, src));
+    mb__write_root(rt, mb__global(rt, g), *mb__var(rt, src));
 }
 MB_INLINE void mb_gget(mb_rt_t *rt, mb_var_t dst, uint32_t g) {
-    mb__write(rt, mb__var(rt, dst), *mb__global(rt, g));
+    mb__write_root(rt, mb__var(rt, dst), *mb__global(rt, g));
 }
 
 /* --- slots ---------------------------------------------------------------- */
-/* After a slot of o got v, the generational barrier: an old object that
- * now refers to a young one is remembered once (MB_F_BUFFERED marks it). */
 MB_INLINE void mb_store(mb_rt_t *rt, mb_var_t obj, uint32_t slot, mb_var_t src) {
     mb_obj_t *o = mb__list(rt, obj, slot);
-    mb_obj_t *v = *mb__var(rt, src);
-    mb__write(rt, &mb_obj_slots(o)[slot], v);
-    mb_mut_t *m = MB_MUT(rt);
-    if (MB_UNLIKELY((uintptr_t)v - m->young_lo < m->young_size) && (uintptr_t)o - m->young_lo >= m->young_size &&
-        !(o->flags & MB_F_BUFFERED))
-        mb__remember(rt, o);
+    mb__write_heap(rt, o, &mb_obj_slots(o)[slot], *mb__var(rt, src));
 }
 MB_INLINE void mb_store_none(mb_rt_t *rt, mb_var_t obj, uint32_t slot) {
     mb_obj_t *o = mb__list(rt, obj, slot);
-    mb__write(rt, &mb_obj_slots(o)[slot], NULL);
+    mb__write_heap(rt, o, &mb_obj_slots(o)[slot], NULL);
 }
 MB_INLINE void mb_load(mb_rt_t *rt, mb_var_t dst, mb_var_t obj, uint32_t slot) {
     mb_obj_t *o = mb__list(rt, obj, slot);
-    mb__write(rt, mb__var(rt, dst), mb_obj_slots(o)[slot]);
+    mb__write_root(rt, mb__var(rt, dst), mb_obj_slots(o)[slot]);
 }
 
 /* --- allocation ------------------------------------------------------------ */
@@ -257,7 +293,7 @@ MB_INLINE void mb_new_list(mb_rt_t *rt, mb_var_t dst, uint32_t nslots) {
     for (uint32_t i = 0; i < nslots; i++)       /* the strategy's claim of zeroed memory, checked */
         MB_DCHECK(mb_obj_slots(o)[i] == NULL, "slot %u of a new list is not None (MB_ATTR_ZEROED)", i);
 #endif
-    mb__write(rt, mb__var(rt, dst), o);   /* after the allocation: a finalizer may have moved the stack */
+    mb__write_root(rt, mb__var(rt, dst), o);   /* after the allocation: a finalizer may have moved the stack */
 }
 
 MB_INLINE void mb_new_int(mb_rt_t *rt, mb_var_t dst, int64_t value) {
@@ -269,7 +305,7 @@ MB_INLINE void mb_new_int(mb_rt_t *rt, mb_var_t dst, int64_t value) {
         o = mb__alloc(rt, MB_INT, 0);
         *mb_obj_intp(o) = value;
     }
-    mb__write(rt, mb__var(rt, dst), o);
+    mb__write_root(rt, mb__var(rt, dst), o);
 }
 
 MB_INLINE void mb_new_str(mb_rt_t *rt, mb_var_t dst, const char *s) {
@@ -283,7 +319,7 @@ MB_INLINE void mb_new_str(mb_rt_t *rt, mb_var_t dst, const char *s) {
         o = mb__alloc(rt, MB_STR, (uint32_t)len);
         memcpy(mb_obj_chars(o), s, len + 1);
     }
-    mb__write(rt, mb__var(rt, dst), o);
+    mb__write_root(rt, mb__var(rt, dst), o);
 }
 
 /* --- inspection ------------------------------------------------------------ */

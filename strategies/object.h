@@ -25,7 +25,8 @@
  *   I3. For counting strategies, outside a collection, rc equals the number
  *       of references to the object from root frames, globals and the slots
  *       of allocated objects (live or leaked), plus any references the
- *       strategy holds itself (documented per strategy).
+ *       strategy holds itself (documented per strategy). Deferred counting
+ *       (MB_ATTR_DEFERRED, rc-deferred) leaves out root frames and globals.
  *   I4. Leaves (ints, strings) have no slots and so cannot be on a cycle.
  */
 

@@ -7,6 +7,13 @@
 
 #define MB_DEFAULT_GLOBALS 64
 
+const mb_attr_info_t mb_attr_info[] = {
+#define MB_ATTR_INFO(id, bit, name, doc) {MB_ATTR_##id, name, doc},
+    MB_ATTR_LIST(MB_ATTR_INFO)
+#undef MB_ATTR_INFO
+    {0, NULL, NULL}
+};
+
 static int apply_params(mb_rt_t *rt, const char *params) {
     if (!params || !*params) return 0;
     char *copy = strdup(params), *save = NULL;
@@ -47,10 +54,19 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *S, const mb_options_t *opts) {
         if (!rt->state) mb_oom("strategy state");
     }
     mb_mut_t *m = &rt->mut;
-    m->counts = (S->attrs & MB_ATTR_COUNTS) != 0;
-    m->dec_hook = m->counts && S->dec_nonzero != NULL;
+    m->barrier = (uint8_t)(mb_attr_barrier(S->attrs) | (S->remember ? MB_BAR_REMEMBER : 0));
+#ifdef MB_BARRIER_FIXED
+    if (m->barrier != (MB_BARRIER_FIXED)) {
+        fprintf(stderr, "membench: this build compiles every store for barrier %u (MB_BARRIER_FIXED); %s needs %u\n",
+                (unsigned)(MB_BARRIER_FIXED), S->name, (unsigned)m->barrier);
+        rt_release(rt);
+        return NULL;
+    }
+#endif
+    bool counts = (m->barrier & MB_BAR_HEAP) != 0;
+    m->dec_hook = counts && S->dec_nonzero != NULL;
 #ifdef MB_STRESS
-    m->dec_hook = m->counts;            /* stress: every falling count reaches the slow path */
+    m->dec_hook = counts;               /* stress: every falling count reaches the slow path */
 #endif
     m->zeroed = (S->attrs & MB_ATTR_ZEROED) != 0;
     /* malloc inline only when it is where object memory comes from anyway:
@@ -98,12 +114,15 @@ void mb_teardown(mb_rt_t *rt) {
          * strategy keeps it (a real leaked object, counted as any other). */
         mb_obj_t *o = mb__alloc(rt, MB_INT, 0);
         *mb_obj_intp(o) = 0x1ea4;
-        if (m->counts) o->rc++;
+        if (m->barrier & MB_BAR_ROOTS) o->rc++;     /* a counted root reference */
         rt->test_leaked = o;
     }
     while (m->nframes) mb_pop(rt);
-    for (uint32_t g = 0; g < m->nglobals; g++) mb__write(rt, &m->stack[g], NULL);
-    /* Finalizers run by the drops above may have pushed nothing lasting. */
+    for (uint32_t g = 0; g < m->nglobals; g++) mb__write_root(rt, &m->stack[g], NULL);
+    /* Finalizers run by the drops above may have pushed nothing lasting.
+     * A deferred counting strategy (rc-deferred) frees its dead objects
+     * here: with no root left, its full collection reconciles until its
+     * zero-count table holds nothing it can free. */
     mb__collect_now(rt, true);
     mb_stats_t *s = &m->stats;
     uint64_t kept = s->live_objects - s->immortal_objects;

@@ -13,17 +13,39 @@
 #include "stats.h"
 #include "util.h"
 
-/* What a strategy can do, declared as data (MMTk's constraints), not probed. */
+/* What a strategy can do, declared as data (MMTk's constraints), not probed:
+ * X(ID, bit, name shown by `membench list` and reports, meaning). */
+#define MB_ATTR_LIST(X) \
+    X(COUNTS, 0, "counts", "keeps reference counts: the mutator (mutator.h) maintains rc") \
+    X(FREES, 1, "frees", "reclaims memory at all (none does not)") \
+    X(CYCLES, 2, "cycles", "reclaims cyclic garbage") \
+    X(TRACES, 3, "traces", "traces from the roots") \
+    X(POLICY, 4, "heap-policy", "collections triggered by the shared heap policy (policy.c)") \
+    X(CONSERVATIVE, 5, "conservative", "scans some memory conservatively: may retain garbage (leaks >= expected)") \
+    X(ZEROED, 6, "zeroed", "cells from refill (and alloc) are zero past their first word") \
+    X(DEFERRED, 7, "deferred", "counting: references from root frames are not counted (only object slots are); " \
+                               "a zero count is reconciled against the roots at a collection") \
+    X(MOVES, 8, "moves", "a collection moves objects: ids and the runtime's address-keyed tables follow them (move.c)")
+
 enum mb_attr {
-    MB_ATTR_COUNTS = 1u << 0,           /* keeps reference counts: the mutator (mutator.h) maintains rc */
-    MB_ATTR_FREES = 1u << 1,            /* reclaims memory at all (none does not) */
-    MB_ATTR_CYCLES = 1u << 2,           /* reclaims cyclic garbage */
-    MB_ATTR_TRACES = 1u << 3,           /* traces from the roots */
-    MB_ATTR_POLICY = 1u << 4,           /* collections triggered by the shared heap policy (policy.c) */
-    MB_ATTR_CONSERVATIVE = 1u << 5,     /* scans some memory conservatively: may retain garbage (leaks <= expected) */
-    MB_ATTR_ZEROED = 1u << 6,           /* cells from refill (and alloc) are zero past their first word */
-    MB_ATTR_MOVES = 1u << 7             /* a collection moves objects (ids and side tables follow them: move.c) */
+#define MB_ATTR_ENUM(id, bit, name, doc) MB_ATTR_##id = 1u << (bit),
+    MB_ATTR_LIST(MB_ATTR_ENUM)
+#undef MB_ATTR_ENUM
 };
+
+/* The attributes as data, in bit order, ending with {0}: for listings. */
+typedef struct mb_attr_info {
+    unsigned bit;                       /* the MB_ATTR_* value */
+    const char *name;                   /* as `membench list` shows it */
+    const char *doc;                    /* what it means */
+} mb_attr_info_t;
+extern const mb_attr_info_t mb_attr_info[];
+
+/* The mutator's barrier bits (mutator.h MB_BAR_*) for a strategy's attributes. */
+static inline uint8_t mb_attr_barrier(unsigned attrs) {
+    if (!(attrs & MB_ATTR_COUNTS)) return 0;
+    return (uint8_t)(MB_BAR_HEAP | ((attrs & MB_ATTR_DEFERRED) ? 0 : MB_BAR_ROOTS));
+}
 
 /*
  * A strategy is one constant struct of function pointers (MPS pool class,

@@ -43,6 +43,19 @@ static inline mb_rt_t *test_rt(const mb_strategy_t *s, bool interning) {
 
 static inline bool has(const mb_strategy_t *s, unsigned attr) { return (s->attrs & attr) != 0; }
 
+/* Counting that frees an object the moment its count reaches zero (rc,
+ * rc-cycle, rc-gen). Deferred counting (rc-deferred) frees it at the next
+ * reconciliation, a collection: tests of "freed at once" collect first. */
+static inline bool frees_at_zero(const mb_strategy_t *s) {
+    return has(s, MB_ATTR_COUNTS) && !has(s, MB_ATTR_DEFERRED);
+}
+
+/* The count of an object that `roots` variables or globals and `slots`
+ * object slots refer to: deferred counting leaves the roots out. */
+static inline long want_count(const mb_strategy_t *s, long roots, long slots) {
+    return has(s, MB_ATTR_DEFERRED) ? slots : roots + slots;
+}
+
 /* Objects left (leaked, or still in the census) after a collection: exactly
  * `want`, or for a conservative strategy (boehm: a word that looks like a
  * pointer keeps garbage alive) at least `want`: never fewer. */

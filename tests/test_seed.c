@@ -16,10 +16,10 @@ STRATEGY_TEST(seed, aliasing) {
         mb_assign(rt, A, X);
         cr_assert(mb_is(rt, A, X));
         cr_assert_eq(mb_id(rt, A), mb_id(rt, X));
-        if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(mb_refcount(rt, X), 2, "count of x under %s", s->name);
+        if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(mb_refcount(rt, X), want_count(s, 2, 0), "count of x under %s", s->name);
         else cr_assert_eq(mb_refcount(rt, X), MB_RC_NONE, "%s must say it keeps no counts", s->name);
         mb_none(rt, A);
-        if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(mb_refcount(rt, X), 1);
+        if (has(s, MB_ATTR_COUNTS)) cr_assert_eq(mb_refcount(rt, X), want_count(s, 1, 0));
         mb_pop(rt);
         mb_rt_free(rt);
     }
@@ -38,8 +38,8 @@ STRATEGY_TEST(seed, cycle) {
     uint64_t a_id = mb_id(rt, MY_VAR), b_id = mb_id(rt, B);
     mb_none(rt, B);
     if (has(s, MB_ATTR_COUNTS)) {
-        cr_assert_eq(mb_refcount_id(rt, a_id), 2, "A: my_var and B.a");
-        cr_assert_eq(mb_refcount_id(rt, b_id), 1, "B: A.b");
+        cr_assert_eq(mb_refcount_id(rt, a_id), want_count(s, 1, 1), "A: my_var and B.a");
+        cr_assert_eq(mb_refcount_id(rt, b_id), want_count(s, 0, 1), "B: A.b");
     } else {
         cr_assert_eq(mb_refcount_id(rt, a_id), MB_RC_NONE);
     }
