@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,22 +341,111 @@ static void rb_reset(rowbuf_t *rb) {
 static bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 static bool digit(int c) { return c >= '0' && c <= '9'; }
 
-/* The end of a run of plain characters from p (at most e). */
-static const char *plain_run(const char *p, const char *e) {
-    while (p < e && plain((unsigned char)*p)) p++;
+/* The end of a run of plain characters from p (at most e): eight bytes at a
+ * time while none of them is '"', '\\', below 0x20 or above 0x7f. */
+static inline const char *plain_run(const char *p, const char *e) {
+    static const bool tab[256] = {[0x20 ... 0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7f] = true};
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (e - p >= 8) {
+        uint64_t x, q, b;
+        memcpy(&x, p, 8);
+        q = x ^ (ones * '"');
+        b = x ^ (ones * '\\');
+        if ((((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x) | x) & highs) break;
+        p += 8;
+    }
+    while (p < e && tab[(unsigned char)*p]) p++;
     return p;
 }
 
-/* The number token s..e (JSON's grammar, checked) as jansson reads it: strtoll
- * for an integer (false on overflow: jansson's "too big integer"), strtod for
- * a real (false on overflow: "real number overflow"). */
+static int bitlen128(unsigned __int128 n) {
+    uint64_t hi = (uint64_t)(n >> 64), lo = (uint64_t)n;
+    return hi ? 128 - __builtin_clzll(hi) : lo ? 64 - __builtin_clzll(lo) : 0;
+}
+
+/* m * 10^ex (m > 0, -22 <= ex <= 27) correctly rounded to a double, half to
+ * even, as strtod rounds: exact integer arithmetic. 10^ex = 5^ex 2^ex; the
+ * power of 5 is below 2^64, so m 5^ex, or m 2^s / 5^-ex with a remainder,
+ * is exact in 128 bits; then 53 bits are kept. */
+static double scale10(uint64_t m, int ex) {
+    static const uint64_t p5[28] = {
+        1ULL, 5ULL, 25ULL, 125ULL, 625ULL, 3125ULL, 15625ULL, 78125ULL, 390625ULL, 1953125ULL, 9765625ULL,
+        48828125ULL, 244140625ULL, 1220703125ULL, 6103515625ULL, 30517578125ULL, 152587890625ULL,
+        762939453125ULL, 3814697265625ULL, 19073486328125ULL, 95367431640625ULL, 476837158203125ULL,
+        2384185791015625ULL, 11920928955078125ULL, 59604644775390625ULL, 298023223876953125ULL,
+        1490116119384765625ULL, 7450580596923828125ULL};
+    unsigned __int128 n;
+    int e2;
+    bool sticky = false;                /* bits below n that are not 0 */
+    if (ex >= 0) {
+        n = (unsigned __int128)m * p5[ex];
+        e2 = ex;
+    } else {
+        int s = 127 - (64 - __builtin_clzll(m));        /* m 2^s just below 2^127: the quotient keeps 75+ bits */
+        unsigned __int128 num = (unsigned __int128)m << s;
+        n = num / p5[-ex];
+        sticky = num % p5[-ex] != 0;
+        e2 = ex - s;
+    }
+    int bl = bitlen128(n);
+    if (bl > 53) {
+        int sh = bl - 53;
+        unsigned __int128 one = 1, rem = n & ((one << sh) - 1), half = one << (sh - 1);
+        n >>= sh;
+        e2 += sh;
+        if (rem > half || (rem == half && (sticky || (n & 1)))) n++;   /* 2^53 is still exact */
+    }
+    return ldexp((double)(uint64_t)n, e2);
+}
+
+/*
+ * The number token s..e (JSON's grammar, checked) as jansson reads it:
+ * strtoll for an integer (false on overflow: jansson's "too big integer"),
+ * strtod for a real (false on overflow: "real number overflow"). Most take a
+ * short cut to the same result: an integer of at most 18 digits cannot
+ * overflow, and a real of at most 19 significant digits and a decimal
+ * exponent from -22 to 27 is scale10 of them (exact).
+ */
 static bool number_value(const char *s, const char *e, bool integer, long long *i, double *d) {
-    (void)e;
-    errno = 0;
+    const char *p = s;
+    bool neg = *p == '-';
+    if (neg) p++;
+    uint64_t m = 0;
+    int nd = 0, ex = 0;
+    for (; p < e && digit(*p); p++) {
+        if (m || *p != '0') nd++;
+        if (nd <= 19) m = m * 10 + (uint64_t)(*p - '0');
+    }
     if (integer) {
+        if (nd <= 18) {
+            *i = neg ? -(long long)m : (long long)m;
+            return true;
+        }
+        errno = 0;
         *i = strtoll(s, NULL, 10);
         return errno != ERANGE;
     }
+    if (p < e && *p == '.')
+        for (p++; p < e && digit(*p); p++) {
+            if (m || *p != '0') nd++;
+            if (nd <= 19) m = m * 10 + (uint64_t)(*p - '0');
+            ex--;
+        }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        bool eneg = *p == '-';
+        if (*p == '-' || *p == '+') p++;
+        int x = 0;
+        for (; p < e && digit(*p); p++)
+            if (x < 100000) x = x * 10 + (*p - '0');
+        ex += eneg ? -x : x;
+    }
+    if (nd <= 19 && (m == 0 || (ex >= -22 && ex <= 27))) {
+        double v = m ? scale10(m, ex) : 0;
+        *d = neg ? -v : v;
+        return true;
+    }
+    errno = 0;
     *d = strtod(s, NULL);
     return !(errno == ERANGE && isinf(*d));
 }
