@@ -399,55 +399,67 @@ static double scale10(uint64_t m, int ex) {
 }
 
 /*
- * The number token s..e (JSON's grammar, checked) as jansson reads it:
- * strtoll for an integer (false on overflow: jansson's "too big integer"),
- * strtod for a real (false on overflow: "real number overflow"). Most take a
- * short cut to the same result: an integer of at most 18 digits cannot
- * overflow, and a real of at most 19 significant digits and a decimal
- * exponent from -22 to 27 is scale10 of them (exact).
+ * The number token at s ('-' or a digit; the data ends at e) by JSON's
+ * grammar, read as jansson reads it: strtoll for an integer, strtod for a
+ * real. Its end, with *integer and its value; e if the data ends inside it
+ * (read more); NULL if it is not JSON's grammar or it overflows (jansson's
+ * "too big integer", "real number overflow"): jansson reads it then. The
+ * digits are gathered as they are checked, and most numbers take a short
+ * cut to strtoll's and strtod's result: an integer of at most 18 digits
+ * cannot overflow, and a real of at most 19 significant digits and a
+ * decimal exponent from -22 to 27 is scale10 of them (exact).
  */
-static bool number_value(const char *s, const char *e, bool integer, long long *i, double *d) {
+static const char *number_token(const char *s, const char *e, bool *integer, long long *i, double *d) {
     const char *p = s;
     bool neg = *p == '-';
-    if (neg) p++;
     uint64_t m = 0;
     int nd = 0, ex = 0;
-    for (; p < e && digit(*p); p++) {
-        if (m || *p != '0') nd++;
-        if (nd <= 19) m = m * 10 + (uint64_t)(*p - '0');
+#define DIGIT() do { if (m || *p != '0') nd++; if (nd <= 19) m = m * 10 + (uint64_t)(*p - '0'); } while (0)
+    *integer = true;
+    if (neg && ++p == e) return e;
+    if (*p == '0') p++;
+    else if (digit(*p)) do { DIGIT(); p++; } while (p < e && digit(*p));
+    else return NULL;
+    if (p == e) return e;
+    if (*p == '.') {
+        *integer = false;
+        if (++p == e) return e;
+        if (!digit(*p)) return NULL;
+        do { DIGIT(); ex--; p++; } while (p < e && digit(*p));
+        if (p == e) return e;
     }
-    if (integer) {
+    if (*p == 'e' || *p == 'E') {
+        *integer = false;
+        if (++p == e) return e;
+        bool eneg = *p == '-';
+        if ((*p == '-' || *p == '+') && ++p == e) return e;
+        if (!digit(*p)) return NULL;
+        int x = 0;
+        do {
+            if (x < 100000) x = x * 10 + (*p - '0');
+            p++;
+        } while (p < e && digit(*p));
+        if (p == e) return e;
+        ex += eneg ? -x : x;
+    }
+#undef DIGIT
+    if (*integer) {
         if (nd <= 18) {
             *i = neg ? -(long long)m : (long long)m;
-            return true;
+            return p;
         }
         errno = 0;
         *i = strtoll(s, NULL, 10);
-        return errno != ERANGE;
-    }
-    if (p < e && *p == '.')
-        for (p++; p < e && digit(*p); p++) {
-            if (m || *p != '0') nd++;
-            if (nd <= 19) m = m * 10 + (uint64_t)(*p - '0');
-            ex--;
-        }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        p++;
-        bool eneg = *p == '-';
-        if (*p == '-' || *p == '+') p++;
-        int x = 0;
-        for (; p < e && digit(*p); p++)
-            if (x < 100000) x = x * 10 + (*p - '0');
-        ex += eneg ? -x : x;
+        return errno == ERANGE ? NULL : p;
     }
     if (nd <= 19 && (m == 0 || (ex >= -22 && ex <= 27))) {
         double v = m ? scale10(m, ex) : 0;
         *d = neg ? -v : v;
-        return true;
+        return p;
     }
     errno = 0;
     *d = strtod(s, NULL);
-    return !(errno == ERANGE && isinf(*d));
+    return errno == ERANGE && isinf(*d) ? NULL : p;
 }
 
 enum { FAST_OK, FAST_SLOW, FAST_MORE, FAST_OOM };
@@ -496,32 +508,11 @@ static int fast_row(rowbuf_t *rb, const char *p0, const char *e, bool eof, size_
             f->slen = (size_t)(p - v);
             p++;
         } else if (*p == '-' || digit(*p)) {
-            bool integer = true;
-            if (*p == '-') { p++; END(); }
-            if (*p == '0') p++;
-            else if (digit(*p)) while (p < e && digit(*p)) p++;
-            else return FAST_SLOW;
+            bool integer;
+            if (!(p = number_token(v, e, &integer, &f->i, &f->d))) return FAST_SLOW;
             END();
-            if (*p == '.') {
-                integer = false;
-                p++;
-                END();
-                if (!digit(*p)) return FAST_SLOW;
-                while (p < e && digit(*p)) p++;
-                END();
-            }
-            if (*p == 'e' || *p == 'E') {
-                integer = false;
-                p++;
-                END();
-                if (*p == '+' || *p == '-') { p++; END(); }
-                if (!digit(*p)) return FAST_SLOW;
-                while (p < e && digit(*p)) p++;
-                END();
-            }
             if (!is_ws((unsigned char)*p) && *p != ',' && *p != '}') return FAST_SLOW;
             f->kind = integer ? F_INTEGER : F_REAL;
-            if (!number_value(v, p, integer, &f->i, &f->d)) return FAST_SLOW;   /* jansson says it overflows */
         } else {
             static const char *const lit[3] = {"true", "false", "null"};
             static const fkind_t lk[3] = {F_TRUE, F_FALSE, F_NULL};
