@@ -340,8 +340,20 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* Sorted in place: a handful (an entry's repetitions) by insertion, more by
+ * qsort; both keep equal values (0 and -0) in order, as glibc's qsort (a
+ * merge sort at these sizes) does, so the median is the same either way. */
 static double median(double *v, size_t n) {
-    qsort(v, n, sizeof *v, cmp_double);
+    if (n <= 32) {
+        for (size_t i = 1; i < n; i++) {
+            double x = v[i];
+            size_t j = i;
+            for (; j && cmp_double(&v[j - 1], &x) > 0; j--) v[j] = v[j - 1];
+            v[j] = x;
+        }
+    } else {
+        qsort(v, n, sizeof *v, cmp_double);
+    }
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
