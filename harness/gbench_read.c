@@ -12,18 +12,18 @@
 #include "json_read.h"
 
 /*
- * How a file is read. The old reader parsed the whole file with jansson and
- * then walked the tree: 2 KiB of JSON objects per row. This one parses the
- * top-level object by hand up to "benchmarks": [, then one element at a time:
- * a flat object of plain strings, numbers and literals (every row Google
- * Benchmark or membench writes) by a strict scanner here, anything else
- * (escapes, non-ASCII, nesting, any error) by jansson. What the file says,
- * and every error message, is what a parse of the whole file by jansson
- * gives: jansson parses each value from the bytes the whole-file parse would
- * see, and where the file is malformed outside a value, jansson is given a
- * short synthetic start that puts its parser in the same state, then the
- * rest of the file (rd_exact). Line and column are jansson's (UTF-8
- * characters since the last newline), counted here as the file goes by.
+ * How a file is read. jansson alone would build the whole file's tree
+ * (about 2 KiB of objects a row) before the first row could be looked at.
+ * Instead the top-level object is parsed here up to "benchmarks": [, and then
+ * one element at a time: a flat object of plain strings, numbers and
+ * literals (every row Google Benchmark or membench writes) by a strict
+ * scanner here, anything else (escapes, non-ASCII, nesting, any error) by
+ * jansson. What the file says, and every error message, is what jansson's
+ * parse of the whole file gives: jansson parses each value from the bytes
+ * that parse would see, and where the file is malformed outside a value,
+ * jansson is given a short synthetic start that puts its parser in the same
+ * state, then the rest of the file (rd_exact). Line and column are jansson's
+ * (UTF-8 characters since the last newline), counted as the file goes by.
  */
 
 /* The read buffer, and at least how much of it jansson is given (unless the
