@@ -1,5 +1,6 @@
 /* compare.c: the regression gate: entries matched by name, times by U test and effect size, counters exactly, a table. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,90 +19,318 @@ void mb_cmp_opts_default(mb_cmp_opts_t *o) {
                          .counters = true, .metric = MB_CMP_TIME, .format = MB_CMP_CONSOLE};
 }
 
-/* ------------------------------------------------------------------------ */
-/* One side of an entry: the rows of one file that carry one benchmark name. */
-
-typedef struct cmp_side {
-    const mb_gb_row_t **rows;           /* its iteration rows, error rows included */
-    size_t n;                           /* how many */
-    size_t aggregates;                  /* aggregate rows with this run_name */
-    size_t errors;                      /* error rows */
-    const char *error_message;          /* the first error row's message */
-} cmp_side_t;
-
 static _Noreturn void cmp_oom(void) {
     fprintf(stderr, "membench: out of memory (compare)\n");
     exit(2);
 }
 
-/* Every entry name of both files, in file order (the baseline's first),
- * each with its rows of each file: one pass over each file through a hash
- * table of names (jansson's object), so compare is linear in rows, not
- * quadratic in entries. An aggregate row stands for its run_name. */
-typedef struct cmp_index {
-    const char **keys;                  /* the distinct names */
-    size_t nkeys;
-    cmp_side_t *sides[2];               /* per key, per file: the rows (pointing into rows[f]) */
-    const mb_gb_row_t **rows[2];        /* per file: its iteration rows grouped by key */
-} cmp_index_t;
+/* ------------------------------------------------------------------------ */
+/* The entries: every benchmark name of both files, with what the checks read
+ * of its rows, gathered as the rows are read (the rows themselves are not
+ * kept: memory grows with the names and their samples, not with the files). */
 
-static const char *row_key(const mb_gb_row_t *r) { return r->aggregate ? r->run_name : r->name; }
+/* One side of an entry: what the rows of one file that carry one benchmark name hold. */
+typedef struct cmp_side {
+    size_t n;                           /* its iteration rows, error rows included */
+    size_t aggregates;                  /* aggregate rows with this run_name */
+    size_t errors;                      /* error rows */
+    char *error_message;                /* the first error row's message */
+    unsigned char *log;                 /* its iteration rows in file order, packed (side_put) */
+    size_t len, cap;
+} cmp_side_t;
 
-static void index_build(cmp_index_t *ix, const mb_gb_file_t *files[2]) {
-    memset(ix, 0, sizeof *ix);
-    json_t *map = json_object();
-    size_t total = files[0]->n + files[1]->n, cap = total ? total : 1;
-    size_t *slot[2];
-    ix->keys = malloc(cap * sizeof *ix->keys);
-    slot[0] = malloc((files[0]->n + 1) * sizeof *slot[0]);
-    slot[1] = malloc((files[1]->n + 1) * sizeof *slot[1]);
-    if (!map || !ix->keys || !slot[0] || !slot[1]) cmp_oom();
-    for (int f = 0; f < 2; f++)
-        for (size_t i = 0; i < files[f]->n; i++) {
-            const char *k = row_key(&files[f]->rows[i]);
-            json_t *v = json_object_get(map, k);
-            size_t id;
-            if (v) id = (size_t)json_integer_value(v);
-            else {
-                id = ix->nkeys++;
-                ix->keys[id] = k;
-                if (json_object_set_new(map, k, json_integer((json_int_t)id)) != 0) cmp_oom();
-            }
-            slot[f][i] = id;
-        }
-    json_decref(map);
-    for (int f = 0; f < 2; f++) {
-        const mb_gb_file_t *fl = files[f];
-        cmp_side_t *sd = calloc(ix->nkeys ? ix->nkeys : 1, sizeof *sd);
-        const mb_gb_row_t **rows = malloc((fl->n ? fl->n : 1) * sizeof *rows);
-        if (!sd || !rows) cmp_oom();
-        for (size_t i = 0; i < fl->n; i++)             /* count, then place (counting sort by key) */
-            if (!fl->rows[i].aggregate) sd[slot[f][i]].n++;
-        size_t at = 0;
-        for (size_t k = 0; k < ix->nkeys; k++) {
-            sd[k].rows = rows + at;
-            at += sd[k].n;
-            sd[k].n = 0;
-        }
-        for (size_t i = 0; i < fl->n; i++) {
-            const mb_gb_row_t *r = &fl->rows[i];
-            cmp_side_t *s = &sd[slot[f][i]];
-            if (r->aggregate) { s->aggregates++; continue; }
-            s->rows[s->n++] = r;
-            if (r->error && !s->errors++) s->error_message = r->error_message;
-        }
-        ix->sides[f] = sd;
-        ix->rows[f] = rows;
-        free(slot[f]);
+typedef struct cmp_entry {
+    const char *key;                    /* the name (an aggregate row stands for its run_name) */
+    uint64_t hash;
+    cmp_side_t side[2];                 /* per file */
+} cmp_entry_t;
+
+typedef struct cmp_chunk {              /* the names' storage */
+    struct cmp_chunk *next;
+    size_t used, cap;
+    char data[];
+} cmp_chunk_t;
+
+struct mb_cmp {
+    mb_cmp_opts_t o;
+    char *list_copy;                    /* the counter list, cut at its commas */
+    const char **list;                  /* its names in order (repeats kept: each is a row) */
+    size_t *list_idx;                   /* ... and their counter indexes */
+    size_t nlist;
+    const char **counters;              /* the counters read, each once: a counter's index is its place here */
+    size_t ncounters;
+    size_t instr_idx, rss_idx;          /* "instructions", "peak_rss_bytes" (SIZE_MAX: not read) */
+    uint32_t *cslot;                    /* counter names hashed: index + 1, 0 empty */
+    size_t cmask;
+    cmp_entry_t *e;                     /* the entries in file order, the baseline's first */
+    size_t n, cap;
+    uint32_t *slot;                     /* entry names hashed: index + 1, 0 empty */
+    size_t smask;
+    size_t last;                        /* the entry of the last row */
+    cmp_chunk_t *names;
+    size_t most;                        /* the most iteration rows of one side */
+    size_t *ridx;                       /* scratch: the counter index of each counter of a row */
+    size_t ridx_cap;
+};
+
+static uint64_t hash_str(const char *s) {
+    uint64_t h = 1469598103934665603ULL;            /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h ^ (h >> 29);
+}
+
+static void *xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) cmp_oom();
+    return p;
+}
+
+static void *xcalloc(size_t n, size_t sz) {
+    void *p = calloc(n ? n : 1, sz);
+    if (!p) cmp_oom();
+    return p;
+}
+
+/* The index of counter name, or SIZE_MAX if compare does not read it. */
+static size_t counter_index(const mb_cmp_t *c, const char *name) {
+    for (size_t i = hash_str(name) & c->cmask;; i = (i + 1) & c->cmask) {
+        uint32_t v = c->cslot[i];
+        if (!v) return SIZE_MAX;
+        if (!strcmp(c->counters[v - 1], name)) return v - 1;
     }
 }
 
-static void index_free(cmp_index_t *ix) {
-    free(ix->keys);
-    for (int f = 0; f < 2; f++) {
-        free(ix->sides[f]);
-        free(ix->rows[f]);
+static size_t counter_add(mb_cmp_t *c, const char *name) {
+    size_t k = counter_index(c, name);
+    if (k != SIZE_MAX) return k;
+    size_t i = hash_str(name) & c->cmask;
+    while (c->cslot[i]) i = (i + 1) & c->cmask;
+    c->counters[c->ncounters] = name;
+    c->cslot[i] = (uint32_t)++c->ncounters;
+    return c->ncounters - 1;
+}
+
+mb_cmp_t *mb_cmp_new(const mb_cmp_opts_t *o) {
+    mb_cmp_t *c = xcalloc(1, sizeof *c);
+    c->o = *o;
+    c->list_copy = strdup(o->counter_list ? o->counter_list : mb_cmp_default_counters);
+    if (!c->list_copy) cmp_oom();
+    size_t most = 3;                    /* names at most: the list's, instructions, peak_rss_bytes */
+    for (const char *p = c->list_copy; *p; p++) most += *p == ',';
+    c->list = xcalloc(most, sizeof *c->list);
+    c->list_idx = xcalloc(most, sizeof *c->list_idx);
+    c->counters = xcalloc(most, sizeof *c->counters);
+    size_t slots = 16;
+    while (slots < 2 * most) slots *= 2;
+    c->cslot = xcalloc(slots, sizeof *c->cslot);
+    c->cmask = slots - 1;
+    c->instr_idx = c->rss_idx = SIZE_MAX;
+    if (o->times && o->metric == MB_CMP_INSTRUCTIONS) c->instr_idx = counter_add(c, "instructions");
+    if (o->memory) c->rss_idx = counter_add(c, "peak_rss_bytes");
+    if (o->counters) {
+        char *save = NULL;
+        for (char *name = strtok_r(c->list_copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+            c->list[c->nlist] = name;
+            c->list_idx[c->nlist++] = counter_add(c, name);
+        }
     }
+    c->slot = xcalloc(1024, sizeof *c->slot);
+    c->smask = 1023;
+    return c;
+}
+
+void mb_cmp_free(mb_cmp_t *c) {
+    if (!c) return;
+    for (size_t i = 0; i < c->n; i++)
+        for (int f = 0; f < 2; f++) {
+            free(c->e[i].side[f].log);
+            free(c->e[i].side[f].error_message);
+        }
+    for (cmp_chunk_t *k = c->names, *next; k; k = next) {
+        next = k->next;
+        free(k);
+    }
+    free(c->e);
+    free(c->slot);
+    free(c->cslot);
+    free(c->counters);
+    free(c->list);
+    free(c->list_idx);
+    free(c->list_copy);
+    free(c->ridx);
+    free(c);
+}
+
+static const char *name_copy(mb_cmp_t *c, const char *s) {
+    size_t n = strlen(s) + 1;
+    cmp_chunk_t *k = c->names;
+    if (!k || k->cap - k->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        k = xmalloc(sizeof *k + cap);
+        k->next = c->names;
+        k->used = 0;
+        k->cap = cap;
+        c->names = k;
+    }
+    char *p = k->data + k->used;
+    memcpy(p, s, n);
+    k->used += n;
+    return p;
+}
+
+/* The entry of name key, made if new. */
+static cmp_entry_t *entry_get(mb_cmp_t *c, const char *key) {
+    if (c->n && !strcmp(c->e[c->last].key, key)) return &c->e[c->last];   /* a name's rows mostly come together */
+    uint64_t h = hash_str(key);
+    size_t i = h & c->smask;
+    for (uint32_t v; (v = c->slot[i]); i = (i + 1) & c->smask)
+        if (c->e[v - 1].hash == h && !strcmp(c->e[v - 1].key, key)) return &c->e[c->last = v - 1];
+    if (2 * (c->n + 1) > c->smask + 1) {          /* keep the table at most half full */
+        size_t ns = 2 * (c->smask + 1);
+        uint32_t *nslot = xcalloc(ns, sizeof *nslot);
+        for (size_t k = 0; k < c->n; k++) {
+            size_t j = c->e[k].hash & (ns - 1);
+            while (nslot[j]) j = (j + 1) & (ns - 1);
+            nslot[j] = (uint32_t)(k + 1);
+        }
+        free(c->slot);
+        c->slot = nslot;
+        c->smask = ns - 1;
+        for (i = h & c->smask; c->slot[i]; i = (i + 1) & c->smask) {}
+    }
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? 2 * c->cap : 256;
+        cmp_entry_t *ne = realloc(c->e, ncap * sizeof *ne);
+        if (!ne || ncap > UINT32_MAX) cmp_oom();
+        c->e = ne;
+        c->cap = ncap;
+    }
+    cmp_entry_t *e = &c->e[c->n];
+    memset(e, 0, sizeof *e);
+    e->key = name_copy(c, key);
+    e->hash = h;
+    c->slot[i] = (uint32_t)++c->n;
+    c->last = c->n - 1;
+    return e;
+}
+
+/*
+ * A packed row of a side's log: a flags byte (1 error, 2 times follow), the
+ * real and cpu times (error-free rows with both times only: no check reads an
+ * error row's times), the number of counters that follow (uint32), and each:
+ * its index (uint32, top bit: a JSON integer) and its value (int64 or double).
+ */
+enum { REC_ERROR = 1, REC_TIMES = 2, REC_INT = 0x80000000u };
+
+typedef struct cmp_rec {
+    bool error, times;
+    double real, cpu;
+    uint32_t nc;
+    const unsigned char *c;             /* the counters */
+} cmp_rec_t;
+
+static const unsigned char *rec_read(const unsigned char *p, cmp_rec_t *r) {
+    r->error = *p & REC_ERROR;
+    r->times = *p & REC_TIMES;
+    p++;
+    if (r->times) {
+        memcpy(&r->real, p, 8);
+        memcpy(&r->cpu, p + 8, 8);
+        p += 16;
+    }
+    memcpy(&r->nc, p, 4);
+    r->c = p + 4;
+    return r->c + (size_t)r->nc * 12;
+}
+
+/* Counter idx of a row: false if it has none; else whether it is an integer, and its value both ways. */
+static bool rec_counter(const cmp_rec_t *r, size_t idx, bool *integer, long long *ival, double *v) {
+    for (uint32_t i = 0; i < r->nc; i++) {
+        uint32_t k;
+        memcpy(&k, r->c + 12 * (size_t)i, 4);
+        if ((k & ~REC_INT) != idx) continue;
+        *integer = k & REC_INT;
+        if (*integer) {
+            int64_t x;
+            memcpy(&x, r->c + 12 * (size_t)i + 4, 8);
+            *ival = x;
+            *v = (double)x;         /* as jansson's json_number_value */
+        } else {
+            memcpy(v, r->c + 12 * (size_t)i + 4, 8);
+            *ival = 0;
+        }
+        return true;
+    }
+    return false;
+}
+
+int mb_cmp_add(mb_cmp_t *c, int side, const mb_gb_row_t *r) {
+    cmp_entry_t *e = entry_get(c, r->aggregate ? r->run_name : r->name);
+    cmp_side_t *s = &e->side[side];
+    if (r->aggregate) {
+        s->aggregates++;
+        return 0;
+    }
+    s->n++;
+    if (s->n > c->most) c->most = s->n;
+    if (r->error && !s->errors++ && !(s->error_message = strdup(r->error_message))) cmp_oom();
+    bool times = !r->error && r->has_times;
+    if (r->ncounters > c->ridx_cap) {
+        free(c->ridx);
+        c->ridx_cap = 2 * r->ncounters;
+        c->ridx = xmalloc(c->ridx_cap * sizeof *c->ridx);
+    }
+    uint32_t nc = 0;
+    for (size_t i = 0; i < r->ncounters; i++) nc += (c->ridx[i] = counter_index(c, r->counters[i].name)) != SIZE_MAX;
+    size_t need = 1 + (times ? 16 : 0) + 4 + (size_t)nc * 12;
+    if (s->cap - s->len < need) {       /* room for as many rows as the first says there are repetitions (up to 16) */
+        size_t ncap = s->cap ? s->cap + s->cap / 2 : need * (size_t)(r->repetitions > 1 ? (r->repetitions < 16 ? r->repetitions : 16) : 1);
+        if (ncap < s->len + need) ncap = s->len + need;
+        unsigned char *nl = realloc(s->log, ncap);
+        if (!nl) cmp_oom();
+        s->log = nl;
+        s->cap = ncap;
+    }
+    unsigned char *p = s->log + s->len;
+    *p++ = (unsigned char)((r->error ? REC_ERROR : 0) | (times ? REC_TIMES : 0));
+    if (times) {
+        memcpy(p, &r->real_ns, 8);
+        memcpy(p + 8, &r->cpu_ns, 8);
+        p += 16;
+    }
+    memcpy(p, &nc, 4);
+    p += 4;
+    for (size_t i = 0; i < r->ncounters; i++) {
+        const mb_gb_counter_t *k = &r->counters[i];
+        size_t idx = c->ridx[i];
+        if (idx == SIZE_MAX) continue;
+        uint32_t tag = (uint32_t)idx | (k->integer ? REC_INT : 0);
+        memcpy(p, &tag, 4);
+        if (k->integer) {
+            int64_t x = k->ival;
+            memcpy(p + 4, &x, 8);
+        } else {
+            memcpy(p + 4, &k->value, 8);
+        }
+        p += 12;
+    }
+    s->len = (size_t)(p - s->log);
+    return 0;
+}
+
+typedef struct cmp_reader {
+    mb_cmp_t *c;
+    int side;
+} cmp_reader_t;
+
+static int add_row(void *arg, const mb_gb_row_t *r) {
+    cmp_reader_t *rd = arg;
+    return mb_cmp_add(rd->c, rd->side, r);
+}
+
+int mb_cmp_read(mb_cmp_t *c, int side, const char *path, char *err, size_t errsz) {
+    cmp_reader_t rd = {c, side};
+    return mb_gb_read(path, add_row, &rd, NULL, err, errsz);
 }
 
 static bool side_present(const cmp_side_t *s) { return s->n || s->aggregates; }
@@ -111,38 +340,57 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* Sorted in place: a handful (an entry's repetitions) by insertion, more by
+ * qsort; both keep equal values (0 and -0) in order, as glibc's qsort (a
+ * merge sort at these sizes) does, so the median is the same either way. */
 static double median(double *v, size_t n) {
-    qsort(v, n, sizeof *v, cmp_double);
+    if (n <= 32) {
+        for (size_t i = 1; i < n; i++) {
+            double x = v[i];
+            size_t j = i;
+            for (; j && cmp_double(&v[j - 1], &x) > 0; j--) v[j] = v[j - 1];
+            v[j] = x;
+        }
+    } else {
+        qsort(v, n, sizeof *v, cmp_double);
+    }
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The error-free samples of a time (which 0 real, 1 cpu) or of a counter (name) into v; their count. */
-static size_t side_samples(const cmp_side_t *s, int which, const char *name, bool errors_too, double *v) {
+/* The error-free samples of a time (which 0 real, 1 cpu; idx SIZE_MAX) or of counter idx into v, in file order; their count. */
+static size_t side_samples(const cmp_side_t *s, int which, size_t idx, bool errors_too, double *v) {
     size_t k = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const mb_gb_row_t *r = s->rows[i];
-        if (r->error && !errors_too) continue;
-        if (name) {
-            if (mb_gb_counter(r, name, &v[k])) k++;
-        } else if (r->has_times) {
-            v[k++] = which ? r->cpu_ns : r->real_ns;
+    cmp_rec_t r;
+    for (const unsigned char *p = s->log, *e = p ? p + s->len : p; p < e;) {
+        p = rec_read(p, &r);
+        if (r.error && !errors_too) continue;
+        if (idx != SIZE_MAX) {
+            bool integer;
+            long long iv;
+            if (rec_counter(&r, idx, &integer, &iv, &v[k])) k++;
+        } else if (r.times) {
+            v[k++] = which ? r.cpu : r.real;
         }
     }
     return k;
 }
 
-/* Counter name over a side's rows (error rows too) as exact integers: true
+/* Counter idx over a side's rows (error rows too) as exact integers: true
  * if every sample is a JSON integer (a double cannot tell 2^53 from 2^53+1),
  * with the first sample and whether any other differs from it. */
-static bool side_ints(const cmp_side_t *s, const char *name, long long *first, bool *varies) {
+static bool side_ints(const cmp_side_t *s, size_t idx, long long *first, bool *varies) {
     bool any = false;
     *varies = false;
-    for (size_t i = 0; i < s->n; i++) {
-        const mb_gb_counter_t *c = mb_gb_counter_get(s->rows[i], name);
-        if (!c) continue;
-        if (!c->integer) return false;
-        if (!any) *first = c->ival;
-        else if (c->ival != *first) *varies = true;
+    cmp_rec_t r;
+    for (const unsigned char *p = s->log, *e = p ? p + s->len : p; p < e;) {
+        p = rec_read(p, &r);
+        bool integer;
+        long long iv;
+        double dv;
+        if (!rec_counter(&r, idx, &integer, &iv, &dv)) continue;
+        if (!integer) return false;
+        if (!any) *first = iv;
+        else if (iv != *first) *varies = true;
         any = true;
     }
     return any;
@@ -156,9 +404,15 @@ typedef struct cmp_row {
     bool fail;                          /* shown in bold in Markdown */
 } cmp_row_t;
 
+/* The table: the rows of the entry being checked (v, n: indexes are the
+ * entry's own), then, once it is done, packed into text (a fail byte and the
+ * seven cells, each ending in NUL), with the widest cell of each column. */
 typedef struct cmp_table {
     cmp_row_t *v;
     size_t n, cap;
+    char *text;
+    size_t len, tcap;
+    int w[7];
 } cmp_table_t;
 
 static cmp_row_t *table_add(cmp_table_t *t, const char *bench, const char *metric) {
@@ -175,6 +429,45 @@ static cmp_row_t *table_add(cmp_table_t *t, const char *bench, const char *metri
     snprintf(r->metric, sizeof r->metric, "%s", metric);
     snprintf(r->p, sizeof r->p, "-");
     return r;
+}
+
+/* The entry's rows into the text. */
+static void table_flush(cmp_table_t *t) {
+    for (size_t i = 0; i < t->n; i++) {
+        const cmp_row_t *r = &t->v[i];
+        const char *cols[7] = {r->bench, r->metric, r->old, r->new_, r->change, r->p, r->verdict};
+        size_t lens[7], need = 1;
+        for (int c = 0; c < 7; c++) {
+            lens[c] = strlen(cols[c]);
+            if ((int)lens[c] > t->w[c]) t->w[c] = (int)lens[c];
+            need += lens[c] + 1;
+        }
+        if (t->tcap - t->len < need) {
+            size_t ncap = t->tcap ? 2 * t->tcap : 65536;
+            while (ncap - t->len < need) ncap *= 2;
+            char *nt = realloc(t->text, ncap);
+            if (!nt) { fprintf(stderr, "membench: out of memory\n"); exit(2); }
+            t->text = nt;
+            t->tcap = ncap;
+        }
+        t->text[t->len++] = r->fail;
+        for (int c = 0; c < 7; c++) {
+            memcpy(t->text + t->len, cols[c], lens[c] + 1);
+            t->len += lens[c] + 1;
+        }
+    }
+    t->n = 0;
+}
+
+/* The next packed row at *at: its cells and whether it failed; false after the last. */
+static bool table_next(const cmp_table_t *t, size_t *at, const char *cols[7], bool *fail) {
+    if (*at >= t->len) return false;
+    *fail = t->text[(*at)++];
+    for (int c = 0; c < 7; c++) {
+        cols[c] = t->text + *at;
+        *at += strlen(cols[c]) + 1;
+    }
+    return true;
 }
 
 static void fmt_time(char *b, size_t n, double ns) {
@@ -209,43 +502,38 @@ static double fmt_change(char *b, size_t n, double old, double nw) {
 
 static void table_print(FILE *out, const cmp_table_t *t, mb_cmp_format_t fmt) {
     static const char *const head[] = {"benchmark", "metric", "old", "new", "change", "p-value", "verdict"};
+    const char *r[7];
+    bool fail;
+    size_t at = 0;
     if (fmt == MB_CMP_MARKDOWN) {
         fputs("| benchmark | metric | old | new | change | p-value | verdict |\n", out);
         fputs("| --- | --- | ---: | ---: | ---: | ---: | --- |\n", out);
-        for (size_t i = 0; i < t->n; i++) {
-            const cmp_row_t *r = &t->v[i];
-            const char *b = r->fail ? "**" : "";
+        while (table_next(t, &at, r, &fail)) {
+            const char *b = fail ? "**" : "";
             fputs("| ", out);
-            mb_md_code(out, r->bench);
+            mb_md_code(out, r[0]);
             fputs(" | ", out);
-            mb_md_text(out, r->metric);
-            fprintf(out, " | %s | %s | %s | %s | %s", r->old, r->new_, r->change, r->p, b);
-            mb_md_text(out, r->verdict);
+            mb_md_text(out, r[1]);
+            fprintf(out, " | %s | %s | %s | %s | %s", r[2], r[3], r[4], r[5], b);
+            mb_md_text(out, r[6]);
             fprintf(out, "%s |\n", b);
         }
         return;
     }
     int w[7];
-    for (int c = 0; c < 7; c++) w[c] = (int)strlen(head[c]);
-    for (size_t i = 0; i < t->n; i++) {
-        const cmp_row_t *r = &t->v[i];
-        const char *cols[7] = {r->bench, r->metric, r->old, r->new_, r->change, r->p, r->verdict};
-        for (int c = 0; c < 7; c++)
-            if ((int)strlen(cols[c]) > w[c]) w[c] = (int)strlen(cols[c]);
-    }
+    for (int c = 0; c < 7; c++) w[c] = t->w[c] > (int)strlen(head[c]) ? t->w[c] : (int)strlen(head[c]);
     fprintf(out, "%-*s  %-*s  %*s  %*s  %*s  %*s  %s\n", w[0], head[0], w[1], head[1], w[2], head[2], w[3], head[3],
             w[4], head[4], w[5], head[5], head[6]);
-    for (size_t i = 0; i < t->n; i++) {
-        const cmp_row_t *r = &t->v[i];
-        fprintf(out, "%-*s  %-*s  %*s  %*s  %*s  %*s  %s\n", w[0], r->bench, w[1], r->metric, w[2], r->old, w[3],
-                r->new_, w[4], r->change, w[5], r->p, r->verdict);
-    }
+    while (table_next(t, &at, r, &fail))
+        fprintf(out, "%-*s  %-*s  %*s  %*s  %*s  %*s  %s\n", w[0], r[0], w[1], r[1], w[2], r[2], w[3], r[3], w[4], r[4],
+                w[5], r[5], r[6]);
 }
 
 /* ------------------------------------------------------------------------ */
 /* The checks of one entry; each returns true if the entry fails by it. */
 
 typedef struct cmp_ctx {
+    const mb_cmp_t *c;
     const mb_cmp_opts_t *o;
     cmp_table_t *t;
     mb_cmp_summary_t *sum;
@@ -258,7 +546,7 @@ enum { TIME_OK, TIME_SLOWER, TIME_ERROR };
 static int check_time(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const cmp_side_t *c, int which, size_t *row) {
     *row = x->t->n;
     cmp_row_t *r = table_add(x->t, key, which ? "cpu_time" : "real_time");
-    size_t nb = side_samples(b, which, NULL, false, x->va), nc = side_samples(c, which, NULL, false, x->vb);
+    size_t nb = side_samples(b, which, SIZE_MAX, false, x->va), nc = side_samples(c, which, SIZE_MAX, false, x->vb);
     if (nb < CMP_MIN_REPS || nc < CMP_MIN_REPS) {
         snprintf(r->verdict, sizeof r->verdict, "FAIL: %zu and %zu repetitions, the U test needs %d a side%s", nb, nc,
                  CMP_MIN_REPS, b->aggregates + c->aggregates && (!nb || !nc) ? " (aggregates are not samples)" : "");
@@ -316,7 +604,8 @@ static bool check_times(cmp_ctx_t *x, const char *key, const cmp_side_t *b, cons
 /* A counter compared by the median of each side against a threshold (peak_rss_bytes, instructions). */
 static bool check_growth(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const cmp_side_t *c, const char *name,
                          double thr, double floor_, const char *worse, bool required) {
-    size_t nb = side_samples(b, 0, name, false, x->va), nc = side_samples(c, 0, name, false, x->vb);
+    size_t idx = counter_index(x->c, name), nb = 0, nc = 0;     /* read whenever its check is on */
+    if (idx != SIZE_MAX) nb = side_samples(b, 0, idx, false, x->va), nc = side_samples(c, 0, idx, false, x->vb);
     if (!nb && !nc && !required) return false;
     cmp_row_t *r = table_add(x->t, key, name);
     if (!nb || !nc) {
@@ -345,13 +634,12 @@ static bool check_growth(cmp_ctx_t *x, const char *key, const cmp_side_t *b, con
 
 /* The exact counters: any change is a row; leaks that grow and a changed checksum fail. */
 static bool check_counters(cmp_ctx_t *x, const char *key, const cmp_side_t *b, const cmp_side_t *c) {
-    const char *list = x->o->counter_list ? x->o->counter_list : mb_cmp_default_counters;
-    char *copy = strdup(list), *save = NULL;
-    if (!copy) { fprintf(stderr, "membench: out of memory (compare)\n"); exit(2); }
     size_t equal = 0, before = x->t->n;
     bool fail = false;
-    for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-        size_t nb = side_samples(b, 0, name, true, x->va), nc = side_samples(c, 0, name, true, x->vb);
+    for (size_t li = 0; li < x->c->nlist; li++) {
+        const char *name = x->c->list[li];
+        size_t idx = x->c->list_idx[li];
+        size_t nb = side_samples(b, 0, idx, true, x->va), nc = side_samples(c, 0, idx, true, x->vb);
         if (!nb && !nc) continue;
         bool leak = !strcmp(name, "leaked_objects") || !strcmp(name, "uncollectable_objects");
         bool sum_ = !strcmp(name, "checksum");
@@ -364,7 +652,7 @@ static bool check_counters(cmp_ctx_t *x, const char *key, const cmp_side_t *b, c
             bool differ = mo != mn;
             /* Integers are compared as integers: exact at any size. */
             long long ib, ic;
-            bool vb_, vc_, ints = side_ints(b, name, &ib, &vb_) && side_ints(c, name, &ic, &vc_);
+            bool vb_, vc_, ints = side_ints(b, idx, &ib, &vb_) && side_ints(c, idx, &ic, &vc_);
             if (ints) {
                 varies = vb_ || vc_;
                 if (!varies) differ = ib != ic;
@@ -403,7 +691,6 @@ static bool check_counters(cmp_ctx_t *x, const char *key, const cmp_side_t *b, c
             fail |= f;
         }
     }
-    free(copy);
     if (equal && x->t->n == before) {   /* no counter changed: one row says so */
         cmp_row_t *r = table_add(x->t, key, "counters");
         snprintf(r->old, sizeof r->old, "%zu exact", equal);
@@ -459,24 +746,24 @@ static bool compare_entry(cmp_ctx_t *x, const char *key, const cmp_side_t *b, co
     return fail;
 }
 
-size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont, const mb_cmp_opts_t *o,
-                  mb_cmp_summary_t *sum) {
+size_t mb_cmp_finish(mb_cmp_t *c, FILE *out, const char *base_name, const char *cont_name, mb_cmp_summary_t *sum) {
+    const mb_cmp_opts_t *o = &c->o;
+    char bname[512], cname[512];        /* names cut as a read file's path */
+    snprintf(bname, sizeof bname, "%s", base_name);
+    snprintf(cname, sizeof cname, "%s", cont_name);
     memset(sum, 0, sizeof *sum);
-    cmp_index_t ix;
-    const mb_gb_file_t *files[2] = {base, cont};
-    index_build(&ix, files);
-    size_t most = (base->n > cont->n ? base->n : cont->n) + 1;
     cmp_table_t t = {0};
-    cmp_ctx_t x = {.o = o, .t = &t, .sum = sum, .va = malloc(most * sizeof(double)), .vb = malloc(most * sizeof(double))};
-    if (!x.va || !x.vb) { fprintf(stderr, "membench: out of memory\n"); exit(2); }
-    for (size_t i = 0; i < ix.nkeys; i++) {
-        if (compare_entry(&x, ix.keys[i], &ix.sides[0][i], &ix.sides[1][i])) sum->failed++;
+    cmp_ctx_t x = {.c = c, .o = o, .t = &t, .sum = sum, .va = xmalloc((c->most + 1) * sizeof(double)),
+                   .vb = xmalloc((c->most + 1) * sizeof(double))};
+    for (size_t i = 0; i < c->n; i++) {
+        if (compare_entry(&x, c->e[i].key, &c->e[i].side[0], &c->e[i].side[1])) sum->failed++;
         else sum->passed++;
+        table_flush(&t);
     }
     /* what was compared, the table, the warnings, the summary */
     bool md = o->format == MB_CMP_MARKDOWN;
     if (md) fputs("### membench compare\n\n", out);
-    fprintf(out, "%s%s%s vs %s%s%s: ", md ? "`" : "", base->path, md ? "`" : "", md ? "`" : "", cont->path, md ? "`" : "");
+    fprintf(out, "%s%s%s vs %s%s%s: ", md ? "`" : "", bname, md ? "`" : "", md ? "`" : "", cname, md ? "`" : "");
     if (o->times && o->metric == MB_CMP_TIME)
         fprintf(out, "times by U test (alpha %g) and median +%g%% (time rule %s); ", o->alpha, o->threshold,
                 time_rule_names[o->time_rule]);
@@ -493,8 +780,18 @@ size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont,
                 "use -r 9 or more\n", md ? "\n" : "", sum->few_reps, CMP_GOOD_REPS, sum->min_reps);
     fprintf(out, "%s%zu passed, %zu failed%s\n", md ? "\n**" : "", sum->passed, sum->failed, md ? "**" : "");
     free(t.v);
-    index_free(&ix);
+    free(t.text);
     free(x.va);
     free(x.vb);
     return sum->failed;
+}
+
+size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont, const mb_cmp_opts_t *o,
+                  mb_cmp_summary_t *sum) {
+    mb_cmp_t *c = mb_cmp_new(o);
+    for (size_t i = 0; i < base->n; i++) mb_cmp_add(c, 0, &base->rows[i]);
+    for (size_t i = 0; i < cont->n; i++) mb_cmp_add(c, 1, &cont->rows[i]);
+    size_t failed = mb_cmp_finish(c, out, base->path, cont->path, sum);
+    mb_cmp_free(c);
+    return failed;
 }

@@ -52,7 +52,25 @@ typedef struct mb_cmp_summary {
  * leaked_objects or uncollectable_objects grows, its checksum changes (or,
  * strict, any exact counter changes), the contender has an error row the
  * baseline did not, or it is missing from the contender. Returns sum->failed.
+ *
+ * In steps, without keeping the files' rows: mb_cmp_new, then each row of
+ * the baseline (side 0) and then of the contender (side 1) through
+ * mb_cmp_add, or a whole file at once through mb_cmp_read (streamed: memory
+ * grows with the benchmark names and their samples, not with the files), then
+ * mb_cmp_finish. An entry's rows may come in any order and interleaved with
+ * others'; the entries are listed in the order their names first appear,
+ * the baseline's first. Out of memory: a message and exit 2.
  */
+typedef struct mb_cmp mb_cmp_t;
+mb_cmp_t *mb_cmp_new(const mb_cmp_opts_t *o);
+int mb_cmp_add(mb_cmp_t *c, int side, const mb_gb_row_t *r);
+/* Every row of file path into side (mb_gb_read): 0, or -1 with err (then only mb_cmp_free is of use). */
+int mb_cmp_read(mb_cmp_t *c, int side, const char *path, char *err, size_t errsz);
+/* The table and summary, the files called base_name and cont_name. */
+size_t mb_cmp_finish(mb_cmp_t *c, FILE *out, const char *base_name, const char *cont_name, mb_cmp_summary_t *sum);
+void mb_cmp_free(mb_cmp_t *c);
+
+/* All the steps, on two files already read whole. */
 size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont, const mb_cmp_opts_t *o,
                   mb_cmp_summary_t *sum);
 

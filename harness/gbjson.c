@@ -140,7 +140,7 @@ int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
     if (s->n) qsort(s->v, s->n, sizeof *s->v, by_family);
     for (size_t i = 0; i < s->n; i++) s->v[i].harness_ns = 0;
     /* The file's own context, written back as it is (report -f json). */
-    json_t *ctx = json_object_get(f.root, "context");
+    json_t *ctx = f.context;
     s->context = json_is_object(ctx) ? json_incref(ctx) : json_object();
     if (!s->context) goto oom;
     const char *v;

@@ -610,32 +610,28 @@ static int cmd_compare(int argc, char **argv) {
     }
     if (argc - optind != 2) usage_error("compare: expected BASELINE.json and CONTENDER.json");
     if (o.metric == MB_CMP_INSTRUCTIONS && !thresh_given) o.threshold = 1;
-    mb_gb_file_t base, cont;
+    /* Both files streamed into the comparison, row by row: never held whole. */
+    mb_cmp_t *cmp = mb_cmp_new(&o);
     char err[1024];
-    if (mb_gb_load(argv[optind], &base, err, sizeof err) != 0) {
-        fprintf(stderr, "membench: %s\n", err);
-        return 2;
-    }
-    if (mb_gb_load(argv[optind + 1], &cont, err, sizeof err) != 0) {
-        fprintf(stderr, "membench: %s\n", err);
-        mb_gb_free(&base);
-        return 2;
-    }
+    for (int side = 0; side < 2; side++)
+        if (mb_cmp_read(cmp, side, argv[optind + side], err, sizeof err) != 0) {
+            fprintf(stderr, "membench: %s\n", err);
+            mb_cmp_free(cmp);
+            return 2;
+        }
     mb_outfile_t of;
     if (mb_outfile_open(&of, outpath, err, sizeof err) != 0) {
-        mb_gb_free(&base);
-        mb_gb_free(&cont);
+        mb_cmp_free(cmp);
         usage_error("%s", err);
     }
     mb_cmp_summary_t sum;
-    size_t failed = mb_compare(of.f, &base, &cont, &o, &sum);
+    size_t failed = mb_cmp_finish(cmp, of.f, argv[optind], argv[optind + 1], &sum);
     int status = failed ? 1 : 0;
     if (mb_outfile_commit(&of, err, sizeof err) != 0) {
         fprintf(stderr, "membench: %s\n", err);
         status = 2;
     }
-    mb_gb_free(&base);
-    mb_gb_free(&cont);
+    mb_cmp_free(cmp);
     return status;
 }
 

@@ -317,6 +317,161 @@ Test(compare, malformed_inputs_exit_2) {
     }
 }
 
+/* A whole file into a new buffer (NUL-terminated); its length into *n. */
+static char *slurp(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    rewind(f);
+    char *b = malloc((size_t)len + 1);
+    cr_assert_not_null(b);
+    cr_assert_eq(fread(b, 1, (size_t)len, f), (size_t)len);
+    b[len] = '\0';
+    fclose(f);
+    if (n) *n = (size_t)len;
+    return b;
+}
+
+/* Entries whose rows are spread over a file of more than a megabyte (the
+ * reader holds a part at a time): IL_NAMES names x IL_REPS repetitions. */
+enum { IL_NAMES = 800, IL_REPS = 9 };
+#define IL_HEAD "{\"benchmarks\": ["
+
+/* One iteration row of entry i, repetition r. The contender's il3 is 300 ns
+ * slower; its il5 has one repetition with another checksum. */
+static void il_row(FILE *f, int i, int r, bool contender) {
+    int t = 1000 + 10 * i + r + (contender && i == 3 ? 300 : 0);
+    long ck = 1000000 + i + (contender && i == 5 && r == 2);
+    fprintf(f, "%s\n{\"name\": \"il%d/s/interning:off\", \"run_name\": \"il%d/s/interning:off\", \"run_type\": \"iteration\", "
+            "\"repetitions\": %d, \"repetition_index\": %d, \"real_time\": %d, \"cpu_time\": %d, \"time_unit\": \"ns\", "
+            "\"checksum\": %ld, \"objects_allocated\": %d, \"peak_rss_bytes\": %d}", ftell(f) > (long)strlen(IL_HEAD) ? "," : "", i, i, IL_REPS, r,
+            t, t, ck, 100 + i,
+            (1 << 20) + 4096 * i);
+}
+
+/* An aggregate row of entry i: never a sample (its time and checksum would show if it were). */
+static void il_aggregate(FILE *f, int i) {
+    fprintf(f, ",\n{\"name\": \"il%d/s/interning:off_mean\", \"run_name\": \"il%d/s/interning:off\", \"run_type\": "
+            "\"aggregate\", \"aggregate_name\": \"mean\", \"repetitions\": %d, \"real_time\": 1e9, \"cpu_time\": 1e9, "
+            "\"time_unit\": \"ns\", \"checksum\": 7}", i, i, IL_REPS);
+}
+
+/* The rows grouped by entry, repetitions in order, aggregates after them; or interleaved: one
+ * repetition of every entry at a time, the repetitions backwards, the entries in another order each
+ * time (but the first, so that entries first appear in the same order), aggregates in the middle. */
+static void il_write(const char *path, bool interleaved, bool contender) {
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(IL_HEAD, f);
+    if (!interleaved) {
+        for (int i = 0; i < IL_NAMES; i++) {
+            for (int r = 0; r < IL_REPS; r++) il_row(f, i, r, contender);
+            il_aggregate(f, i);
+        }
+    } else {
+        for (int pass = 0; pass < IL_REPS; pass++)
+            for (int k = 0; k < IL_NAMES; k++) {
+                int i = pass ? (int)((k * 7919L + pass * 31L) % IL_NAMES) : k;     /* 7919 is prime: a permutation */
+                il_row(f, i, IL_REPS - 1 - pass, contender);
+                if (pass == 4) il_aggregate(f, i);
+            }
+    }
+    fputs("\n], \"context\": {\"note\": [1, {\"x\": \"y\"}]}}\n", f);
+    fclose(f);
+}
+
+/* Each entry's samples are its own rows, wherever they are in the file: the
+ * interleaved files give the table the grouped ones give, line for line. */
+Test(compare, interleaved_rows_aggregate_by_name) {
+    char dir[64], bg[128], bi[128], cg[128], ci[128], o[3][128], args[1024];
+    tmpdir(dir, sizeof dir);
+    snprintf(bg, sizeof bg, "%s/base-grouped.json", dir);
+    snprintf(bi, sizeof bi, "%s/base-interleaved.json", dir);
+    snprintf(cg, sizeof cg, "%s/cont-grouped.json", dir);
+    snprintf(ci, sizeof ci, "%s/cont-interleaved.json", dir);
+    il_write(bg, false, false);
+    il_write(bi, true, false);
+    il_write(cg, false, true);
+    il_write(ci, true, true);
+    struct stat stt;
+    cr_assert(stat(bi, &stt) == 0 && stt.st_size > 1048576, "the file spans several reads");
+    const char *pairs[3][2] = {{bg, cg}, {bi, ci}, {bg, ci}};
+    char *text[3];
+    for (int k = 0; k < 3; k++) {
+        snprintf(o[k], sizeof o[k], "%s/out%d.txt", dir, k);
+        snprintf(args, sizeof args, "compare %s %s -o %s", pairs[k][0], pairs[k][1], o[k]);
+        cr_assert_eq(run_cli(args, out, sizeof out), 1, "%s: %s", args, out);
+        text[k] = slurp(o[k], NULL);
+    }
+    const char *g = text[0];
+    char want[64];
+    snprintf(want, sizeof want, "%d passed, 2 failed", IL_NAMES - 2);
+    cr_assert(strstr(g, want), "%s", g);
+    cr_assert_eq(lines_with(g, "il3/s/interning:off ", "FAIL: slower"), 2, "real and cpu time: %s", g);
+    cr_assert_eq(lines_with(g, "il3/s/interning:off ", "1.03 us"), 2, "the median of 1030..1038 ns: %s", g);
+    cr_assert_eq(lines_with(g, "il3/s/interning:off ", "1.33 us"), 2, "... and 300 ns more: %s", g);
+    cr_assert_eq(lines_with(g, "il5/s/interning:off ", "FAIL: checksum changed (varies between repetitions)"), 1,
+                 "%s", g);
+    cr_assert_eq(lines_with(g, "FAIL", NULL), 3, "no other failure: %s", g);
+    cr_assert_eq(lines_with(g, "il7/s/interning:off ", "1.07 us"), 2, "the median of 1070..1078 ns: %s", g);
+    cr_assert_eq(lines_with(g, "counters", "2 exact"), IL_NAMES - 1, "%s", g);
+    cr_assert(!strstr(g, "fewer than 9 repetitions"), "every entry has its 9 repetitions a side: %s", g);
+    for (int k = 1; k < 3; k++) {
+        const char *a = strchr(g, '\n'), *b = strchr(text[k], '\n');   /* the first line names the files */
+        cr_assert(a && b && !strcmp(a, b), "%s and %s vs %s and %s: the tables differ", bg, cg, pairs[k][0], pairs[k][1]);
+    }
+    for (int k = 0; k < 3; k++) free(text[k]);
+}
+
+/* A file cut in the middle of a row, a megabyte and more into it, at several
+ * places of the row: status 2 and one line, which names the file and says
+ * what jansson says of the whole file (line, column and all). */
+Test(compare, truncated_mid_row) {
+    char dir[64], full[128], cut[128], args[512];
+    tmpdir(dir, sizeof dir);
+    snprintf(full, sizeof full, "%s/full.json", dir);
+    snprintf(cut, sizeof cut, "%s/cut.json", dir);
+    FILE *f = fopen(full, "w");
+    cr_assert_not_null(f);
+    fputs("{\"context\": {\"date\": \"today\"},\n  \"benchmarks\": [", f);
+    for (int i = 0; i < 10000; i++)
+        fprintf(f, "%s\n    {\"name\": \"w%d/s/interning:off\", \"run_type\": \"iteration\", \"error_occurred\": false, "
+                "\"real_time\": %d.25, \"cpu_time\": %d.5, \"time_unit\": \"ns\", \"checksum\": %d}", i ? "," : "", i,
+                1000 + i, 990 + i, 7 * i);
+    fputs("\n  ]\n}\n", f);
+    fclose(f);
+    size_t n;
+    char *text = slurp(full, &n);
+    cr_assert_gt(n, 1048576);
+    const char *row = strstr(text, "{\"name\": \"w9123/s/interning:off\"");
+    cr_assert_not_null(row);
+    /* where to cut: after the brace, in a key, in a name, after a colon, in a literal, in a number, before the closing brace */
+    static const char *const after[] = {"{", "{\"na", "\"w9123/s/inter", "\"run_type\":", "\"error_occurred\": fa",
+                                        "\"real_time\": 101", "\"real_time\": 10123.2", "\"checksum\": 63861"};
+    for (size_t k = 0; k < sizeof after / sizeof *after; k++) {
+        const char *at = strstr(row, after[k]);
+        cr_assert_not_null(at, "%s", after[k]);
+        size_t len = (size_t)(at - text) + strlen(after[k]);
+        f = fopen(cut, "wb");
+        cr_assert_eq(fwrite(text, 1, len, f), len);
+        fclose(f);
+        json_error_t je;
+        json_t *j = json_load_file(cut, JSON_REJECT_DUPLICATES, &je);
+        cr_assert_null(j, "cut after %s: still JSON", after[k]);
+        char want[512];
+        snprintf(want, sizeof want, "membench: %s: malformed JSON at line %d, column %d: %s\n", cut, je.line, je.column,
+                 je.text);
+        for (int side = 0; side < 2; side++) {
+            snprintf(args, sizeof args, "compare %s %s", side ? REAL : cut, side ? cut : REAL);
+            int st = run_cli(args, out, sizeof out);
+            cr_assert_eq(st, 2, "%s: status %d: %s", args, st, out);
+            cr_assert_str_eq(out, want, "cut after %s", after[k]);
+        }
+    }
+    free(text);
+}
+
 /* Usage errors: status 2. */
 Test(compare, usage_errors) {
     static const char *const bad[] = {"compare", "compare " REAL, "compare " REAL " " REAL " " REAL,
