@@ -45,12 +45,12 @@ TESTBIN   := $(BUILD)/membench-tests
 # Debian packages the project needs (README: Dependencies).
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
             libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev \
-            clang libclang-rt-14-dev valgrind libgc-dev
+            clang libclang-rt-14-dev valgrind libgc-dev man-db
 DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz fuzz-json FORCE
 .PHONY: baseline regress gate-calibrate baseline-instructions regress-instructions perf
-.PHONY: plots report plots-scaling plots-heap plots-examples
+.PHONY: plots report plots-scaling plots-heap plots-examples man
 all: $(MEMBENCH)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
@@ -296,6 +296,11 @@ plots-heap: $(MEMBENCH)
 
 # plots-examples: the committed pictures of the README, from a quick run of everything.
 EXAMPLES := throughput memory leaks pauses
+# The man page is made from the table of options (harness/options.c);
+# tests/test_options.c fails when the committed page differs.
+man: $(MEMBENCH)
+	$(MEMBENCH) man > docs/membench.1.tmp && mv docs/membench.1.tmp docs/membench.1
+
 plots-examples: $(MEMBENCH)
 	@mkdir -p $(PLOTS_OUT)/examples plots/examples
 	$(MEMBENCH) run -s all -w all -i both --scale quick -r 3 -f json -o $(PLOTS_OUT)/examples/run.json

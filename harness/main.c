@@ -1,4 +1,5 @@
-/* main.c: the membench command line: list, run, report, compare, tour (DESIGN.md section 7). */
+/* main.c: the membench command line: list, run, report, compare, tour, fuzz (docs/design.md section 7);
+ * every option is declared in options.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -13,11 +14,13 @@
 #include "case.h"
 #include "compare.h"
 #include "context.h"
+#include "filter.h"
 #include "fuzz.h"
 #include "gbench_read.h"
 #include "twins.h"
 #include "gbjson.h"
 #include "hyperfine.h"
+#include "options.h"
 #include "outfile.h"
 #include "probe.h"
 #include "report.h"
@@ -26,22 +29,7 @@
 
 static char **main_argv;                /* for re-executing with jemalloc */
 static char *main_cmd;                  /* argv[1] before the subcommand parsers reuse it */
-
-static const char usage_text[] =
-    "usage: membench list [--format console|json]\n"
-    "       membench run  [-s|--strategy LIST|all] [-w|--workload LIST|all] [-i|--interning on|off|both]\n"
-    "                     [-n|--size N] [--scale quick|default|large] [-r|--repetitions N] [--seed N]\n"
-    "                     [-f|--format console|json|csv|markdown] [-o|--out FILE] [--timeout SECONDS]\n"
-    "                     [--allocator libc|jemalloc] [--heap-multiplier X] [--finalizers modern|legacy]\n"
-    "                     [--params KEY=VALUE,...] [--in-process] [--twins|--floor]\n"
-    "       membench report FILE.json [-f|--format console|json|csv|markdown] [-o|--out FILE]\n"
-    "       membench import-hyperfine FILE.json [-f|--format json|console|csv|markdown] [-o|--out FILE]\n"
-    "       membench compare BASELINE.json CONTENDER.json [--alpha A] [--threshold PCT] [--format console|markdown]\n"
-    "                     [--memory-threshold PCT] [--memory-floor BYTES] [--time-rule either|both|cpu|real]\n"
-    "                     [--times|--no-times] [--memory|--no-memory] [--no-counters] [--counters LIST]\n"
-    "                     [--strict-counters] [--metric time|instructions] [-o|--out FILE]\n"
-    "       membench tour [-s LIST|all] [-i on|off|both] [--finalizers modern|legacy|both]\n"
-    "       membench fuzz [-s LIST|all] [--seed N] [--seeds N] [--seconds S] [--steps N] [--params K=V,...]\n";
+static int cur_cmd = -1;                /* the command being parsed, for its synopsis after an error */
 
 /* Out of memory in the harness itself: a message, exit status 2. */
 static _Noreturn void harness_oom(const char *what) {
@@ -49,81 +37,7 @@ static _Noreturn void harness_oom(const char *what) {
     exit(2);
 }
 
-/* Bad usage: one line naming the problem, then the usage, exit status 2. */
-static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#include <stdarg.h>
-static _Noreturn void usage_error(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("membench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    fputs(usage_text, stderr);
-    exit(2);
-}
-
-static uint64_t parse_u64(const char *what, const char *s, uint64_t min) {
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-') usage_error("%s must be a non-negative integer, not '%s'", what, s);
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end) usage_error("%s must be a non-negative integer, not '%s'", what, s);
-    if (v < min) usage_error("%s must be at least %" PRIu64 ", not '%s'", what, min, s);
-    return v;
-}
-
-/* The largest value an option takes (a deadline in ns must fit in 64 bits;
- * the heap multiplier is converted to integers); infinity if unbounded. */
-static double max_for(const char *what) {
-    if (!strcmp(what, "--timeout")) return 1e7;
-    if (!strcmp(what, "--heap-multiplier")) return 1000;
-    return INFINITY;
-}
-
-static double parse_double(const char *what, const char *s, double min) {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end), max = max_for(what);
-    if (errno || *end || !*s || !isfinite(v) || !(v >= min) || v > max) {
-        if (isfinite(max)) usage_error("%s must be a number from %g to %g, not '%s'", what, min, max, s);
-        usage_error("%s must be a finite number >= %g, not '%s'", what, min, s);
-    }
-    return v;
-}
-
-/* --params: key=value pairs, each key once, each value an integer from 0 to
- * 10^12 (the strategies' thresholds; a larger one used to be clamped). */
-static void check_params(const char *params) {
-    char *copy = strdup(params), *save = NULL;
-    if (!copy) harness_oom("--params");
-    char *seen[64];
-    size_t n = 0;
-    for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(kv, '=');
-        if (!eq || eq == kv) usage_error("--params must be KEY=VALUE,..., not '%s'", kv);
-        *eq = '\0';
-        const char *v = eq + 1;
-        char *end;
-        errno = 0;
-        unsigned long long x = strtoull(v, &end, 10);
-        if (!*v || *v == '-' || *v == '+' || *end || errno || x > 1000000000000ULL)
-            usage_error("--params %s must be an integer from 0 to 1000000000000, not '%s'", kv, v);
-        for (size_t i = 0; i < n; i++)
-            if (!strcmp(seen[i], kv)) usage_error("--params gives %s twice: give each key once", kv);
-        if (n == sizeof seen / sizeof *seen) usage_error("--params has more than %zu keys", sizeof seen / sizeof *seen);
-        seen[n++] = kv;
-    }
-    free(copy);
-}
-
-/* interning: "on" 1, "off" 0, "both" -1 */
-static int parse_interning(const char *s) {
-    if (!strcmp(s, "on")) return 1;
-    if (!strcmp(s, "off")) return 0;
-    if (!strcmp(s, "both")) return -1;
-    usage_error("--interning must be on, off or both, not '%s'", s);
-}
+#define usage_error(...) mb_usage_error(cur_cmd, __VA_ARGS__)
 
 /* Split a comma list of names, resolving "all", into a new array (*out,
  * freed by the caller); unknown names and names given twice (an entry
@@ -172,41 +86,24 @@ static size_t parse_workloads(const char *list, const mb_workload_t ***out) {
 }
 
 static int cmd_list(int argc, char **argv) {
-    const char *format = "console";
-    static const struct option longs[] = {{"format", required_argument, 0, 'f'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "f:", longs, NULL)) != -1) {
-        if (c == 'f') format = optarg;
-        else usage_error("list: bad option '%s'", argv[optind - 1]);
-    }
-    if (optind < argc) usage_error("list: unexpected argument '%s'", argv[optind]);
-    if (!strcmp(format, "json")) mb_report_list_json(stdout);
-    else if (!strcmp(format, "console")) mb_report_list_console(stdout);
-    else usage_error("list: --format must be console or json, not '%s'", format);
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_LIST, argc, argv, v, &args, &nargs);
+    if (v[MB_O_FORMAT].choice == 1) mb_report_list_json(stdout);
+    else mb_report_list_console(stdout);
     return 0;
 }
 
 static int cmd_tour(int argc, char **argv) {
-    const char *sname = "rc";
-    int interning = -1, fin = -1;
-    static const struct option longs[] = {
-        {"strategy", required_argument, 0, 's'}, {"interning", required_argument, 0, 'i'},
-        {"finalizers", required_argument, 0, 'F'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "s:i:", longs, NULL)) != -1) {
-        if (c == 's') sname = optarg;
-        else if (c == 'i') interning = parse_interning(optarg);
-        else if (c == 'F') {
-            if (!strcmp(optarg, "modern")) fin = MB_FIN_MODERN;
-            else if (!strcmp(optarg, "legacy")) fin = MB_FIN_LEGACY;
-            else if (!strcmp(optarg, "both")) fin = -1;
-            else usage_error("--finalizers must be modern, legacy or both, not '%s'", optarg);
-        }
-        else usage_error("tour: bad option '%s'", argv[optind - 1]);
-    }
-    if (optind < argc) usage_error("tour: unexpected argument '%s'", argv[optind]);
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_TOUR, argc, argv, v, &args, &nargs);
+    static const int interning_of[] = {1, 0, -1}, fin_of[] = {MB_FIN_MODERN, MB_FIN_LEGACY, -1};
+    int interning = interning_of[v[MB_O_INTERNING].choice], fin = fin_of[v[MB_O_FINALIZERS].choice];
     const mb_strategy_t **ss;
-    size_t ns = parse_strategies(sname, &ss);
+    size_t ns = parse_strategies(v[MB_O_STRATEGY].text, &ss);
     int rc = 0;
     for (size_t i = 0; i < ns; i++) {
         if (i) putchar('\n');
@@ -234,35 +131,19 @@ static void reexec_with_jemalloc(char **argv) {
 /* membench fuzz: differential fuzzing (harness/fuzz.c) over seeds, for a
  * count of seeds or a time budget, whichever ends first. */
 static int cmd_fuzz(int argc, char **argv) {
-    const char *slist = "all", *params = NULL;
-    uint64_t seed = 1, seeds = UINT64_MAX, steps = 5000;
-    double seconds = 0;
-    static const struct option longs[] = {
-        {"strategy", required_argument, 0, 's'}, {"seed", required_argument, 0, 'S'},
-        {"seeds", required_argument, 0, 'N'},    {"seconds", required_argument, 0, 'T'},
-        {"steps", required_argument, 0, 'K'},    {"params", required_argument, 0, 'P'},
-        {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "s:", longs, NULL)) != -1) {
-        switch (c) {
-        case 's': slist = optarg; break;
-        case 'S': seed = parse_u64("--seed", optarg, 0); break;
-        case 'N': seeds = parse_u64("--seeds", optarg, 1); break;
-        case 'T': seconds = parse_double("--seconds", optarg, 0.001); break;
-        case 'K': steps = parse_u64("--steps", optarg, 1); break;
-        case 'P': params = optarg; break;
-        default: usage_error("fuzz: bad option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) usage_error("fuzz: unexpected argument '%s'", argv[optind]);
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_FUZZ, argc, argv, v, &args, &nargs);
+    const char *slist = v[MB_O_STRATEGY].text, *params = v[MB_O_PARAMS].given ? v[MB_O_PARAMS].text : NULL;
+    uint64_t seed = v[MB_O_SEED].u, seeds = v[MB_O_SEEDS].given ? v[MB_O_SEEDS].u : UINT64_MAX, steps = v[MB_O_STEPS].u;
+    double seconds = v[MB_O_SECONDS].given ? v[MB_O_SECONDS].d : 0;
     if (seeds == UINT64_MAX && seconds == 0) seconds = 10;
     const mb_strategy_t **ss;
     size_t ns = parse_strategies(slist, &ss);
-    for (size_t i = 0; params && i < ns; i++) {   /* the strategy says what is bad (on stderr) */
-        mb_options_t opt = {.params = params};
-        mb_rt_t *rt = mb_rt_new(ss[i], &opt);
-        if (!rt) usage_error("fuzz: --params %s does not apply to %s", params, ss[i]->name);
-        mb_rt_free(rt);
+    for (size_t i = 0; params && i < ns; i++) {
+        char perr[512];
+        if (mb_params_check(ss[i], params, perr, sizeof perr) != 0) usage_error("fuzz: %s", perr);
     }
     uint64_t t0 = mb_now_ns(), ran = 0;
     char err[1024];
@@ -284,7 +165,6 @@ static int cmd_fuzz(int argc, char **argv) {
     return 0;
 }
 
-enum { OPT_SCALE = 256, OPT_SEED, OPT_ALLOCATOR, OPT_HEAPMUL, OPT_FINALIZERS, OPT_PARAMS, OPT_TIMEOUT, OPT_INPROC, OPT_TWINS };
 
 /* Bytes of physical memory, 0 if unknown. */
 static double phys_bytes(void) {
@@ -329,103 +209,71 @@ static void check_memory(const mb_case_t *base, uint64_t n, double timeout) {
     }
 }
 
+/* A case's benchmark name, as runner.c names it. */
+static const char *case_name(const mb_workload_t *w, const mb_strategy_t *s, int interning) {
+    static char name[160];
+    snprintf(name, sizeof name, "%s/%s/interning:%s", w->name, s->name, interning ? "on" : "off");
+    return name;
+}
+
 static int cmd_run(int argc, char **argv) {
-    const char *slist = "all", *wlist = "all", *scale = "default", *format = "console", *outpath = NULL;
-    int interning = -1;
-    uint64_t n = 0, reps = 0, seed = 42;
-    double timeout = 3600;
-    mb_options_t opt = {0};
-    static const struct option longs[] = {
-        {"strategy", required_argument, 0, 's'},   {"workload", required_argument, 0, 'w'},
-        {"interning", required_argument, 0, 'i'},  {"size", required_argument, 0, 'n'},
-        {"scale", required_argument, 0, OPT_SCALE}, {"repetitions", required_argument, 0, 'r'},
-        {"seed", required_argument, 0, OPT_SEED},  {"format", required_argument, 0, 'f'},
-        {"out", required_argument, 0, 'o'},        {"timeout", required_argument, 0, OPT_TIMEOUT},
-        {"allocator", required_argument, 0, OPT_ALLOCATOR},
-        {"heap-multiplier", required_argument, 0, OPT_HEAPMUL},
-        {"finalizers", required_argument, 0, OPT_FINALIZERS},
-        {"params", required_argument, 0, OPT_PARAMS},
-        {"in-process", no_argument, 0, OPT_INPROC},
-        {"twins", no_argument, 0, OPT_TWINS},
-        {"floor", no_argument, 0, OPT_TWINS},      /* the old name of --twins */
-        {0, 0, 0, 0}};
-    int c;
-    bool in_process = false, with_twins = false;
-    while ((c = getopt_long(argc, argv, "s:w:i:n:r:f:o:", longs, NULL)) != -1) {
-        switch (c) {
-        case 's': slist = optarg; break;
-        case 'w': wlist = optarg; break;
-        case 'i': interning = parse_interning(optarg); break;
-        case 'n': n = parse_u64("--size", optarg, 1); break;
-        case 'r': reps = parse_u64("--repetitions", optarg, 1); break;
-        case 'f': format = optarg; break;
-        case 'o': outpath = optarg; break;
-        case OPT_SCALE: scale = optarg; break;
-        case OPT_SEED: seed = parse_u64("--seed", optarg, 0); break;
-        case OPT_TIMEOUT: timeout = parse_double("--timeout", optarg, 0.001); break;
-        case OPT_HEAPMUL: opt.heap_multiplier = parse_double("--heap-multiplier", optarg, 1.0); break;
-        case OPT_PARAMS: opt.params = optarg; break;
-        case OPT_INPROC: in_process = true; break;
-        case OPT_TWINS: with_twins = true; break;
-        case OPT_ALLOCATOR:
-            if (!strcmp(optarg, "libc")) opt.allocator = MB_ALLOC_LIBC;
-            else if (!strcmp(optarg, "jemalloc")) opt.allocator = MB_ALLOC_JEMALLOC;
-            else usage_error("--allocator must be libc or jemalloc, not '%s'", optarg);
-            break;
-        case OPT_FINALIZERS:
-            if (!strcmp(optarg, "modern")) opt.finalizers = MB_FIN_MODERN;
-            else if (!strcmp(optarg, "legacy")) opt.finalizers = MB_FIN_LEGACY;
-            else usage_error("--finalizers must be modern or legacy, not '%s'", optarg);
-            break;
-        default: usage_error("run: bad option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) usage_error("run: unexpected argument '%s'", argv[optind]);
-    if (strcmp(scale, "quick") && strcmp(scale, "default") && strcmp(scale, "large"))
-        usage_error("--scale must be quick, default or large, not '%s'", scale);
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_RUN, argc, argv, v, &args, &nargs);
+    const char *scale = v[MB_O_SCALE].text, *outpath = v[MB_O_OUT].text;
+    static const int interning_of[] = {1, 0, -1};
+    int interning = interning_of[v[MB_O_INTERNING].choice];
+    uint64_t n = v[MB_O_SIZE].given ? v[MB_O_SIZE].u : 0, seed = v[MB_O_SEED].u;
+    uint64_t reps = v[MB_O_REPS].given ? v[MB_O_REPS].u : !strcmp(scale, "quick") ? 3 : !strcmp(scale, "large") ? 1 : 5;
+    double timeout = v[MB_O_TIMEOUT].d;
+    mb_options_t opt = {.heap_multiplier = v[MB_O_HEAPMUL].d,
+                        .allocator = v[MB_O_ALLOCATOR].choice ? MB_ALLOC_JEMALLOC : MB_ALLOC_LIBC,
+                        .finalizers = v[MB_O_FINALIZERS].choice ? MB_FIN_LEGACY : MB_FIN_MODERN,
+                        .params = v[MB_O_PARAMS].given ? v[MB_O_PARAMS].text : NULL};
+    bool in_process = v[MB_O_INPROC].flag, with_twins = v[MB_O_TWINS].flag;
     mb_format_t fmt;
-    if (mb_format_parse(format, &fmt) != 0)
-        usage_error("--format must be console, json, csv or markdown, not '%s'", format);
-    if (!reps) reps = !strcmp(scale, "quick") ? 3 : !strcmp(scale, "large") ? 1 : 5;
-    if (reps > 10000) usage_error("--repetitions must be at most 10000, not '%" PRIu64 "'", reps);
-    /* Ranges: the seed is written as a JSON integer. */
-    if (seed > (uint64_t)INT64_MAX) usage_error("--seed must be from 0 to %" PRId64 ", not '%" PRIu64 "'", INT64_MAX, seed);
-    if (opt.params) check_params(opt.params);
+    if (mb_format_parse(v[MB_O_FORMAT].text, &fmt) != 0) usage_error("--format '%s' is not built in", v[MB_O_FORMAT].text);
+    mb_filter_t filter;
+    char ferr[512];
+    if (mb_filter_compile(&filter, v[MB_O_FILTER].given ? v[MB_O_FILTER].text : NULL, ferr, sizeof ferr) != 0)
+        usage_error("%s", ferr);
     {
         uint64_t nth;
-        char ferr[256];
         if (mb_test_fail_alloc(&nth, ferr, sizeof ferr) < 0) usage_error("%s", ferr);
     }
 
     const mb_strategy_t **ss;
     const mb_workload_t **ws;
-    size_t ns = parse_strategies(slist, &ss), nw = parse_workloads(wlist, &ws);
+    size_t ns = parse_strategies(v[MB_O_STRATEGY].text, &ss), nw = parse_workloads(v[MB_O_WORKLOAD].text, &ws);
     const char *err = NULL;
     if (opt.allocator == MB_ALLOC_JEMALLOC) reexec_with_jemalloc(argv);
     if (mb_mem_select(opt.allocator, &err) != 0) usage_error("%s", err);
 
     /* Check the parameters, the output file and the sizes before running anything. */
-    if (opt.params)
-        for (size_t si = 0; si < ns; si++) {
-            fflush(stderr);             /* mb_rt_new's own message would be a second line */
-            int saved = dup(2), null = open("/dev/null", O_WRONLY);
-            if (null >= 0) dup2(null, 2);
-            mb_rt_t *rt = mb_rt_new(ss[si], &opt);
-            if (saved >= 0) dup2(saved, 2);
-            if (saved >= 0) close(saved);
-            if (null >= 0) close(null);
-            if (!rt) usage_error("bad --params '%s' for strategy %s (rc-cycle: threshold; rc-gen: threshold0, "
-                                 "threshold1, threshold2; rc-deferred: zct, at least 1)", opt.params, ss[si]->name);
-            mb_rt_free(rt);
-        }
+    for (size_t si = 0; opt.params && si < ns; si++) {
+        char perr[512];
+        if (mb_params_check(ss[si], opt.params, perr, sizeof perr) != 0) usage_error("%s", perr);
+    }
     mb_outfile_t of;
     char oerr[512];
     if (mb_outfile_open(&of, outpath, oerr, sizeof oerr) != 0) usage_error("%s", oerr);
     mb_suite_t suite = {.executable = main_argv[0], .scale = scale, .allocator = mb_mem_name(opt.allocator),
-                        .heap_multiplier = opt.heap_multiplier > 0 ? opt.heap_multiplier : 2.0,
+                        .heap_multiplier = opt.heap_multiplier,
+                        .aggregates_only = v[MB_O_AGGONLY].flag,
                         .seed = (unsigned long long)seed, .timeout_s = timeout, .in_process = in_process};
     for (size_t wi = 0; wi < nw; wi++) {
         const mb_workload_t *w = ws[wi];
+        bool selected = false;          /* a case of this workload passes the filter */
+        for (size_t si = 0; si < ns && !selected; si++)
+            for (int on = 0; on <= 1; on++)
+                selected |= (interning < 0 || on == interning) && mb_filter_match(&filter, case_name(w, ss[si], on));
+        if (with_twins && !selected) {
+            const mb_strategy_t *tw[8];
+            size_t ntw = mb_twins_of(w, tw, 8);
+            for (size_t ti = 0; ti < ntw; ti++) selected |= mb_filter_match(&filter, case_name(w, tw[ti], false));
+        }
+        if (!selected) continue;
         uint64_t size = n ? n : !strcmp(scale, "quick") ? w->size_quick
                               : !strcmp(scale, "large") ? w->size_large : w->size_default;
         if (w->size_max && size > w->size_max)
@@ -434,10 +282,15 @@ static int cmd_run(int argc, char **argv) {
         char label[64];
         snprintf(label, sizeof label, "n=%" PRIu64, size);
         for (size_t si = 0; si < ns; si++) {
+            bool any = false;
+            for (int on = 0; on <= 1; on++)
+                any |= (interning < 0 || on == interning) && mb_filter_match(&filter, case_name(w, ss[si], on));
+            if (!any) continue;
             mb_case_t probe = {.workload = w, .strategy = ss[si], .opt = opt, .args = {.n = size, .seed = seed}};
             check_memory(&probe, size, timeout);
             for (int on = 0; on <= 1; on++) {
                 if (interning >= 0 && on != interning) continue;
+                if (!mb_filter_match(&filter, case_name(w, ss[si], on))) continue;
                 mb_case_t cs = {.workload = w, .strategy = ss[si], .opt = opt,
                                 .args = {.n = size, .seed = seed, .interning = on, .finalizers = true}};
                 mb_suite_add(&suite, &cs, (unsigned)reps, label);
@@ -446,11 +299,18 @@ static int cmd_run(int argc, char **argv) {
         const mb_strategy_t *tw[8];             /* the workload's twins: one more row each (twins.h) */
         size_t ntw = with_twins ? mb_twins_of(w, tw, 8) : 0;
         for (size_t ti = 0; ti < ntw; ti++) {
+            if (!mb_filter_match(&filter, case_name(w, tw[ti], false))) continue;
             mb_case_t cs = {.workload = w, .strategy = tw[ti], .opt = opt,
                             .args = {.n = size, .seed = seed, .interning = false, .finalizers = true}};
             mb_suite_add(&suite, &cs, (unsigned)reps, label);
         }
     }
+    if (!suite.n) {
+        mb_outfile_abort(&of);
+        usage_error("--filter '%s' matches no case (names are <workload>/<strategy>/interning:<on|off>)",
+                    v[MB_O_FILTER].text);
+    }
+    mb_filter_free(&filter);
     int status = mb_suite_run(&suite);
     mb_context_t ctx;
     mb_context_read(&ctx);
@@ -473,24 +333,36 @@ static int cmd_run(int argc, char **argv) {
 
 /* report FILE.json: a results file (Google Benchmark JSON from `run`) shown in another format. */
 static int cmd_report(int argc, char **argv) {
-    const char *format = "console", *outpath = NULL;
-    static const struct option longs[] = {
-        {"format", required_argument, 0, 'f'}, {"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "f:o:", longs, NULL)) != -1) {
-        if (c == 'f') format = optarg;
-        else if (c == 'o') outpath = optarg;
-        else usage_error("report: bad option '%s'", argv[optind - 1]);
-    }
-    if (optind != argc - 1) usage_error("report: expected one results JSON file");
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_REPORT, argc, argv, v, &args, &nargs);
+    const char *outpath = v[MB_O_OUT].text;
     mb_format_t fmt;
-    if (mb_format_parse(format, &fmt) != 0)
-        usage_error("--format must be console, json, csv or markdown, not '%s'", format);
+    if (mb_format_parse(v[MB_O_FORMAT].text, &fmt) != 0) usage_error("--format '%s' is not built in", v[MB_O_FORMAT].text);
+    mb_filter_t filter;
+    char ferr[512];
+    if (mb_filter_compile(&filter, v[MB_O_FILTER].given ? v[MB_O_FILTER].text : NULL, ferr, sizeof ferr) != 0)
+        usage_error("%s", ferr);
     mb_suite_t suite = {0};
     char err[1024];
-    if (mb_gbjson_read(argv[optind], &suite, err, sizeof err) != 0) {
+    if (mb_gbjson_read(args[0], &suite, err, sizeof err) != 0) {
         fprintf(stderr, "membench: %s\n", err);
         return 2;
+    }
+    suite.aggregates_only = v[MB_O_AGGONLY].flag;
+    if (filter.active) {                /* keep the entries the filter selects, in order */
+        size_t kept = 0;
+        for (size_t e = 0; e < suite.n; e++) {
+            if (mb_filter_match(&filter, suite.v[e].name)) suite.v[kept++] = suite.v[e];
+            else if (suite.v[e].extra) json_decref(suite.v[e].extra);
+        }
+        suite.n = kept;
+        if (!kept) {
+            mb_suite_free(&suite);
+            usage_error("--filter '%s' matches no entry of %s", v[MB_O_FILTER].text, args[0]);
+        }
+        mb_filter_free(&filter);
     }
     mb_outfile_t of;
     if (mb_outfile_open(&of, outpath, err, sizeof err) != 0) {
@@ -512,22 +384,16 @@ static int cmd_report(int argc, char **argv) {
 
 /* import-hyperfine FILE.json: hyperfine's export as Google Benchmark JSON (hyperfine.h). */
 static int cmd_import_hyperfine(int argc, char **argv) {
-    const char *format = "json", *outpath = NULL;
-    static const struct option longs[] = {
-        {"format", required_argument, 0, 'f'}, {"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "f:o:", longs, NULL)) != -1) {
-        if (c == 'f') format = optarg;
-        else if (c == 'o') outpath = optarg;
-        else usage_error("import-hyperfine: bad option '%s'", argv[optind - 1]);
-    }
-    if (optind != argc - 1) usage_error("import-hyperfine: expected one hyperfine JSON file");
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_IMPORT, argc, argv, v, &args, &nargs);
+    const char *outpath = v[MB_O_OUT].text;
     mb_format_t fmt;
-    if (mb_format_parse(format, &fmt) != 0)
-        usage_error("--format must be console, json, csv or markdown, not '%s'", format);
+    if (mb_format_parse(v[MB_O_FORMAT].text, &fmt) != 0) usage_error("--format '%s' is not built in", v[MB_O_FORMAT].text);
     mb_suite_t suite = {.executable = "hyperfine"};
     char err[1024];
-    if (mb_hyperfine_import(argv[optind], &suite, err, sizeof err) != 0) {
+    if (mb_hyperfine_import(args[0], &suite, err, sizeof err) != 0) {
         fprintf(stderr, "membench: %s\n", err);
         return 2;
     }
@@ -550,71 +416,42 @@ static int cmd_import_hyperfine(int argc, char **argv) {
 }
 
 /* compare BASELINE CONTENDER: the regression gate (compare.h); exit 0 no regression, 1 a regression, 2 bad input. */
-enum { OPT_ALPHA = 300, OPT_THRESH, OPT_MEMTHRESH, OPT_TIMES, OPT_NOTIMES, OPT_MEMORY, OPT_NOMEMORY, OPT_NOCOUNTERS,
-       OPT_COUNTERS, OPT_STRICT, OPT_METRIC, OPT_TIMERULE, OPT_MEMFLOOR };
 static int cmd_compare(int argc, char **argv) {
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_COMPARE, argc, argv, v, &args, &nargs);
     mb_cmp_opts_t o;
     mb_cmp_opts_default(&o);
-    const char *outpath = NULL;
-    bool thresh_given = false;
-    static const struct option longs[] = {
-        {"alpha", required_argument, 0, OPT_ALPHA},         {"threshold", required_argument, 0, OPT_THRESH},
-        {"memory-threshold", required_argument, 0, OPT_MEMTHRESH},
-        {"format", required_argument, 0, 'f'},              {"out", required_argument, 0, 'o'},
-        {"times", no_argument, 0, OPT_TIMES},               {"no-times", no_argument, 0, OPT_NOTIMES},
-        {"memory", no_argument, 0, OPT_MEMORY},             {"no-memory", no_argument, 0, OPT_NOMEMORY},
-        {"no-counters", no_argument, 0, OPT_NOCOUNTERS},    {"counters", required_argument, 0, OPT_COUNTERS},
-        {"strict-counters", no_argument, 0, OPT_STRICT},    {"metric", required_argument, 0, OPT_METRIC},
-        {"time-rule", required_argument, 0, OPT_TIMERULE},  {"memory-floor", required_argument, 0, OPT_MEMFLOOR},
-        {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "f:o:", longs, NULL)) != -1) {
-        switch (c) {
-        case OPT_ALPHA:
-            o.alpha = parse_double("--alpha", optarg, 0);
-            if (!(o.alpha > 0 && o.alpha < 1)) usage_error("--alpha must be between 0 and 1, not '%s'", optarg);
-            break;
-        case OPT_THRESH: o.threshold = parse_double("--threshold", optarg, 0); thresh_given = true; break;
-        case OPT_MEMTHRESH: o.memory_threshold = parse_double("--memory-threshold", optarg, 0); break;
-        case OPT_MEMFLOOR: o.memory_floor = (double)parse_u64("--memory-floor", optarg, 0); break;
-        case OPT_TIMERULE:
-            if (!strcmp(optarg, "either")) o.time_rule = MB_CMP_EITHER;
-            else if (!strcmp(optarg, "both")) o.time_rule = MB_CMP_BOTH;
-            else if (!strcmp(optarg, "cpu")) o.time_rule = MB_CMP_CPU;
-            else if (!strcmp(optarg, "real")) o.time_rule = MB_CMP_REAL;
-            else usage_error("--time-rule must be either, both, cpu or real, not '%s'", optarg);
-            break;
-        case 'f':
-            if (!strcmp(optarg, "console")) o.format = MB_CMP_CONSOLE;
-            else if (!strcmp(optarg, "markdown")) o.format = MB_CMP_MARKDOWN;
-            else usage_error("compare: --format must be console or markdown, not '%s'", optarg);
-            break;
-        case 'o': outpath = optarg; break;
-        case OPT_TIMES: o.times = true; break;
-        case OPT_NOTIMES: o.times = false; break;
-        case OPT_MEMORY: o.memory = true; break;
-        case OPT_NOMEMORY: o.memory = false; break;
-        case OPT_NOCOUNTERS: o.counters = false; break;
-        case OPT_COUNTERS:
-            if (!*optarg || strspn(optarg, ",") == strlen(optarg)) usage_error("--counters needs counter names");
-            o.counter_list = optarg;
-            break;
-        case OPT_STRICT: o.strict_counters = true; break;
-        case OPT_METRIC:
-            if (!strcmp(optarg, "time")) o.metric = MB_CMP_TIME;
-            else if (!strcmp(optarg, "instructions")) o.metric = MB_CMP_INSTRUCTIONS;
-            else usage_error("--metric must be time or instructions, not '%s'", optarg);
-            break;
-        default: usage_error("compare: bad option '%s'", argv[optind - 1]);
-        }
+    const char *outpath = v[MB_O_OUT].text;
+    o.alpha = v[MB_O_ALPHA].d;
+    if (!(o.alpha > 0 && o.alpha < 1)) usage_error("--alpha must be between 0 and 1, not '%s'", v[MB_O_ALPHA].text);
+    o.memory_threshold = v[MB_O_MEMTHRESH].d;
+    o.memory_floor = v[MB_O_MEMFLOOR].d;
+    static const mb_cmp_time_rule_t rules[] = {MB_CMP_EITHER, MB_CMP_BOTH, MB_CMP_CPU, MB_CMP_REAL};
+    o.time_rule = rules[v[MB_O_TIMERULE].choice];
+    o.format = v[MB_O_FORMAT].choice ? MB_CMP_MARKDOWN : MB_CMP_CONSOLE;
+    o.metric = v[MB_O_METRIC].choice ? MB_CMP_INSTRUCTIONS : MB_CMP_TIME;
+    o.threshold = v[MB_O_THRESH].given ? v[MB_O_THRESH].d : o.metric == MB_CMP_INSTRUCTIONS ? 1 : 5;
+    /* the last of --times/--no-times (and --memory/--no-memory) given wins */
+    for (int k = 1; k < argc; k++) {
+        if (!strcmp(argv[k], "--times")) o.times = true;
+        else if (!strcmp(argv[k], "--no-times")) o.times = false;
+        else if (!strcmp(argv[k], "--memory")) o.memory = true;
+        else if (!strcmp(argv[k], "--no-memory")) o.memory = false;
     }
-    if (argc - optind != 2) usage_error("compare: expected BASELINE.json and CONTENDER.json");
-    if (o.metric == MB_CMP_INSTRUCTIONS && !thresh_given) o.threshold = 1;
+    if (v[MB_O_NOCOUNTERS].flag) o.counters = false;
+    if (v[MB_O_STRICT].flag) o.strict_counters = true;
+    if (v[MB_O_COUNTERS].given) {
+        const char *cl = v[MB_O_COUNTERS].text;
+        if (!*cl || strspn(cl, ",") == strlen(cl)) usage_error("--counters needs counter names");
+        o.counter_list = cl;
+    }
     /* Both files streamed into the comparison, row by row: never held whole. */
     mb_cmp_t *cmp = mb_cmp_new(&o);
     char err[1024];
     for (int side = 0; side < 2; side++)
-        if (mb_cmp_read(cmp, side, argv[optind + side], err, sizeof err) != 0) {
+        if (mb_cmp_read(cmp, side, args[side], err, sizeof err) != 0) {
             fprintf(stderr, "membench: %s\n", err);
             mb_cmp_free(cmp);
             return 2;
@@ -625,7 +462,7 @@ static int cmd_compare(int argc, char **argv) {
         usage_error("%s", err);
     }
     mb_cmp_summary_t sum;
-    size_t failed = mb_cmp_finish(cmp, of.f, argv[optind], argv[optind + 1], &sum);
+    size_t failed = mb_cmp_finish(cmp, of.f, args[0], args[1], &sum);
     int status = failed ? 1 : 0;
     if (mb_outfile_commit(&of, err, sizeof err) != 0) {
         fprintf(stderr, "membench: %s\n", err);
@@ -643,8 +480,14 @@ static int cmd_probe(int argc, char **argv) {
     int c;
     while ((c = getopt(argc, argv, "s:n:r:")) != -1) {
         if (c == 's') sname = optarg;
-        else if (c == 'n') n = parse_u64("-n", optarg, 1);
-        else if (c == 'r') reps = parse_u64("-r", optarg, 1);
+        else if (c == 'n' || c == 'r') {
+            char *end;
+            errno = 0;
+            unsigned long long x = strtoull(optarg, &end, 10);
+            if (!*optarg || *optarg == '-' || *end || errno || !x) usage_error("probe: -%c must be a positive integer", c);
+            if (c == 'n') n = x;
+            else reps = x;
+        }
         else usage_error("probe: bad option '%s'", argv[optind - 1]);
     }
     if (optind != argc - 1) usage_error("probe: expected one probe name (cycles or full)");
@@ -684,22 +527,33 @@ int main(int argc, char **argv) {
     if (argc < 2) usage_error("missing command");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-        fputs(usage_text, stdout);
-        return 0;
+        int c = argc > 2 ? mb_cmd_find(argv[2]) : -1;
+        if (argc > 2 && c < 0) usage_error("help: unknown command '%s'", argv[2]);
+        if (c >= 0) mb_opts_help(stdout, (mb_cmd_t)c);
+        else mb_opts_usage(stdout, -1);
+        return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
     }
     if (!strcmp(cmd, "--version")) {
         printf("membench %s (%s)\n", mb_version, mb_git_commit);
         return 0;
     }
+    if (!strcmp(cmd, "man")) {          /* hidden: writes docs/membench.1 */
+        mb_opts_man(stdout);
+        return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
+    }
     argv[1] = argv[0];
     opterr = 0;
-    if (!strcmp(cmd, "list")) return cmd_list(argc - 1, argv + 1);
-    if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
-    if (!strcmp(cmd, "tour")) return cmd_tour(argc - 1, argv + 1);
+    cur_cmd = mb_cmd_find(cmd);
+    switch (cur_cmd) {
+    case MB_CMD_LIST: return cmd_list(argc - 1, argv + 1);
+    case MB_CMD_RUN: return cmd_run(argc - 1, argv + 1);
+    case MB_CMD_REPORT: return cmd_report(argc - 1, argv + 1);
+    case MB_CMD_IMPORT: return cmd_import_hyperfine(argc - 1, argv + 1);
+    case MB_CMD_COMPARE: return cmd_compare(argc - 1, argv + 1);
+    case MB_CMD_TOUR: return cmd_tour(argc - 1, argv + 1);
+    case MB_CMD_FUZZ: return cmd_fuzz(argc - 1, argv + 1);
+    default: break;
+    }
     if (!strcmp(cmd, "probe")) return cmd_probe(argc - 1, argv + 1);
-    if (!strcmp(cmd, "fuzz")) return cmd_fuzz(argc - 1, argv + 1);
-    if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
-    if (!strcmp(cmd, "import-hyperfine")) return cmd_import_hyperfine(argc - 1, argv + 1);
-    if (!strcmp(cmd, "compare")) return cmd_compare(argc - 1, argv + 1);
     usage_error("unknown command '%s'", cmd);
 }

@@ -254,6 +254,7 @@ int mb_suite_run(mb_suite_t *s) {
     for (int k = 0; k < 3; k++) sigaction(sigs[k], &sa, &old[k]);
     mb_progress_t pg;
     mb_progress_begin(&pg, s->n);
+    pg.suite = s;
     int status = 0;
     for (size_t i = 0; i < s->n; i++) {
         if (runner_signal) {            /* keep what finished; drop the rest */

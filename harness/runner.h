@@ -49,6 +49,7 @@ typedef struct mb_suite {
     unsigned long long seed;            /* --seed */
     double timeout_s;                   /* per-case timeout, seconds */
     bool in_process;                    /* run cases in this process (no isolation): tests only */
+    bool aggregates_only;               /* JSON: only the aggregate entries (--aggregates-only) */
     int interrupted;                    /* the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run, or 0 */
     size_t planned;                     /* entries planned; n < planned after an interruption */
     struct json_t *context;             /* a read or imported file's own context, written back as it is

@@ -121,29 +121,23 @@ static int gn_layout(mb_rt_t *rt) {
     return 0;
 }
 
+static const mb_param_def_t gn_params[] = {
+    {"nursery", GN_DEFAULT_NURSERY, GN_MIN_NURSERY, GN_MAX_NURSERY, "eden bytes (rounded up to 4 KiB)"},
+    {"promote_age", 1, 1, GN_MAX_AGE, "minor collections survived before promotion (1: no survivor spaces)"},
+    {NULL, 0, 0, 0, NULL}};
+
 static int gn_init(mb_rt_t *rt) {
     gn_state_t *st = rt->state;
-    st->nursery = GN_DEFAULT_NURSERY;
-    st->promote_age = 1;
+    st->nursery = (size_t)gn_params[0].def;
+    st->promote_age = (unsigned)gn_params[1].def;
     st->major_limit = mb_policy_limit(rt, 0);
     return gn_layout(rt);
 }
 
-static int gn_param(mb_rt_t *rt, const char *key, const char *value) {
+static int gn_param(mb_rt_t *rt, const char *key, uint64_t v) {
     gn_state_t *st = rt->state;
-    char *end;
-    if (!*value || *value == '-') return -1;
-    unsigned long long v = strtoull(value, &end, 10);
-    if (*end) return -1;
-    if (!strcmp(key, "nursery")) {
-        if (v < GN_MIN_NURSERY || v > GN_MAX_NURSERY) return -1;
-        st->nursery = gn_round((size_t)v);
-    } else if (!strcmp(key, "promote_age")) {
-        if (v < 1 || v > GN_MAX_AGE) return -1;
-        st->promote_age = (unsigned)v;
-    } else {
-        return -1;
-    }
+    if (!strcmp(key, "nursery")) st->nursery = gn_round((size_t)v);
+    else st->promote_age = (unsigned)v;
     MB_CHECK(rt->mut.stats.objects_allocated == 0, "generational: parameters after allocation");
     return gn_layout(rt);
 }
@@ -567,6 +561,7 @@ const mb_strategy_t mb_strategy_generational = {
     .on_free = gn_on_free,
     .remember = gn_remember,
     .collect = gn_collect,
+    .params = gn_params,
     .param = gn_param,
     .finish = gn_finish,
     .verify = gn_verify,

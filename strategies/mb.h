@@ -38,11 +38,16 @@ typedef enum mb_allocator {
     MB_ALLOC_JEMALLOC = 1               /* jemalloc's je_malloc/je_free, with its statistics */
 } mb_allocator_t;
 
+/* The collection policy's heap multiplier when none is given: collect when
+ * the heap reaches this many times the bytes live after the last collection.
+ * Written here only; --heap-multiplier's default and the reports read it. */
+#define MB_DEFAULT_HEAP_MULTIPLIER 2.0
+
 /* Options of a runtime; zero-initialise, then set what differs. */
 typedef struct mb_options {
     bool interning;                     /* small ints -5..256 and strings interned, immortal */
     bool census;                        /* keep a table of live objects (ids, exists, census) */
-    double heap_multiplier;             /* collection policy; 0 means the default, 2.0 */
+    double heap_multiplier;             /* collection policy; 0 means MB_DEFAULT_HEAP_MULTIPLIER */
     mb_finalizer_mode_t finalizers;     /* modern (default) or legacy */
     mb_allocator_t allocator;           /* where object memory comes from */
     uint32_t globals;                   /* number of global variables; 0 means 64 */

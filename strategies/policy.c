@@ -8,7 +8,7 @@
  *     heap_limit = max(MB_POLICY_MIN_HEAP, heap_multiplier * live_after)
  *
  * where live_after is what survived the last collection. heap_multiplier
- * (--heap-multiplier, default 2.0) is the time-space knob: larger means
+ * (--heap-multiplier, default MB_DEFAULT_HEAP_MULTIPLIER in mb.h) is the time-space knob: larger means
  * fewer collections and a bigger heap. Stress builds (MB_STRESS) ignore it
  * and collect at every allocation (strategy.h, mb_policy_due).
  */

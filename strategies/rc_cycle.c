@@ -37,18 +37,20 @@ typedef struct rcc_state {
     mb_ptrvec_t white;                  /* garbage found, handed to mb_rc_dispose */
 } rcc_state_t;
 
+static const mb_param_def_t rcc_params[] = {
+    {"threshold", RCC_DEFAULT_THRESHOLD, 0, 1000000000000ULL,
+     "possible roots buffered before a collection (0: collect only when asked)"},
+    {NULL, 0, 0, 0, NULL}};
+
 static int rcc_init(mb_rt_t *rt) {
     rcc_state_t *st = rt->state;
-    st->threshold = RCC_DEFAULT_THRESHOLD;
+    st->threshold = (size_t)rcc_params[0].def;
     return 0;
 }
 
-static int rcc_param(mb_rt_t *rt, const char *key, const char *value) {
+static int rcc_param(mb_rt_t *rt, const char *key, uint64_t v) {
     rcc_state_t *st = rt->state;
-    if (strcmp(key, "threshold") != 0) return -1;
-    char *end;
-    unsigned long long v = strtoull(value, &end, 10);
-    if (!*value || *end || *value == '-') return -1;
+    (void)key;                          /* the only one */
     st->threshold = (size_t)v;
     return 0;
 }
@@ -269,6 +271,7 @@ const mb_strategy_t mb_strategy_rc_cycle = {
     .on_free = rcc_on_free,
     .dec_nonzero = rcc_possible_root,
     .collect = rcc_collect,
+    .params = rcc_params,
     .param = rcc_param,
     .verify = rcc_verify,
 };

@@ -95,19 +95,20 @@ static size_t rcd_next_limit(const mb_rt_t *rt, const rcd_state_t *st) {
     return st->zct.n + add;
 }
 
+static const mb_param_def_t rcd_params[] = {
+    {"zct", RCD_DEFAULT_ZCT, 1, 1000000000000ULL, "zero-count table entries added between reconciliations"},
+    {NULL, 0, 0, 0, NULL}};
+
 static int rcd_init(mb_rt_t *rt) {
     rcd_state_t *st = rt->state;
-    st->threshold = RCD_DEFAULT_ZCT;
+    st->threshold = (size_t)rcd_params[0].def;
     st->limit = st->threshold;
     return 0;
 }
 
-static int rcd_param(mb_rt_t *rt, const char *key, const char *value) {
+static int rcd_param(mb_rt_t *rt, const char *key, uint64_t v) {
     rcd_state_t *st = rt->state;
-    if (strcmp(key, "zct") != 0) return -1;
-    char *end;
-    unsigned long long v = strtoull(value, &end, 10);
-    if (!*value || *end || *value == '-' || v == 0) return -1;
+    (void)key;                          /* the only one */
     st->threshold = (size_t)v;
     st->limit = rcd_next_limit(rt, st);
     return 0;
@@ -267,6 +268,7 @@ const mb_strategy_t mb_strategy_rc_deferred = {
     .on_alloc = rcd_on_alloc,
     .release = rcd_release,
     .collect = rcd_collect,
+    .params = rcd_params,
     .param = rcd_param,
     .verify = rcd_verify,
 };

@@ -53,27 +53,25 @@ typedef struct rcg_state {
     mb_ptrvec_t unreachable;            /* the garbage of this collection */
 } rcg_state_t;
 
+/* CPython 3.13: gc.get_threshold() == (2000, 10, 10). */
+static const mb_param_def_t rcg_params[RCG_NGEN + 1] = {
+    {"threshold0", 2000, 0, 1000000000000ULL, "allocations minus frees of containers before a young collection (0: none)"},
+    {"threshold1", 10, 0, 1000000000000ULL, "young collections before generation 1 is collected"},
+    {"threshold2", 10, 0, 1000000000000ULL, "generation-1 collections before a full collection"},
+    {NULL, 0, 0, 0, NULL}};
+
 static int rcg_init(mb_rt_t *rt) {
     rcg_state_t *st = rt->state;
     st->last_gen = -1;
-    st->threshold[0] = 2000;            /* CPython 3.13: gc.get_threshold() == (2000, 10, 10) */
-    st->threshold[1] = 10;
-    st->threshold[2] = 10;
+    for (int g = 0; g < RCG_NGEN; g++) st->threshold[g] = rcg_params[g].def;
     return 0;
 }
 
-static int rcg_param(mb_rt_t *rt, const char *key, const char *value) {
+static int rcg_param(mb_rt_t *rt, const char *key, uint64_t v) {
     rcg_state_t *st = rt->state;
-    static const char *const keys[RCG_NGEN] = {"threshold0", "threshold1", "threshold2"};
-    for (int g = 0; g < RCG_NGEN; g++) {
-        if (strcmp(key, keys[g]) != 0) continue;
-        char *end;
-        unsigned long long v = strtoull(value, &end, 10);
-        if (!*value || *end || *value == '-') return -1;
-        st->threshold[g] = v;
-        return 0;
-    }
-    return -1;
+    for (int g = 0; g < RCG_NGEN; g++)
+        if (!strcmp(key, rcg_params[g].name)) st->threshold[g] = v;
+    return 0;
 }
 
 static void rcg_track(rcg_state_t *st, mb_obj_t *o, int g) {
@@ -308,6 +306,7 @@ const mb_strategy_t mb_strategy_rc_gen = {
     .on_free = rcg_on_free,
     .collect = rcg_collect,
     .freeze = rcg_freeze,
+    .params = rcg_params,
     .param = rcg_param,
     .verify = rcg_verify,
 };

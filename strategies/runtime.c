@@ -1,4 +1,6 @@
 /* runtime.c: a runtime's life cycle: creation (options, parameters, hooks), teardown and leak census, release. */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +16,80 @@ const mb_attr_info_t mb_attr_info[] = {
     {0, NULL, NULL}
 };
 
+const mb_param_def_t *mb_param_find(const mb_strategy_t *S, const char *key) {
+    for (const mb_param_def_t *d = S->params; d && d->name; d++)
+        if (!strcmp(d->name, key)) return d;
+    return NULL;
+}
+
+/* "KEY=VALUE,...": each key declared by S, once, its value an integer in
+ * range. 0, or -1 and err names the first problem. */
+int mb_params_check(const mb_strategy_t *S, const char *params, char *err, size_t errsz) {
+    if (!params || !*params) return 0;
+    char *copy = strdup(params), *save = NULL;
+    if (!copy) mb_oom("params");
+    const char *seen[64];
+    size_t n = 0;
+    int rc = 0;
+    for (char *kv = strtok_r(copy, ",", &save); kv && rc == 0; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        rc = -1;
+        if (!eq || eq == kv) {
+            snprintf(err, errsz, "--params must be KEY=VALUE,..., not '%s'", kv);
+            break;
+        }
+        *eq = '\0';
+        const char *v = eq + 1;
+        const mb_param_def_t *d = mb_param_find(S, kv);
+        if (!d) {
+            char names[256] = "";
+            size_t off = 0;
+            for (const mb_param_def_t *p = S->params; p && p->name && off < sizeof names; p++)
+                off += (size_t)snprintf(names + off, sizeof names - off, "%s%s", off ? ", " : "", p->name);
+            if (off) snprintf(err, errsz, "bad --params '%s' for strategy %s: no parameter '%s' (it takes %s)", params,
+                              S->name, kv, names);
+            else snprintf(err, errsz, "bad --params '%s' for strategy %s: it takes no parameters", params, S->name);
+            break;
+        }
+        char *end;
+        errno = 0;
+        unsigned long long x = strtoull(v, &end, 10);
+        if (!*v || *v == '-' || *v == '+' || *end || errno || x < d->min || x > d->max) {
+            snprintf(err, errsz, "--params %s must be an integer from %" PRIu64 " to %" PRIu64 " for %s, not '%s'",
+                     kv, d->min, d->max, S->name, v);
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(seen[i], kv)) {
+                snprintf(err, errsz, "--params gives %s twice: give each key once", kv);
+                goto out;
+            }
+        if (n == sizeof seen / sizeof *seen) {
+            snprintf(err, errsz, "--params has more than %zu keys", sizeof seen / sizeof *seen);
+            break;
+        }
+        seen[n++] = kv;
+        rc = 0;
+    }
+out:
+    free(copy);
+    return rc;
+}
+
 static int apply_params(mb_rt_t *rt, const char *params) {
     if (!params || !*params) return 0;
+    char err[512];
+    if (mb_params_check(rt->S, params, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        return -1;
+    }
     char *copy = strdup(params), *save = NULL;
     if (!copy) mb_oom("params");
     int rc = 0;
     for (char *kv = strtok_r(copy, ",", &save); kv && rc == 0; kv = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(kv, '=');
-        if (!eq || !rt->S->param) { rc = -1; break; }
         *eq = '\0';
-        rc = rt->S->param(rt, kv, eq + 1);
+        rc = rt->S->param ? rt->S->param(rt, kv, strtoull(eq + 1, NULL, 10)) : -1;
     }
     free(copy);
     return rc;
@@ -42,7 +108,7 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *S, const mb_options_t *opts) {
     rt->S = S;
     rt->listener = &mb_basic_stats;
     if (opts) rt->opt = *opts;
-    if (rt->opt.heap_multiplier <= 0) rt->opt.heap_multiplier = 2.0;
+    if (rt->opt.heap_multiplier <= 0) rt->opt.heap_multiplier = MB_DEFAULT_HEAP_MULTIPLIER;
     if (!rt->opt.globals) rt->opt.globals = MB_DEFAULT_GLOBALS;
 #if defined(MB_DEBUG) || defined(MB_SANITIZE)
     rt->opt.census = true;              /* verify needs it; sanitizer builds free leaked cycles at exit */
@@ -94,7 +160,6 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *S, const mb_options_t *opts) {
         return NULL;
     }
     if (apply_params(rt, rt->opt.params) != 0) {
-        fprintf(stderr, "membench: bad parameters for %s: %s\n", S->name, rt->opt.params);
         rt->opt.census = false;
         mb_rt_free(rt);
         return NULL;

@@ -57,6 +57,20 @@ static inline uint8_t mb_attr_barrier(unsigned attrs) {
  * default. strategies/README.md states every method's pre- and
  * postconditions; the one-line summaries here are reminders.
  */
+/* A strategy parameter (--params KEY=VALUE): an integer in [min, max],
+ * declared once here; the runtime checks the name and range before calling
+ * the strategy's param method, and help, the man page and `list` show it. */
+typedef struct mb_param_def {
+    const char *name;                   /* NULL ends a table */
+    uint64_t def, min, max;             /* default (what init sets), range, inclusive */
+    const char *doc;                    /* one line */
+} mb_param_def_t;
+
+/* The parameter of S named key, or NULL. */
+const mb_param_def_t *mb_param_find(const mb_strategy_t *S, const char *key);
+/* Check "KEY=VALUE,..." against S's declared parameters: 0, or -1 with err. */
+int mb_params_check(const mb_strategy_t *S, const char *params, char *err, size_t errsz);
+
 struct mb_strategy {
     const char *name;                   /* command-line name, e.g. "rc-cycle" */
     const char *description;            /* one line for `membench list` */
@@ -83,7 +97,8 @@ struct mb_strategy {
     void (*collect)(mb_rt_t *rt, bool full);      /* reclaim garbage; NULL: never collects */
     void (*remember)(mb_rt_t *rt, mb_obj_t *o);   /* generational: old o now refers to a young object (mut.young_*) */
     void (*freeze)(mb_rt_t *rt);        /* move every object to a permanent generation (NULL: no-op) */
-    int (*param)(mb_rt_t *rt, const char *key, const char *value); /* set a parameter; 0 = ok */
+    const mb_param_def_t *params;       /* its parameters (NULL: none) */
+    int (*param)(mb_rt_t *rt, const char *key, uint64_t value); /* set a declared parameter, in range; 0 = ok */
     void (*verify)(mb_rt_t *rt);        /* debug: check private invariants (NULL: none) */
 };
 

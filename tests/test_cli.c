@@ -57,7 +57,7 @@ static const struct bad bad_inputs[] = {
     {"run --allocator tcmalloc", "--allocator must be libc or jemalloc"},
     {"run --finalizers never", "--finalizers must be modern or legacy"},
     {"list --format yaml", "--format must be console or json"},
-    {"run -f yaml", "--format must be console, json, csv or markdown"},
+    {"run -f yaml", "--format must be console, json, csv, markdown or bmf"},
     {"run -r 0", "--repetitions must be at least 1"},
     {"run --timeout soon", "--timeout must be a number"},
     {"run -n 0 -o /tmp/x.json", "--size must be at least 1"},

@@ -258,7 +258,7 @@ static const struct badfile badfiles[] = {
     {"run -w nosuch -o OUT", "", "unknown workload 'nosuch'"},
     {"run -w cycle-pairs -s none -i off -n 100000000000 -o OUT", "", "beyond this machine's memory"},
     {"run -w cycle-pairs -n 10 -o /nonexistent-dir/x.json", "", "cannot write '/nonexistent-dir/x.json'"},
-    {"run -f yaml -o OUT", "", "--format must be console, json, csv or markdown"},
+    {"run -f yaml -o OUT", "", "--format must be console, json, csv, markdown or bmf"},
     {"import-hyperfine IN -o OUT", "{\"results\": [", "malformed hyperfine file"},
     {"import-hyperfine IN -o OUT", "{\"results\": 3}", "no \"results\" array"},
     {"import-hyperfine IN -o OUT", "{\"results\": [{\"command\": \"x\"}]}", "no \"times\" array"},
