@@ -1,21 +1,22 @@
-# memory.gp: peak live bytes (top) and peak resident set size (bottom) by workload and strategy, log scale.
-WIDTH = 1100; HEIGHT = 820
+# memory.gp: peak live bytes and peak resident set size per case, log scale; one panel per workload.
+WIDTH = 1600; HEIGHT = 900
 load GPDIR . "/common.gp"
-set multiplot layout 2,1 title "Peak memory by workload (median of the repetitions, whisker ±1 standard deviation)\n" . RUN
+load GPDIR . "/panels.gp"
+CLIVE = "#0072B2"; CRSS = "#D55E00"
 set logscale y 4
 set format y "%.0b %BB"
-set boxwidth BOXW absolute
-set errorbars small
-set key top center horizontal maxrows 2 width 1 samplen 2.5 box opaque
-# bars start at the bottom of the axis: a factor 1024 below the smallest tick that matters
-set title "peak live bytes: objects, headers and strategy metadata"
-set ylabel "peak live (bytes, log scale)"
-set yrange [YMIN_PEAK_LIVE_BYTES / 4 : YMAX_PEAK_LIVE_BYTES * 30]
-plot for [i=1:NS] DAT index (i-1) using 1:2:3 with boxerrorbars lc rgb SCOLOR[i] fs pattern SPAT[i] title STITLE[i]
-unset key
-set title "peak resident set size of the process"
-set ylabel "peak RSS (bytes, log scale)"
-set xlabel "workload"
-set yrange [YMIN_PEAK_RSS_BYTES / 4 : YMAX_PEAK_RSS_BYTES * 30]
-plot for [i=1:NS] DAT index (i-1) using 1:4:5 with boxerrorbars lc rgb SCOLOR[i] fs pattern SPAT[i] notitle
+set ylabel "bytes (log scale)"
+do for [k=1:NP] {
+    eval PANEL
+    plot DAT index (k-1) using ($1-0.095):($7 == 0 ? $2 : NaN):3:(0.19) with boxerrorbars lc rgb CLIVE fs pattern 4 notitle, \
+         DAT index (k-1) using ($1-0.095):($7 == 1 ? $2 : NaN):3:(0.19) with boxerrorbars lc rgb CLIVE fs pattern 3 notitle, \
+         DAT index (k-1) using ($1+0.095):($7 == 0 ? $4 : NaN):5:(0.19) with boxerrorbars lc rgb CRSS fs pattern 4 notitle, \
+         DAT index (k-1) using ($1+0.095):($7 == 1 ? $4 : NaN):5:(0.19) with boxerrorbars lc rgb CRSS fs pattern 3 notitle
+}
+eval KEYPANEL
+plot -1 with lines notitle, \
+     keyentry with boxes lc rgb CLIVE fs pattern 4 title "peak live bytes, interning off", \
+     keyentry with boxes lc rgb CLIVE fs pattern 3 title "peak live bytes, interning on", \
+     keyentry with boxes lc rgb CRSS fs pattern 4 title "peak RSS, interning off", \
+     keyentry with boxes lc rgb CRSS fs pattern 3 title "peak RSS, interning on"
 unset multiplot

@@ -1,18 +1,25 @@
-# throughput.gp: throughput by workload, a bar per strategy and interning setting, error bars from the repetitions.
-WIDTH = 1100; HEIGHT = 560
+# throughput.gp: throughput relative to a reference per workload (1.0), wall-time and CPU-time bars,
+# whiskers the confidence interval of the median; one panel per workload.
+WIDTH = 1600; HEIGHT = 900
 load GPDIR . "/common.gp"
-set title "Throughput by workload (median of the repetitions, whisker ±1 standard deviation)\n" . RUN
-set ylabel "throughput (million workload operations / s)"
-set xlabel "workload"
-if (LOGY) {
-    set logscale y 10
-    set ylabel "throughput (million workload operations / s, log scale)"
-    set yrange [YMIN_ITEMS_PER_SECOND / 1e6 / 3 : YMAX_ITEMS_PER_SECOND / 1e6 * 8]
-} else {
-    set yrange [0 : YMAX_ITEMS_PER_SECOND / 1e6 * 1.3]
+load GPDIR . "/panels.gp"
+CWALL = "#0072B2"; CCPU = "#E69F00"
+set ylabel "throughput / reference's (linear)"
+do for [k=1:NP] {
+    eval PANEL
+    set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb "#444444" back
+    plot DAT index (k-1) using ($1-0.095):($10 == 0 ? $2 : NaN):3:4:(0.19) with boxerrorbars lc rgb CWALL fs pattern 4 notitle, \
+         DAT index (k-1) using ($1-0.095):($10 == 1 ? $2 : NaN):3:4:(0.19) with boxerrorbars lc rgb CWALL fs pattern 3 notitle, \
+         DAT index (k-1) using ($1+0.095):($10 == 0 ? $5 : NaN):6:7:(0.19) with boxerrorbars lc rgb CCPU fs pattern 4 notitle, \
+         DAT index (k-1) using ($1+0.095):($10 == 1 ? $5 : NaN):6:7:(0.19) with boxerrorbars lc rgb CCPU fs pattern 3 notitle
 }
-set key top center horizontal maxrows 2 width 1 samplen 2.5 box opaque
-set boxwidth BOXW absolute
-set errorbars small
-plot for [i=1:NS] DAT index (i-1) using 1:($2/1e6):($3/1e6) with boxerrorbars \
-     lc rgb SCOLOR[i] fs pattern SPAT[i] title STITLE[i]
+eval KEYPANEL
+set key maxrows 3
+plot -1 with lines notitle, \
+     keyentry with boxes lc rgb CWALL fs pattern 4 title "per wall second, interning off", \
+     keyentry with boxes lc rgb CWALL fs pattern 3 title "per wall second, interning on", \
+     keyentry with boxes lc rgb CCPU fs pattern 4 title "per CPU second, interning off", \
+     keyentry with boxes lc rgb CCPU fs pattern 3 title "per CPU second, interning on", \
+     keyentry with lines dt 2 lw 1.5 lc rgb "#444444" title "1.0 = the reference (named in each panel)", \
+     keyentry with yerrorbars pt -1 lc rgb "#000000" title "whisker: confidence interval of the median (coverage in the title)"
+unset multiplot

@@ -1,6 +1,7 @@
 /* test_plots.c: scripts/mb-plotdata and the plots/ gnuplot scripts on the fixtures in tests/data: pictures, their numbers, what is skipped. */
 #include <math.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -122,11 +123,12 @@ Test(plots, data_files_hold_the_input) {
     tmpdir(dir, sizeof dir);
     snprintf(args, sizeof args, "plots " FIXTURE " --out %s --no-gnuplot", dir);
     cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
-    /* column 1 is x, then median and stddev of each counter of the picture */
-    assert_close(dat_value(dir, "throughput.dat", "cycle-pairs mark-sweep on", 2),
+    /* column 1 is x; throughput: relative values and their intervals, then the medians (column 8: wall);
+     * the others: median and stddev of each counter of the picture */
+    assert_close(dat_value(dir, "throughput.dat", "cycle-pairs mark-sweep on", 8),
                  json_counter(FIXTURE, "cycle-pairs/mark-sweep/interning:on_median", "items_per_second"), "throughput median");
-    assert_close(dat_value(dir, "throughput.dat", "shared-refs rc-cycle off", 3),
-                 json_counter(FIXTURE, "shared-refs/rc-cycle/interning:off_stddev", "items_per_second"), "throughput stddev");
+    assert_close(dat_value(dir, "memory.dat", "shared-refs rc-cycle off", 3),
+                 json_counter(FIXTURE, "shared-refs/rc-cycle/interning:off_stddev", "peak_live_bytes"), "peak live stddev");
     assert_close(dat_value(dir, "memory.dat", "deep-chain none on", 4),
                  json_counter(FIXTURE, "deep-chain/none/interning:on_median", "peak_rss_bytes"), "peak rss");
     assert_close(dat_value(dir, "memory.dat", "shared-refs rc off", 2),
@@ -157,13 +159,13 @@ Test(plots, degraded_results_plot_what_they_can) {
         "skipped deep-chain/rc/interning:off: failed: leaked 7 objects",
         "skipped only one strategy (rc)",
         "skipped memory: shared-refs/rc/interning:on has no peak_rss_bytes",
-        "skipped pauses: no case collected: picture not drawn",
+        "skipped pauses: no case has pause data: picture not drawn",
     };
     for (size_t i = 0; i < sizeof said / sizeof *said; i++) cr_assert(strstr(err, said[i]), "says '%s': %s", said[i], err);
     assert_png(dir, "throughput");
     assert_png(dir, "memory");
     assert_png(dir, "leaks");
-    cr_assert(!exists(dir, "pauses.png"), "no pauses picture without a collecting case, not even an old one");
+    cr_assert(!exists(dir, "pauses.png"), "no pauses picture without pause data, not even an old one");
     /* cycle-pairs has repetitions but no aggregate rows: the median is computed from them */
     double v[3];
     const char *doc = slurp(DEGRADED);
@@ -176,7 +178,7 @@ Test(plots, degraded_results_plot_what_they_can) {
     }
     double lo = fmin(v[0], fmin(v[1], v[2])), hi = fmax(v[0], fmax(v[1], v[2]));
     double median = v[0] + v[1] + v[2] - lo - hi;
-    assert_close(dat_value(dir, "throughput.dat", "cycle-pairs rc off", 2), median, "median of the repetitions");
+    assert_close(dat_value(dir, "throughput.dat", "cycle-pairs rc off", 8), median, "median of the repetitions");
     cr_assert(isnan(dat_value(dir, "memory.dat", "shared-refs rc off", 4)), "a missing counter is NaN in the .dat");
     cleanup(dir);
 }
@@ -269,5 +271,220 @@ Test(plots, heap_sweep_reads_the_multiplier) {
     cr_assert_eq(strtod(p, &p), 3.0);
     assert_close(strtod(p, &p), 2e6, "rc's throughput at multiplier 3");
     cr_assert_null(strstr(slurp2(dir, "heap-w.meta"), "heap x"), "the title does not claim one multiplier");
+    cleanup(dir);
+}
+
+/* ---------------------------------------------------------------- a run of every workload and strategy */
+
+static const char *const WIDE_W[] = {"shared-refs", "cycle-pairs", "cycle-rings", "dlist", "parent-trees", "binary-trees",
+                                     "interned-values", "random-graph", "long-chain", "large-live-heap", "finalizer-cycles"};
+static const char *const WIDE_S[] = {"rc", "rc-cycle", "rc-gen", "rc-deferred", "mark-sweep", "semispace", "generational",
+                                     "none", "boehm"};
+#define NWIDE_W (sizeof WIDE_W / sizeof *WIDE_W)
+#define NWIDE_S (sizeof WIDE_S / sizeof *WIDE_S)
+/* The repetitions' factors, out of order: sorted 0.97 0.99 1.00 1.02 1.05, median 1.00. */
+static const double REP[5] = {1.02, 0.97, 1.00, 1.05, 0.99};
+
+/* Median operations per wall second of strategy j (j == NWIDE_S: the explicit-floor twin) on workload k:
+ * boehm with interning on is the fastest; the twin, slower than boehm, is binary-trees' reference. */
+static double wide_ips(size_t k, size_t j, bool on) {
+    if (j == NWIDE_S) return 2e6 * (1 + 0.1 * k);
+    return 1e6 * (double)(1 + j) * (1 + 0.1 * k) * (on ? 1.1 : 1.0);
+}
+/* cpu_time / real_time of strategy j. */
+static double wide_cpu(size_t j) { return 0.5 + 0.05 * (double)j; }
+
+/* Eleven workloads x nine strategies x interning, five repetitions each (no aggregate rows), plus
+ * binary-trees' explicit-floor twin. rc never collects but pauses on long-chain and large-live-heap
+ * (cascades, 184 ms the longest); boehm retains 2 objects on cycle-pairs, rc leaks 40000 there. */
+static void write_wide(const char *path) {
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs("{\"context\": {\"scale\": \"quick\", \"allocator\": \"libc\", \"git_commit\": \"abc\", \"heap_multiplier\": 2}, "
+          "\"benchmarks\": [\n", f);
+    bool first = true;
+    for (size_t k = 0; k < NWIDE_W; k++)
+        for (size_t j = 0; j <= NWIDE_S; j++)
+            for (int on = 0; on < 2; on++) {
+                if (j == NWIDE_S && (on || strcmp(WIDE_W[k], "binary-trees") != 0)) continue;
+                const char *s = j == NWIDE_S ? "explicit-floor" : WIDE_S[j];
+                bool rc = strcmp(s, "rc") == 0, none = strcmp(s, "none") == 0 || j == NWIDE_S;
+                bool cascades = rc && (strcmp(WIDE_W[k], "long-chain") == 0 || strcmp(WIDE_W[k], "large-live-heap") == 0);
+                long leaked = strcmp(WIDE_W[k], "cycle-pairs") != 0 ? (none && j < NWIDE_S ? 1000 : 0)
+                              : rc ? 40000 : strcmp(s, "boehm") == 0 ? 2 : none && j < NWIDE_S ? 1000 : 0;
+                int colls = rc || none ? 0 : 3;
+                double p50 = cascades ? 1e6 : colls ? 2e5 : 0, p99 = cascades ? 1.5e6 : colls ? 3e5 : 0,
+                       pmax = cascades ? 184e6 : colls ? 4e5 : 0;
+                for (int r = 0; r < 5; r++) {
+                    double ips = wide_ips(k, j, on) * REP[r], rt = 1e5 / ips * 1e9;
+                    fprintf(f, "%s{\"name\": \"%s/%s/interning:%s\", \"run_name\": \"%s/%s/interning:%s\", "
+                               "\"run_type\": \"iteration\", \"repetitions\": 5, \"repetition_index\": %d, \"iterations\": 1, "
+                               "\"real_time\": %.17g, \"cpu_time\": %.17g, \"time_unit\": \"ns\", \"items_per_second\": %.17g, "
+                               "\"leaked_objects\": %ld, \"uncollectable_objects\": 0, \"peak_live_bytes\": %zu, "
+                               "\"peak_rss_bytes\": 2000000, \"collections\": %d, \"pause_p50_ns\": %.17g, "
+                               "\"pause_p99_ns\": %.17g, \"pause_max_ns\": %.17g, \"label\": \"n=1000\"}\n",
+                            first ? "" : ",", WIDE_W[k], s, on ? "on" : "off", WIDE_W[k], s, on ? "on" : "off", r, rt,
+                            rt * wide_cpu(j), ips, leaked, (size_t)4096 * (j + 1), colls, p50, p99, pmax);
+                    first = false;
+                }
+            }
+    fputs("]}\n", f);
+    fclose(f);
+}
+
+/* Column `col` of the line for `names` in any page of picture `pic` (pic.dat, pic-1.dat, ...). */
+static double page_value(const char *dir, const char *pic, const char *names, int col) {
+    char name[128], pat[256];
+    snprintf(pat, sizeof pat, " %s\n", names);
+    for (int k = 0; k < 100; k++) {
+        if (k) snprintf(name, sizeof name, "%s-%d.dat", pic, k);
+        else snprintf(name, sizeof name, "%s.dat", pic);
+        if (exists(dir, name) && strstr(slurp2(dir, name), pat)) return dat_value(dir, name, names, col);
+    }
+    cr_assert_fail("no page of %s has a line for '%s'", pic, names);
+    return NAN;
+}
+
+/* The width in the IHDR chunk of a PNG (bytes 16..19, big-endian). */
+static unsigned long png_width(const char *path) {
+    unsigned char h[24];
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fread(h, 1, 24, f), 24u, "%s is truncated", path);
+    fclose(f);
+    cr_assert(memcmp(h + 12, "IHDR", 4) == 0, "%s does not start with IHDR", path);
+    return (unsigned long)h[16] << 24 | (unsigned long)h[17] << 16 | (unsigned long)h[18] << 8 | h[19];
+}
+
+Test(plots, every_picture_at_most_1600_wide) {
+    char dir[64], path[256], args[1024];
+    tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/wide.json", dir);
+    write_wide(path);
+    snprintf(args, sizeof args, "plots %s --out %s --no-svg", path, dir);
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    /* the sweeps' pictures too */
+    int len = snprintf(args, sizeof args, "scaling --out %s --no-svg", dir);
+    unsigned long sizes[] = {1000, 10000, 100000};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/run%d.json", dir, i);
+        write_run(path, sizes[i], 2.0, 1e6);
+        len += snprintf(args + len, sizeof args - len, " %s", path);
+    }
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    snprintf(args, sizeof args, "heap --out %s --no-svg %s/run0.json %s/run1.json", dir, dir, dir);
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    snprintf(args, sizeof args, "report %s/wide.json --pictures %s --out %s/report.md", dir, dir, dir);
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    static char report[1 << 20];
+    snprintf(report, sizeof report, "%s", slurp2(dir, "report.md"));
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    int pngs = 0;
+    const char *pics[] = {"throughput", "memory", "leaks", "pauses"};
+    int per_pic[4] = {0};
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".png") != 0) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unsigned long w = png_width(path);
+        cr_expect_leq(w, 1600ul, "%s is %lu pixels wide", e->d_name, w);
+        char ref[300];
+        snprintf(ref, sizeof ref, "/%s)", e->d_name);
+        cr_expect(strstr(report, ref), "the report shows %s", e->d_name);
+        for (int i = 0; i < 4; i++)
+            if (strncmp(e->d_name, pics[i], strlen(pics[i])) == 0) per_pic[i]++;
+        pngs++;
+    }
+    closedir(d);
+    for (int i = 0; i < 4; i++) cr_expect_gt(per_pic[i], 0, "a %s picture", pics[i]);
+    cr_assert_geq(pngs, 6, "only %d pictures", pngs);
+    cleanup(dir);
+}
+
+Test(plots, pauses_include_rc_without_collections) {
+    char dir[64], path[128], args[512];
+    tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/wide.json", dir);
+    write_wide(path);
+    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    /* columns: x p50 p99 max */
+    assert_close(page_value(dir, "pauses", "large-live-heap rc off", 4), 184e6, "rc's longest cascade");
+    assert_close(page_value(dir, "pauses", "long-chain rc on", 2), 1e6, "rc's median pause");
+    assert_close(page_value(dir, "pauses", "large-live-heap mark-sweep off", 4), 4e5, "mark-sweep's longest pause");
+    /* rc without pauses (shared-refs) and none stay out */
+    char name[64];
+    for (int k = 0; k < 10; k++) {
+        if (k) snprintf(name, sizeof name, "pauses-%d.dat", k);
+        else snprintf(name, sizeof name, "pauses.dat");
+        if (!exists(dir, name)) continue;
+        const char *t = slurp2(dir, name);
+        cr_assert_null(strstr(t, " shared-refs rc off\n"), "%s", name);
+        cr_assert_null(strstr(t, " none "), "%s", name);
+    }
+    cleanup(dir);
+}
+
+Test(plots, throughput_relative_to_reference_with_ci) {
+    char dir[64], path[128], args[512], names[128];
+    tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/wide.json", dir);
+    write_wide(path);
+    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    /* columns: x wall_rel wall_lo wall_hi cpu_rel cpu_lo cpu_hi wall_ips cpu_ips on */
+    for (size_t k = 0; k < NWIDE_W; k++) {
+        bool twin = strcmp(WIDE_W[k], "binary-trees") == 0;
+        size_t rj = twin ? NWIDE_S : NWIDE_S - 1;
+        bool ron = !twin;
+        snprintf(names, sizeof names, "%s %s %s", WIDE_W[k], twin ? "explicit-floor" : "boehm", ron ? "on" : "off");
+        assert_close(page_value(dir, "throughput", names, 2), 1.0, "the reference's wall throughput");
+        assert_close(page_value(dir, "throughput", names, 5), 1.0, "the reference's CPU throughput");
+        for (size_t j = 0; j < NWIDE_S; j++)
+            for (int on = 0; on < 2; on++) {
+                snprintf(names, sizeof names, "%s %s %s", WIDE_W[k], WIDE_S[j], on ? "on" : "off");
+                double rel = wide_ips(k, j, on) / wide_ips(k, rj, ron);
+                double cpu = rel * wide_cpu(rj) / wide_cpu(j);
+                double v[10];
+                for (int c = 2; c <= 7; c++) v[c] = page_value(dir, "throughput", names, c);
+                assert_close(v[2], rel, names);
+                assert_close(v[5], cpu, names);
+                /* five repetitions: the interval is min..max (93.75% coverage), it brackets the median */
+                assert_close(v[3], 0.97 * rel, "wall interval low");
+                assert_close(v[4], 1.05 * rel, "wall interval high");
+                assert_close(v[6], 0.97 * cpu, "CPU interval low");
+                cr_assert(v[3] <= v[2] && v[2] <= v[4], "%s: wall whisker %g..%g brackets %g", names, v[3], v[4], v[2]);
+                cr_assert(v[6] <= v[5] && v[5] <= v[7], "%s: CPU whisker %g..%g brackets %g", names, v[6], v[7], v[5]);
+            }
+    }
+    /* the picture says which interval it draws */
+    const char *m = slurp2(dir, "throughput-1.meta");
+    cr_assert(strstr(m, "order statistics") && strstr(m, "94% coverage"), "%s", m);
+    cleanup(dir);
+}
+
+Test(plots, leaks_mark_conservative_retention) {
+    char dir[64], path[128], args[512];
+    tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/wide.json", dir);
+    write_wide(path);
+    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    /* columns: x leaked_median leaked_stddev uncollectable_median uncollectable_stddev conservative on */
+    assert_close(page_value(dir, "leaks", "cycle-pairs boehm off", 2), 2, "boehm's retained objects");
+    cr_assert_eq(page_value(dir, "leaks", "cycle-pairs boehm off", 6), 1.0, "boehm is marked conservative");
+    cr_assert_eq(page_value(dir, "leaks", "shared-refs boehm on", 6), 1.0, "boehm is marked conservative");
+    assert_close(page_value(dir, "leaks", "cycle-pairs rc off", 2), 40000, "rc's leaked cycles");
+    cr_assert_eq(page_value(dir, "leaks", "cycle-pairs rc off", 6), 0.0, "rc's leak is not conservative retention");
+    cr_assert_eq(page_value(dir, "leaks", "cycle-pairs none on", 6), 0.0, "none's leak is not conservative retention");
+    bool said = false;
+    for (int k = 0; k < 10 && !said; k++) {
+        char name[64];
+        if (k) snprintf(name, sizeof name, "leaks-%d.meta", k);
+        else snprintf(name, sizeof name, "leaks.meta");
+        said = exists(dir, name) && strstr(slurp2(dir, name), "\"conservative retention (boehm");
+    }
+    cr_assert(said, "the leaks legend names boehm's conservative retention");
     cleanup(dir);
 }
