@@ -67,14 +67,15 @@ static void grow(mb_suite_t *s) {
     s->cap = ncap;
 }
 
-/* An iteration row into a new entry of family fam; -1 on out of memory. */
-static int add_entry(mb_suite_t *s, const mb_gb_row_t *r, unsigned fam) {
+/* A row into a new entry of family fam, named name (an iteration row's
+ * name, an aggregate row's run_name); -1 on out of memory. */
+static int add_entry(mb_suite_t *s, const mb_gb_row_t *r, const char *name, unsigned fam) {
     grow(s);
     mb_entry_t *e = &s->v[s->n];
     memset(e, 0, sizeof *e);
     /* the case from the name <workload>/<strategy>/interning:<on|off> */
     char buf[160];
-    snprintf(buf, sizeof buf, "%s", r->name);
+    snprintf(buf, sizeof buf, "%s", name);
     char *slash1 = strchr(buf, '/'), *slash2 = slash1 ? strchr(slash1 + 1, '/') : NULL;
     if (slash1 && slash2) {
         *slash1 = *slash2 = '\0';
@@ -82,7 +83,7 @@ static int add_entry(mb_suite_t *s, const mb_gb_row_t *r, unsigned fam) {
         e->c.strategy = mb_find_strategy(slash1 + 1);
         e->c.args.interning = !strcmp(slash2 + 1, "interning:on");
     }
-    snprintf(e->name, sizeof e->name, "%s", r->name);
+    snprintf(e->name, sizeof e->name, "%s", name);
     e->family = fam;
     e->repetition = r->repetition_index >= 0 ? (unsigned)(r->repetition_index > 1000000000 ? 1000000000 : r->repetition_index) : 0;
     e->repetitions = r->repetitions >= 1 ? (unsigned)(r->repetitions > 1000000000 ? 1000000000 : r->repetitions) : 1;
@@ -108,6 +109,19 @@ static int add_entry(mb_suite_t *s, const mb_gb_row_t *r, unsigned fam) {
     return 0;
 }
 
+/* The aggregate a row is, from its name: <run_name>_<mean|median|stddev|cv>;
+ * false for another (a user-defined statistic). */
+static bool agg_of(const mb_gb_row_t *r, mb_agg_t *a) {
+    size_t n = strlen(r->run_name);
+    if (strncmp(r->name, r->run_name, n) || r->name[n] != '_') return false;
+    for (int k = 0; k < MB_NAGG; k++)
+        if (!strcmp(r->name + n + 1, mb_agg_names[k])) {
+            *a = (mb_agg_t)k;
+            return true;
+        }
+    return false;
+}
+
 /* Entries in family order (first appearance of each run_name), file order within a family. */
 static int by_family(const void *a, const void *b) {
     const mb_entry_t *x = a, *y = b;
@@ -124,17 +138,49 @@ int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
     }
     /* Families by run_name (Google Benchmark puts BM_Alloc/64 and
      * BM_Alloc/4096 in one family_index; each is its own case here). */
-    json_t *fams = json_object();
-    if (!fams) goto oom;
+    json_t *fams = json_object(), *runs = json_object();   /* run_name -> family; those with a successful run */
+    if (!fams || !runs) goto oom;
     for (size_t i = 0; i < f.n; i++) {
         const mb_gb_row_t *r = &f.rows[i];
         if (r->aggregate) continue;                      /* recomputed from the repetitions */
         json_t *fj = json_object_get(fams, r->run_name);
         unsigned fam = fj ? (unsigned)json_integer_value(fj) : (unsigned)json_object_size(fams);
         if (!fj && json_object_set_new(fams, r->run_name, json_integer(fam)) != 0) goto oom;
-        if (add_entry(s, r, fam) != 0) goto oom;
+        if (!r->error && json_object_set_new(runs, r->run_name, json_true()) != 0) goto oom;
+        if (add_entry(s, r, r->name, fam) != 0) goto oom;
         s->v[s->n - 1].harness_ns = (double)i;          /* sort key only, reset below */
     }
+    /* A case with aggregate rows and no successful repetition (run
+     * --aggregates-only keeps only the failed ones): its aggregates as they
+     * are, one entry each (mb_entry_t.aggregate), after its failed runs. */
+    for (size_t i = 0; i < f.n; i++) {
+        const mb_gb_row_t *r = &f.rows[i];
+        mb_agg_t a;
+        if (!r->aggregate || !agg_of(r, &a)) continue;
+        json_t *fj = json_object_get(fams, r->run_name);
+        unsigned fam;
+        if (json_object_get(runs, r->run_name)) continue;         /* recomputed from the repetitions */
+        if (fj) {
+            fam = (unsigned)json_integer_value(fj);
+        } else {
+            fam = (unsigned)json_object_size(fams);
+            if (json_object_set_new(fams, r->run_name, json_integer(fam)) != 0) goto oom;
+        }
+        if (add_entry(s, r, r->run_name, fam) != 0) goto oom;
+        mb_entry_t *e = &s->v[s->n - 1];
+        e->harness_ns = (double)i;
+        e->aggregate = true;
+        e->agg = a;
+        e->repetition = (unsigned)a;
+        for (size_t j = 0; j < MB_NMETRICS; j++) {
+            double v;
+            if (mb_gb_counter(r, mb_metric_names[j], &v)) e->agg_m[j] = v;
+        }
+        mb_gb_counter(r, "max_bytes_used", &e->agg_je[0]);
+        mb_gb_counter(r, "total_allocated_bytes", &e->agg_je[1]);
+    }
+    json_decref(runs);
+    runs = NULL;
     json_decref(fams);
     fams = NULL;
     if (s->n) qsort(s->v, s->n, sizeof *s->v, by_family);
@@ -165,6 +211,7 @@ int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
     return 0;
 oom:
     if (fams) json_decref(fams);
+    if (runs) json_decref(runs);
     mb_gb_free(&f);
     mb_suite_free(s);
     snprintf(err, errsz, "%s: out of memory", path);

@@ -101,8 +101,8 @@ bool mb_metric_u64(const mb_result_t *r, size_t j, uint64_t *u) {
 }
 
 int mb_format_parse(const char *s, mb_format_t *f) {
-    static const char *const names[] = {"console", "json", "csv", "markdown"};
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = {"console", "json", "csv", "markdown", "bmf"};
+    for (int i = 0; i < 5; i++)
         if (!strcmp(s, names[i])) {
             *f = (mb_format_t)i;
             return 0;
@@ -115,6 +115,7 @@ void mb_report_suite(FILE *out, mb_format_t f, const mb_suite_t *s, const mb_con
     case MB_FMT_JSON: mb_report_json(out, s, ctx); break;
     case MB_FMT_CSV: mb_report_csv(out, s); break;
     case MB_FMT_MARKDOWN: mb_report_markdown(out, s); break;
+    case MB_FMT_BMF: mb_report_bmf(out, s); break;
     default: mb_report_console(out, s); break;
     }
 }
@@ -125,11 +126,43 @@ size_t mb_family_end(const mb_suite_t *s, size_t first) {
     return e;
 }
 
+/* A family read from an aggregates-only file: its aggregate `which`, as read. */
+static bool read_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which, mb_agg_row_t *out) {
+    for (size_t i = first; i < end; i++) {
+        const mb_entry_t *e = &s->v[i];
+        if (!e->aggregate || e->agg != which) continue;
+        out->runs = e->iterations ? e->iterations : e->repetitions;
+        out->real_ns = mb_entry_real_ns(e);
+        out->cpu_ns = mb_entry_cpu_ns(e);
+        memcpy(out->m, e->agg_m, sizeof out->m);
+        out->je = mb_entry_je(e);
+        out->max_bytes_used = e->agg_je[0];
+        out->total_allocated_bytes = e->agg_je[1];
+        return true;
+    }
+    return false;
+}
+
+bool mb_family_read_as_aggregates(const mb_suite_t *s, size_t first, size_t end) {
+    for (size_t i = first; i < end; i++)
+        if (s->v[i].aggregate) return true;
+    return false;
+}
+
+const mb_entry_t *mb_family_head(const mb_suite_t *s, size_t first, size_t end) {
+    for (size_t i = first; i < end; i++)
+        if (s->v[i].aggregate) return &s->v[i];
+    return &s->v[first];
+}
+
 bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which, mb_agg_row_t *out) {
+    if (mb_family_read_as_aggregates(s, first, end)) return read_agg(s, first, end, which, out);
     size_t n = end - first, k = 0;
     if (n < 2) return false;
     double *rt = calloc(n, sizeof *rt), *ct = calloc(n, sizeof *ct), *mv = calloc(n * MB_NMETRICS, sizeof *mv);
-    if (!rt || !ct || !mv) mb_harness_oom("aggregates");
+    double *jv = calloc(2 * n, sizeof *jv);
+    if (!rt || !ct || !mv || !jv) mb_harness_oom("aggregates");
+    bool je = true;
     for (size_t i = first; i < end; i++) {
         const mb_entry_t *e = &s->v[i];
         if (!e->measured || e->error) continue;
@@ -138,6 +171,9 @@ bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which
         double m[MB_NMETRICS];
         mb_metrics_of(&e->res, m);
         for (size_t j = 0; j < MB_NMETRICS; j++) mv[j * n + k] = m[j];
+        je &= mb_entry_je(e);
+        jv[k] = (double)e->res.max_bytes_used;
+        jv[n + k] = (double)e->res.total_allocated_bytes;
         k++;
     }
     bool ok = k >= 2;
@@ -146,11 +182,32 @@ bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which
         out->real_ns = mb_aggregate(which, rt, k);
         out->cpu_ns = mb_aggregate(which, ct, k);
         for (size_t j = 0; j < MB_NMETRICS; j++) out->m[j] = mb_aggregate(which, mv + j * n, k);
+        out->je = je;
+        out->max_bytes_used = je ? mb_aggregate(which, jv, k) : 0;
+        out->total_allocated_bytes = je ? mb_aggregate(which, jv + n, k) : 0;
     }
     free(rt);
     free(ct);
     free(mv);
+    free(jv);
     return ok;
+}
+
+void mb_report_jemalloc_note(FILE *out, const mb_suite_t *s, const char *prefix) {
+    if (!s->allocator || strcmp(s->allocator, "jemalloc")) return;
+    const mb_strategy_t *seen[64];
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const mb_strategy_t *st = s->v[i].c.strategy;
+        if (!st || !(st->attrs & MB_ATTR_OWN_HEAP)) continue;
+        size_t k = 0;
+        while (k < n && seen[k] != st) k++;
+        if (k == n && n < 64) seen[n++] = st;
+    }
+    if (!n) return;
+    fprintf(out, "%smax_bytes_used, total_allocated_bytes: n/a for ", prefix);
+    for (size_t k = 0; k < n; k++) fprintf(out, "%s%s", k ? ", " : "", seen[k]->name);
+    fprintf(out, " (attribute own-heap: objects from the strategy's own heap, which jemalloc does not see)\n");
 }
 
 const char *const mb_summary_header[MB_SUM_COLS] = {
@@ -199,12 +256,12 @@ static void attrs_text(unsigned a, char *buf, size_t n) {
 }
 
 void mb_report_list_console(FILE *out) {
-    fprintf(out, "Strategies:\n  %-12s %-52s %9s  %s\n", "name", "attributes", "overhead", "description");
+    fprintf(out, "Strategies:\n  %-12s %-61s %9s  %s\n", "name", "attributes", "overhead", "description");
     for (size_t i = 0; mb_strategies[i]; i++) {
         const mb_strategy_t *s = mb_strategies[i];
         char a[128];
         attrs_text(s->attrs, a, sizeof a);
-        fprintf(out, "  %-12s %-52s %7zu B  %s\n", s->name, a, sizeof(mb_obj_t) + s->side_bytes, s->description);
+        fprintf(out, "  %-12s %-61s %7zu B  %s\n", s->name, a, sizeof(mb_obj_t) + s->side_bytes, s->description);
     }
     fprintf(out, "\nWorkloads:\n  %-18s %10s %10s %10s  %s\n", "name", "quick", "default", "large", "description");
     for (size_t i = 0; mb_workloads[i]; i++) {

@@ -11,10 +11,10 @@
 #include "runner.h"
 
 typedef enum mb_format {
-    MB_FMT_CONSOLE, MB_FMT_JSON, MB_FMT_CSV, MB_FMT_MARKDOWN
+    MB_FMT_CONSOLE, MB_FMT_JSON, MB_FMT_CSV, MB_FMT_MARKDOWN, MB_FMT_BMF
 } mb_format_t;
 
-/* "console", "json", "csv", "markdown" -> *f; -1 if unknown. */
+/* "console", "json", "csv", "markdown", "bmf" -> *f; -1 if unknown. */
 int mb_format_parse(const char *s, mb_format_t *f);
 
 /* Write the suite in a format (JSON needs the context; others ignore it). */
@@ -23,6 +23,13 @@ void mb_report_json(FILE *out, const mb_suite_t *s, const mb_context_t *ctx);   
 void mb_report_csv(FILE *out, const mb_suite_t *s);                             /* report_csv.c */
 void mb_report_console(FILE *out, const mb_suite_t *s);                         /* report_console.c */
 void mb_report_markdown(FILE *out, const mb_suite_t *s);                        /* report_markdown.c */
+/* Bencher Metric Format (https://bencher.dev/docs/reference/bencher-metric-format/):
+ * one object keyed by case name, each a map of measure slug -> {value,
+ * lower_value, upper_value}: latency (ns), throughput (items/s),
+ * peak-rss-bytes, peak-live-bytes, max-bytes-used (jemalloc, when it
+ * applies), leaked-objects; the median of the error-free repetitions, their
+ * minimum and maximum as the bounds. */
+void mb_report_bmf(FILE *out, const mb_suite_t *s);                             /* report_bmf.c */
 
 /* One aggregate of a family's error-free repetitions, as Google Benchmark
  * computes it (aggregate.h); counters are meaningful only if e->counters. */
@@ -30,16 +37,33 @@ typedef struct mb_agg_row {
     double real_ns, cpu_ns;             /* the aggregate of real and CPU time */
     double m[MB_NMETRICS];              /* the aggregate of each counter */
     size_t runs;                        /* error-free repetitions aggregated */
+    bool je;                            /* every one carries jemalloc's counters (mb_entry_je): */
+    double max_bytes_used, total_allocated_bytes;   /* their aggregates */
 } mb_agg_row_t;
 
 /* Errors of the family [first, end), one line each, after prefix. */
 void mb_report_family_errors(FILE *out, const mb_suite_t *s, size_t first, size_t end, const char *prefix);
 
+/* With --allocator jemalloc, a note naming the strategies of the suite whose
+ * memory jemalloc does not see (own-heap): max_bytes_used and
+ * total_allocated_bytes are not applicable to them. Nothing otherwise. Each
+ * line starts with prefix. */
+void mb_report_jemalloc_note(FILE *out, const mb_suite_t *s, const char *prefix);
+
+/* The family [first, end) was read from an aggregates-only file: its
+ * aggregates are entries (mb_entry_t.aggregate), its only runs failed ones. */
+bool mb_family_read_as_aggregates(const mb_suite_t *s, size_t first, size_t end);
+/* The entry that names the family's aggregates: its first aggregate entry if
+ * read as aggregates, else its first entry. */
+const mb_entry_t *mb_family_head(const mb_suite_t *s, size_t first, size_t end);
+
 /* Index one past the last entry of the family starting at first. */
 size_t mb_family_end(const mb_suite_t *s, size_t first);
 /* Aggregate entries [first, end) that are measured and not errors. Returns
  * false when Google Benchmark writes no aggregates: fewer than 2 such runs
- * or a family of 1 repetition. */
+ * or a family of 1 repetition. A family read from an aggregates-only file
+ * (mb_entry_t.aggregate) gives its aggregate `which` as it was read, if the
+ * file had it. */
 bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which, mb_agg_row_t *out);
 
 /* The summary of a family for the console and Markdown tables: the median

@@ -31,6 +31,7 @@ void mb_report_console(FILE *out, const mb_suite_t *s) {
     }
     if (s->n && s->v[0].repetitions > 1)
         fprintf(out, "(median of the repetitions of each case; cv = stddev/mean of wall time)\n");
+    mb_report_jemalloc_note(out, s, "");
     if (failed) fprintf(out, "%u of %zu runs FAILED\n", failed, s->n);
     if (s->interrupted)
         fprintf(out, "INCOMPLETE: interrupted by SIG%s after %zu of %zu runs\n",

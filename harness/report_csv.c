@@ -22,7 +22,7 @@ static void cnum(FILE *out, double v) {
 }
 
 static void row(FILE *out, const mb_entry_t *e, const char *run_type, const char *agg, int rep, size_t iters,
-                bool measured, double real, double cpu, const double *m, bool je) {
+                bool measured, double real, double cpu, const double *m, const double *je) {
     char name[200];
     snprintf(name, sizeof name, "%s%s%s", e->name, *agg ? "_" : "", agg);
     cfield(out, name);
@@ -37,9 +37,9 @@ static void row(FILE *out, const mb_entry_t *e, const char *run_type, const char
         if (measured && m) cnum(out, m[j]);
         else fputc(',', out);
     }
-    if (je) {
-        cnum(out, (double)e->res.max_bytes_used);
-        cnum(out, (double)e->res.total_allocated_bytes);
+    if (je) {                           /* empty where it does not apply (own-heap, libc) */
+        cnum(out, je[0]);
+        cnum(out, je[1]);
     } else {
         fputs(",,", out);
     }
@@ -57,19 +57,26 @@ void mb_report_csv(FILE *out, const mb_suite_t *s) {
     fputs(",max_bytes_used,total_allocated_bytes,label,error_occurred,error_message\n", out);
     for (size_t i = 0; i < s->n;) {
         size_t end = mb_family_end(s, i);
+        mb_agg_row_t r[MB_NAGG];
+        bool have[MB_NAGG], any = false;
+        for (mb_agg_t a = 0; a < MB_NAGG; a++) any |= have[a] = mb_family_agg(s, i, end, a, &r[a]);
+        bool aggs_only = mb_family_read_as_aggregates(s, i, end) || (s->aggregates_only && any);   /* as the JSON reporter */
         for (size_t k = i; k < end; k++) {
             const mb_entry_t *e = &s->v[k];
+            if (aggs_only && !(e->error && !e->aggregate)) continue;
             double m[MB_NMETRICS];
             if (e->measured) mb_metrics_of(&e->res, m);
+            double je[2] = {(double)e->res.max_bytes_used, (double)e->res.total_allocated_bytes};
             row(out, e, "iteration", "", (int)e->repetition, e->iterations ? e->iterations : 1, e->measured,
-                mb_entry_real_ns(e), mb_entry_cpu_ns(e), e->counters ? m : NULL, e->measured && e->res.have_jemalloc);
+                mb_entry_real_ns(e), mb_entry_cpu_ns(e), e->counters ? m : NULL, mb_entry_je(e) ? je : NULL);
         }
-        for (mb_agg_t a = 0; a < MB_NAGG; a++) {
-            mb_agg_row_t r;
-            if (mb_family_agg(s, i, end, a, &r))
-                row(out, &s->v[i], "aggregate", mb_agg_names[a], -1, r.runs, true, r.real_ns, r.cpu_ns,
-                    s->v[i].counters ? r.m : NULL, false);
-        }
+        for (mb_agg_t a = 0; a < MB_NAGG; a++)
+            if (have[a]) {
+                double je[2] = {r[a].max_bytes_used, r[a].total_allocated_bytes};
+                const mb_entry_t *h = mb_family_head(s, i, end);
+                row(out, h, "aggregate", mb_agg_names[a], -1, r[a].runs, true, r[a].real_ns, r[a].cpu_ns,
+                    h->counters ? r[a].m : NULL, r[a].je ? je : NULL);
+            }
         i = end;
     }
 }

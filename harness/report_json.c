@@ -129,7 +129,7 @@ static void iteration(FILE *out, const mb_entry_t *e, bool first) {
             else kv_num(out, mb_metric_names[j], m[j]);
         }
     }
-    if (e->measured && e->res.have_jemalloc) {
+    if (mb_entry_je(e)) {               /* absent where it does not apply (own-heap) */
         kv_u64(out, "max_bytes_used", e->res.max_bytes_used);
         kv_u64(out, "total_allocated_bytes", e->res.total_allocated_bytes);
     }
@@ -177,11 +177,12 @@ static void extra_aggregates(FILE *out, const mb_suite_t *s, size_t first, size_
     free(v);
 }
 
-static void aggregate(FILE *out, const mb_suite_t *s, size_t first, size_t end, mb_agg_t a, const mb_agg_row_t *r) {
-    const mb_entry_t *e = &s->v[first];
+static void aggregate(FILE *out, const mb_suite_t *s, size_t first, size_t end, mb_agg_t a, const mb_agg_row_t *r,
+                      bool first_entry) {
+    const mb_entry_t *e = mb_family_head(s, first, end);
     char suffix[16];
     snprintf(suffix, sizeof suffix, "_%s", mb_agg_names[a]);
-    head(out, e, suffix, "aggregate", false);
+    head(out, e, suffix, "aggregate", first_entry);
     fprintf(out, ",\n      \"threads\": 1");
     kv_str(out, "aggregate_name", mb_agg_names[a]);
     kv_str(out, "aggregate_unit", a == MB_AGG_CV ? "percentage" : "time");
@@ -191,7 +192,25 @@ static void aggregate(FILE *out, const mb_suite_t *s, size_t first, size_t end, 
     kv_str(out, "time_unit", "ns");
     if (e->counters)
         for (size_t j = 0; j < MB_NMETRICS; j++) kv_num(out, mb_metric_names[j], r->m[j]);
-    extra_aggregates(out, s, first, end, a);
+    if (r->je) {
+        kv_num(out, "max_bytes_used", r->max_bytes_used);
+        kv_num(out, "total_allocated_bytes", r->total_allocated_bytes);
+    }
+    if (e->aggregate) {                 /* read from an aggregates-only file: its user counters as they were */
+        for (size_t i = first; i < end; i++)
+            if (s->v[i].aggregate && s->v[i].agg == a && s->v[i].extra) {
+                const char *k;
+                json_t *v;
+                json_object_foreach(s->v[i].extra, k, v) {
+                    fprintf(out, ",\n      ");
+                    jstr(out, k);
+                    fputs(": ", out);
+                    jnum(out, json_number_value(v));
+                }
+            }
+    } else {
+        extra_aggregates(out, s, first, end, a);
+    }
     if (e->label[0] || !e->ftimes) kv_str(out, "label", e->label);
     fprintf(out, "\n    }");
 }
@@ -201,11 +220,24 @@ void mb_report_json(FILE *out, const mb_suite_t *s, const mb_context_t *ctx) {
     bool first = true;
     for (size_t i = 0; i < s->n;) {
         size_t end = mb_family_end(s, i);
-        for (size_t k = i; k < end; k++, first = false) iteration(out, &s->v[k], first);
-        for (mb_agg_t a = 0; a < MB_NAGG; a++) {
-            mb_agg_row_t r;
-            if (mb_family_agg(s, i, end, a, &r)) aggregate(out, s, i, end, a, &r);
-        }
+        mb_agg_row_t r[MB_NAGG];
+        bool have[MB_NAGG], any = false;
+        for (mb_agg_t a = 0; a < MB_NAGG; a++) any |= have[a] = mb_family_agg(s, i, end, a, &r[a]);
+        /* Aggregates only: the repetitions of a family that has aggregates are
+         * left out, but not its failed ones (a failure never goes unwritten);
+         * a family without aggregates (one repetition) keeps its runs, as in
+         * Google Benchmark. A family read as aggregates has no runs. */
+        bool aggs_only = mb_family_read_as_aggregates(s, i, end) || (s->aggregates_only && any);
+        for (size_t k = i; k < end; k++)
+            if (!aggs_only || (s->v[k].error && !s->v[k].aggregate)) {
+                iteration(out, &s->v[k], first);
+                first = false;
+            }
+        for (mb_agg_t a = 0; a < MB_NAGG; a++)
+            if (have[a]) {
+                aggregate(out, s, i, end, a, &r[a], first);
+                first = false;
+            }
         i = end;
     }
     fprintf(out, "\n  ]\n}\n");

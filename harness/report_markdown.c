@@ -49,6 +49,7 @@ void mb_report_markdown(FILE *out, const mb_suite_t *s) {
         }
     }
     fprintf(out, "\nTimes and counters are the median of each case's repetitions; cv is stddev/mean of wall time.\n");
+    mb_report_jemalloc_note(out, s, "\n");
     if (s->interrupted)
         fprintf(out, "\n**Incomplete:** interrupted by SIG%s after %zu of %zu runs.\n",
                 sigabbrev_np(s->interrupted) ? sigabbrev_np(s->interrupted) : "?", s->n, s->planned);

@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "aggregate.h"
 #include "case.h"
+#include "metrics.h"
 
 /*
  * One entry of a suite: one repetition of one case, as it will be reported.
@@ -32,7 +34,21 @@ typedef struct mb_entry {
     bool ftimes;                        /* real_f and cpu_f hold the times, fractions kept */
     double real_f, cpu_f;               /* ns */
     struct json_t *extra;               /* user counters (numeric fields not in metrics.h), owned; or NULL */
+    /* Read from an aggregates-only file (`run --aggregates-only`): a case
+     * known only by its aggregate rows is a family of such entries, one per
+     * aggregate, not runs; mb_family_agg returns them as they were. */
+    bool aggregate;                     /* this entry is the aggregate agg of its family */
+    mb_agg_t agg;                       /* which one */
+    double agg_m[MB_NMETRICS];          /* its counters, as written (res holds them rounded) */
+    double agg_je[2];                   /* its max_bytes_used, total_allocated_bytes when res.have_jemalloc */
 } mb_entry_t;
+
+/* The entry carries jemalloc's max_bytes_used and total_allocated_bytes, and
+ * they apply: not for a strategy whose objects come from its own heap
+ * (attribute own-heap), which jemalloc does not see. */
+static inline bool mb_entry_je(const mb_entry_t *e) {
+    return e->measured && e->res.have_jemalloc && !(e->c.strategy && (e->c.strategy->attrs & MB_ATTR_OWN_HEAP));
+}
 
 /* An entry's times in ns, fractions included (mb_entry_t.ftimes). */
 static inline double mb_entry_real_ns(const mb_entry_t *e) { return e->ftimes ? e->real_f : (double)e->res.real_ns; }
@@ -52,6 +68,9 @@ typedef struct mb_suite {
     bool aggregates_only;               /* JSON: only the aggregate entries (--aggregates-only) */
     int interrupted;                    /* the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run, or 0 */
     size_t planned;                     /* entries planned; n < planned after an interruption */
+    bool aggregates_only;               /* JSON and CSV: of a family with aggregates, only the aggregates
+                                           (mean, median, stddev, cv) and its error entries, not its
+                                           repetitions (Google Benchmark's --benchmark_report_aggregates_only) */
     struct json_t *context;             /* a read or imported file's own context, written back as it is
                                            (NULL: this machine's, for a run); owned (a reference) */
 } mb_suite_t;

@@ -14,7 +14,7 @@ const mb_strategy_t mb_twin_bdwgc = {
     .name = "bdwgc-direct",
     .description = "the workload's shapes on GC_MALLOC and bdwgc's own trigger, no strategy (harness/twin_bdwgc.c)",
     /* conservative, and no census: it reports 0 leaked, which it cannot count */
-    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_CONSERVATIVE,
+    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_CONSERVATIVE | MB_ATTR_OWN_HEAP,
 };
 
 /* Counters of an explicit twin: every object is counted at malloc and free,

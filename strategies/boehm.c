@@ -288,7 +288,8 @@ static void bw_finish(mb_rt_t *rt) {
 const mb_strategy_t mb_strategy_boehm = {
     .name = "boehm",
     .description = "bdwgc (Boehm-Demers-Weiser) 8.2, conservative mark-sweep: the industrial reference",
-    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_POLICY | MB_ATTR_CONSERVATIVE | MB_ATTR_ZEROED,
+    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_POLICY | MB_ATTR_CONSERVATIVE | MB_ATTR_ZEROED |
+             MB_ATTR_OWN_HEAP,
     .side_bytes = 0,
     .state_size = sizeof(bw_state_t),
     .init = bw_init,

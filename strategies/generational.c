@@ -551,7 +551,7 @@ static void gn_verify(mb_rt_t *rt) {
 const mb_strategy_t mb_strategy_generational = {
     .name = "generational",
     .description = "copying nursery (bump allocation, promote_age) over a mark-sweep old space; remembered set by store barrier",
-    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_MOVES,
+    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_MOVES | MB_ATTR_OWN_HEAP,
     .side_bytes = 0,                    /* forwarding and the remembered flag use the header */
     .state_size = sizeof(gn_state_t),
     .init = gn_init,

@@ -167,7 +167,7 @@ static void ms_verify(mb_rt_t *rt) {
 const mb_strategy_t mb_strategy_mark_sweep = {
     .name = "mark-sweep",
     .description = "precise tracing from the root frames on a size-class heap: bitmap marks, bitmap sweep",
-    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_POLICY,
+    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_POLICY | MB_ATTR_OWN_HEAP,
     .side_bytes = 0,                    /* marks and alloc bits: 2 bits per 16 bytes, in page headers */
     .state_size = sizeof(ms_state_t),
     .alloc = ms_alloc,

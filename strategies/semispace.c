@@ -405,7 +405,7 @@ static void ss_verify(mb_rt_t *rt) {
 const mb_strategy_t mb_strategy_semispace = {
     .name = "semispace",
     .description = "Cheney copying between two semispaces, bump-pointer allocation, large-object space",
-    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_POLICY | MB_ATTR_MOVES,
+    .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_POLICY | MB_ATTR_MOVES | MB_ATTR_OWN_HEAP,
     .side_bytes = 0,                    /* forwarding uses the header; blocks have a 32-byte header */
     .state_size = sizeof(ss_state_t),
     .alloc = ss_alloc,

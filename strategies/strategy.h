@@ -25,7 +25,9 @@
     X(ZEROED, 6, "zeroed", "cells from refill (and alloc) are zero past their first word") \
     X(DEFERRED, 7, "deferred", "counting: references from root frames are not counted (only object slots are); " \
                                "a zero count is reconciled against the roots at a collection") \
-    X(MOVES, 8, "moves", "a collection moves objects: ids and the runtime's address-keyed tables follow them (move.c)")
+    X(MOVES, 8, "moves", "a collection moves objects: ids and the runtime's address-keyed tables follow them (move.c)") \
+    X(OWN_HEAP, 9, "own-heap", "object memory comes from the strategy's own heap (mmap'd pages, bdwgc), not from " \
+                               "--allocator: jemalloc's max_bytes_used and total_allocated_bytes do not measure it")
 
 enum mb_attr {
 #define MB_ATTR_ENUM(id, bit, name, doc) MB_ATTR_##id = 1u << (bit),
