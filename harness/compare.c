@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "json_read.h"
 #include "report.h"
 #include "utest.h"
 
@@ -35,6 +36,7 @@ typedef struct cmp_side {
     size_t aggregates;                  /* aggregate rows with this run_name */
     size_t errors;                      /* error rows */
     char *error_message;                /* the first error row's message */
+    char *label;                        /* the first iteration row's label ("n=20000"), or NULL */
     unsigned char *log;                 /* its iteration rows in file order, packed (side_put) */
     size_t len, cap;
 } cmp_side_t;
@@ -69,6 +71,7 @@ struct mb_cmp {
     size_t last;                        /* the entry of the last row */
     cmp_chunk_t *names;
     size_t most;                        /* the most iteration rows of one side */
+    json_t *ctx[2];                     /* each file's "context" (a reference), or NULL */
     size_t *ridx;                       /* scratch: the counter index of each counter of a row */
     size_t ridx_cap;
 };
@@ -145,6 +148,7 @@ void mb_cmp_free(mb_cmp_t *c) {
         for (int f = 0; f < 2; f++) {
             free(c->e[i].side[f].log);
             free(c->e[i].side[f].error_message);
+            free(c->e[i].side[f].label);
         }
     for (cmp_chunk_t *k = c->names, *next; k; k = next) {
         next = k->next;
@@ -158,6 +162,8 @@ void mb_cmp_free(mb_cmp_t *c) {
     free(c->list_idx);
     free(c->list_copy);
     free(c->ridx);
+    for (int f = 0; f < 2; f++)
+        if (c->ctx[f]) json_decref(c->ctx[f]);
     free(c);
 }
 
@@ -274,6 +280,7 @@ int mb_cmp_add(mb_cmp_t *c, int side, const mb_gb_row_t *r) {
     s->n++;
     if (s->n > c->most) c->most = s->n;
     if (r->error && !s->errors++ && !(s->error_message = strdup(r->error_message))) cmp_oom();
+    if (r->label && !s->label && !(s->label = strdup(r->label))) cmp_oom();
     bool times = !r->error && r->has_times;
     if (r->ncounters > c->ridx_cap) {
         free(c->ridx);
@@ -330,7 +337,16 @@ static int add_row(void *arg, const mb_gb_row_t *r) {
 
 int mb_cmp_read(mb_cmp_t *c, int side, const char *path, char *err, size_t errsz) {
     cmp_reader_t rd = {c, side};
-    return mb_gb_read(path, add_row, &rd, NULL, err, errsz);
+    json_t *ctx = NULL;
+    int st = mb_gb_read(path, add_row, &rd, &ctx, err, errsz);
+    if (st == 0) mb_cmp_set_context(c, side, ctx);
+    if (ctx) json_decref(ctx);
+    return st;
+}
+
+void mb_cmp_set_context(mb_cmp_t *c, int side, const json_t *ctx) {
+    if (c->ctx[side]) json_decref(c->ctx[side]);
+    c->ctx[side] = json_is_object(ctx) ? json_incref((json_t *)ctx) : NULL;
 }
 
 static bool side_present(const cmp_side_t *s) { return s->n || s->aggregates; }
@@ -538,6 +554,7 @@ typedef struct cmp_ctx {
     cmp_table_t *t;
     mb_cmp_summary_t *sum;
     double *va, *vb;                    /* scratch: samples of each side */
+    bool noisy;                         /* the entry failed on times or peak RSS */
 } cmp_ctx_t;
 
 /* real_time or cpu_time: U test plus the minimum effect on the median. The
@@ -598,6 +615,7 @@ static bool check_times(cmp_ctx_t *x, const char *key, const cmp_side_t *b, cons
         else snprintf(r->verdict, sizeof r->verdict, "slower, not gating (--time-rule %s)",
                       time_rule_names[x->o->time_rule]);
     }
+    if (slower) x->noisy = true;
     return fail || slower;
 }
 
@@ -622,6 +640,7 @@ static bool check_growth(cmp_ctx_t *x, const char *key, const cmp_side_t *b, con
     if (ch > thr && mn - mo > floor_) {
         snprintf(r->verdict, sizeof r->verdict, "FAIL: %s (> +%g%%)", worse, thr);
         r->fail = true;
+        if (!strcmp(name, "peak_rss_bytes")) x->noisy = true;
     } else if (ch > thr) {
         char fb[32];
         fmt_bytes(fb, sizeof fb, floor_);
@@ -746,6 +765,82 @@ static bool compare_entry(cmp_ctx_t *x, const char *key, const cmp_side_t *b, co
     return fail;
 }
 
+/* A context value as text: "quick", "42", "2.5". */
+static void ctx_text(const json_t *v, char *b, size_t n) {
+    if (json_is_string(v)) snprintf(b, n, "%s", json_string_value(v));
+    else if (json_is_integer(v)) snprintf(b, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v)) snprintf(b, n, "%g", json_real_value(v));
+    else {
+        char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        snprintf(b, n, "%s", t ? t : "?");
+        free(t);
+    }
+    if (!*b) snprintf(b, n, "(none)");
+}
+
+/*
+ * Runs made differently differ by construction: another scale or size
+ * changes every counter and the checksum, another allocator or heap
+ * multiplier the times and memory. Said first, before a table that would
+ * otherwise read as a flood of regressions; the comparison still runs
+ * (some users compare allocators on purpose) and the exit status is the
+ * table's. Options a file does not record (Google Benchmark's own files,
+ * membench files written before "finalizers" and "params") are not judged.
+ */
+static bool mismatch(const mb_cmp_t *c, FILE *out, bool md) {
+    static const char *const keys[] = {"scale", "allocator", "heap_multiplier", "finalizers", "seed", "params"};
+    const char *lead = md ? "> **NOT COMPARABLE:** " : "NOT COMPARABLE: ";
+    bool any = false;
+    char line[2048];
+    size_t l = 0;
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        const json_t *a = json_object_get(c->ctx[0], keys[k]), *b = json_object_get(c->ctx[1], keys[k]);
+        if (!a || !b || json_equal((json_t *)a, (json_t *)b)) continue;
+        if (json_is_number(a) && json_is_number(b) && json_number_value(a) == json_number_value(b)) continue;
+        char ta[256], tb[256];
+        ctx_text(a, ta, sizeof ta);
+        ctx_text(b, tb, sizeof tb);
+        if (l < sizeof line)
+            l += (size_t)snprintf(line + l, sizeof line - l, "%sbaseline %s %s, contender %s %s", l ? "; " : "", keys[k],
+                                  ta, keys[k], tb);
+    }
+    if (l) {
+        fprintf(out, "%s%s\n", lead, line);
+        any = true;
+    }
+    /* Sizes: the label of each entry ("n=20000"), by workload (the name's first part). */
+    l = 0;
+    size_t shown = 0, more = 0, differ = 0;
+    bool sizes = true;
+    const char *seen[4];
+    for (size_t i = 0; i < c->n; i++) {
+        const char *la = c->e[i].side[0].label, *lb = c->e[i].side[1].label;
+        if (!la || !lb || !strcmp(la, lb)) continue;
+        differ++;
+        sizes &= !strncmp(la, "n=", 2) && !strncmp(lb, "n=", 2);
+        const char *key = c->e[i].key;
+        size_t wl = strcspn(key, "/");
+        bool dup = false;
+        for (size_t k = 0; k < shown; k++) dup |= strlen(seen[k]) >= wl && !strncmp(seen[k], key, wl) &&
+                                                 (seen[k][wl] == '/' || !seen[k][wl]);
+        if (dup) continue;
+        if (shown == 4) { more++; continue; }
+        seen[shown++] = key;
+        if (l < sizeof line)
+            l += (size_t)snprintf(line + l, sizeof line - l, "%s%.*s %.100s in the baseline, %.100s in the contender",
+                                  l ? "; " : "", (int)(wl > 100 ? 100 : wl), key, la, lb);
+    }
+    if (differ) {
+        fprintf(out, "%s%s differ in %zu entries: %s%s\n", lead, sizes ? "sizes" : "labels", differ, line,
+                more ? "; and other workloads" : "");
+        any = true;
+    }
+    if (any)
+        fprintf(out, "%sthe two files were not run alike: counters, checksums, times and memory differ for that reason; "
+                "the comparison below goes on as usual, but read it knowing this\n%s", md ? "> " : "", md ? "\n" : "");
+    return any;
+}
+
 size_t mb_cmp_finish(mb_cmp_t *c, FILE *out, const char *base_name, const char *cont_name, mb_cmp_summary_t *sum) {
     const mb_cmp_opts_t *o = &c->o;
     char bname[512], cname[512];        /* names cut as a read file's path */
@@ -755,13 +850,19 @@ size_t mb_cmp_finish(mb_cmp_t *c, FILE *out, const char *base_name, const char *
     cmp_table_t t = {0};
     cmp_ctx_t x = {.c = c, .o = o, .t = &t, .sum = sum, .va = xmalloc((c->most + 1) * sizeof(double)),
                    .vb = xmalloc((c->most + 1) * sizeof(double))};
+    bool md = o->format == MB_CMP_MARKDOWN;
+    sum->mismatch = mismatch(c, out, md);
     for (size_t i = 0; i < c->n; i++) {
-        if (compare_entry(&x, c->e[i].key, &c->e[i].side[0], &c->e[i].side[1])) sum->failed++;
-        else sum->passed++;
+        x.noisy = false;
+        if (compare_entry(&x, c->e[i].key, &c->e[i].side[0], &c->e[i].side[1])) {
+            sum->failed++;
+            sum->noisy_failed += x.noisy;
+        } else {
+            sum->passed++;
+        }
         table_flush(&t);
     }
     /* what was compared, the table, the warnings, the summary */
-    bool md = o->format == MB_CMP_MARKDOWN;
     if (md) fputs("### membench compare\n\n", out);
     fprintf(out, "%s%s%s vs %s%s%s: ", md ? "`" : "", bname, md ? "`" : "", md ? "`" : "", cname, md ? "`" : "");
     if (o->times && o->metric == MB_CMP_TIME)
@@ -779,6 +880,13 @@ size_t mb_cmp_finish(mb_cmp_t *c, FILE *out, const char *base_name, const char *
         fprintf(out, "%swarning: %zu entries had fewer than %d repetitions on a side (fewest %zu): the U test has little power; "
                 "use -r 9 or more\n", md ? "\n" : "", sum->few_reps, CMP_GOOD_REPS, sum->min_reps);
     fprintf(out, "%s%zu passed, %zu failed%s\n", md ? "\n**" : "", sum->passed, sum->failed, md ? "**" : "");
+    const char *hb = mb_json_str(c->ctx[0], "host_name"), *hc = mb_json_str(c->ctx[1], "host_name");
+    if (sum->noisy_failed && hb && hc && *hb && !strcmp(hb, hc) && !json_object_get(c->ctx[0], "interleaved_runs") &&
+        !json_object_get(c->ctx[1], "interleaved_runs"))
+        fprintf(out, "%shint: both files come from host %s, run one after the other: a change in the machine's load "
+                "between the two runs can look like a regression of times or memory; scripts/mb-gate runs the base "
+                "and the head interleaved (A B, B A, ...) and counts only entries flagged again in a second "
+                "interleaved run\n", md ? "\n" : "", hc);
     free(t.v);
     free(t.text);
     free(x.va);
@@ -791,6 +899,8 @@ size_t mb_compare(FILE *out, const mb_gb_file_t *base, const mb_gb_file_t *cont,
     mb_cmp_t *c = mb_cmp_new(o);
     for (size_t i = 0; i < base->n; i++) mb_cmp_add(c, 0, &base->rows[i]);
     for (size_t i = 0; i < cont->n; i++) mb_cmp_add(c, 1, &cont->rows[i]);
+    mb_cmp_set_context(c, 0, base->context);
+    mb_cmp_set_context(c, 1, cont->context);
     size_t failed = mb_cmp_finish(c, out, base->path, cont->path, sum);
     mb_cmp_free(c);
     return failed;

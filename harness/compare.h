@@ -39,6 +39,8 @@ typedef struct mb_cmp_summary {
     size_t passed, failed;              /* entries */
     size_t few_reps;                    /* entries whose U test had fewer than 9 repetitions on a side */
     size_t min_reps;                    /* the fewest repetitions seen in a U test */
+    size_t noisy_failed;                /* failed entries that failed on times or peak RSS (noise can do that) */
+    bool mismatch;                      /* the files' runs differ in scale, sizes or options (said first) */
 } mb_cmp_summary_t;
 
 /*
@@ -66,7 +68,19 @@ mb_cmp_t *mb_cmp_new(const mb_cmp_opts_t *o);
 int mb_cmp_add(mb_cmp_t *c, int side, const mb_gb_row_t *r);
 /* Every row of file path into side (mb_gb_read): 0, or -1 with err (then only mb_cmp_free is of use). */
 int mb_cmp_read(mb_cmp_t *c, int side, const char *path, char *err, size_t errsz);
-/* The table and summary, the files called base_name and cont_name. */
+/* The file's "context" object for side (mb_cmp_read sets it; NULL: none).
+ * A reference is kept. */
+void mb_cmp_set_context(mb_cmp_t *c, int side, const json_t *ctx);
+/*
+ * The table and summary, the files called base_name and cont_name. First,
+ * if the two runs were not made alike (the contexts' scale, allocator,
+ * heap_multiplier, finalizers, seed or params differ, or an entry's label,
+ * its size "n=...", differs), lines starting "NOT COMPARABLE:" say how; the
+ * comparison goes on as usual (the exit status does not change). Last, if
+ * an entry failed on times or peak RSS and both contexts name the same host
+ * and neither is an interleaved run (scripts/mb-interleave's
+ * "interleaved_runs"), a "hint:" line points to scripts/mb-gate.
+ */
 size_t mb_cmp_finish(mb_cmp_t *c, FILE *out, const char *base_name, const char *cont_name, mb_cmp_summary_t *sum);
 void mb_cmp_free(mb_cmp_t *c);
 

@@ -21,8 +21,23 @@ int mb_format_parse(const char *s, mb_format_t *f);
 void mb_report_suite(FILE *out, mb_format_t f, const mb_suite_t *s, const mb_context_t *ctx);
 void mb_report_json(FILE *out, const mb_suite_t *s, const mb_context_t *ctx);   /* report_json.c */
 void mb_report_csv(FILE *out, const mb_suite_t *s);                             /* report_csv.c */
-void mb_report_console(FILE *out, const mb_suite_t *s);                         /* report_console.c */
-void mb_report_markdown(FILE *out, const mb_suite_t *s);                        /* report_markdown.c */
+/* Console and Markdown: a header naming the machine and the build (the file's
+ * own context when s was read back, else ctx), the table, then verdicts. */
+void mb_report_console(FILE *out, const mb_suite_t *s, const mb_context_t *ctx); /* report_console.c */
+void mb_report_markdown(FILE *out, const mb_suite_t *s, const mb_context_t *ctx); /* report_markdown.c */
+
+/* The header: "machine: host vm, 2 CPUs, <model>, 2596 MHz, load average ...",
+ * "build: <compiler>, kernel ..., bdwgc ..., jemalloc ...", then a warning if
+ * the 1-minute load average exceeds the CPUs or a case's wall-time cv
+ * exceeds 5%. From s->context when set (a file read back), else ctx. */
+void mb_report_header(FILE *out, const mb_suite_t *s, const mb_context_t *ctx, bool markdown);
+/* Per workload, hyperfine-style verdicts: the fastest candidate against each
+ * other one on wall and CPU time ("W: X ran 2.75 ± 0.10 times faster than Y
+ * (wall time, p = 0.008)", or "not significant (p = 0.31)" when the U test
+ * over the repetitions says so), leaked objects ranked, and the smallest
+ * peak memory against each other one. Nothing for names not of the form
+ * workload/strategy/interning:on|off or a workload with one candidate. */
+void mb_report_verdicts(FILE *out, const mb_suite_t *s, bool markdown);
 /* Bencher Metric Format (https://bencher.dev/docs/reference/bencher-metric-format/):
  * one object keyed by case name, each a map of measure slug -> {value,
  * lower_value, upper_value}: latency (ns), throughput (items/s),

@@ -10,10 +10,11 @@ void mb_report_family_errors(FILE *out, const mb_suite_t *s, size_t first, size_
             fprintf(out, "%sFAILED %s #%u: %s\n", prefix, s->v[k].name, s->v[k].repetition, s->v[k].message);
 }
 
-void mb_report_console(FILE *out, const mb_suite_t *s) {
+void mb_report_console(FILE *out, const mb_suite_t *s, const mb_context_t *ctx) {
     static const int width[MB_SUM_COLS] = {-40, 10, 10, 6, 9, 9, 9, 9, 10, 10, 10, 10, 6, 10, 10, 10, 10, 17};
     char (*cells)[64] = calloc(MB_SUM_COLS, 64);
     if (!cells) mb_harness_oom("console report");
+    mb_report_header(out, s, ctx, false);
     for (int j = 0; j < MB_SUM_COLS; j++) fprintf(out, "%s%*s", j ? " " : "", width[j], mb_summary_header[j]);
     fputc('\n', out);
     unsigned failed = 0;
@@ -32,6 +33,7 @@ void mb_report_console(FILE *out, const mb_suite_t *s) {
     if (s->n && s->v[0].repetitions > 1)
         fprintf(out, "(median of the repetitions of each case; cv = stddev/mean of wall time)\n");
     mb_report_jemalloc_note(out, s, "");
+    mb_report_verdicts(out, s, false);
     if (failed) fprintf(out, "%u of %zu runs FAILED\n", failed, s->n);
     if (s->interrupted)
         fprintf(out, "INCOMPLETE: interrupted by SIG%s after %zu of %zu runs\n",

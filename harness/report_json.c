@@ -89,6 +89,23 @@ static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
     jnum(out, s->heap_multiplier > 0 ? s->heap_multiplier : 2.0);
     fprintf(out, ",\n    \"seed\": %llu,\n    \"scale\": ", s->seed);
     jstr(out, s->scale ? s->scale : "default");
+    if (s->n) {                         /* every case of a run shares its options: the first one's */
+        const mb_options_t *o = &s->v[0].c.opt;
+        fprintf(out, ",\n    \"finalizers\": ");
+        jstr(out, o->finalizers == MB_FIN_LEGACY ? "legacy" : "modern");
+        fprintf(out, ",\n    \"params\": ");
+        jstr(out, o->params ? o->params : "");
+    }
+    fprintf(out, ",\n    \"compiler\": ");
+    jstr(out, c->compiler);
+    fprintf(out, ",\n    \"kernel\": ");
+    jstr(out, c->kernel);
+    fprintf(out, ",\n    \"cpu_model\": ");
+    jstr(out, c->cpu_model);
+    fprintf(out, ",\n    \"bdwgc_version\": ");
+    jstr(out, c->bdwgc_version);
+    fprintf(out, ",\n    \"jemalloc_version\": ");
+    jstr(out, c->jemalloc_version);
     if (s->interrupted) {               /* only what finished before the signal */
         fprintf(out, ",\n    \"incomplete\": true,\n    \"interrupted_by\": \"SIG%s\",\n"
                 "    \"runs_planned\": %zu,\n    \"runs_finished\": %zu",

@@ -4,9 +4,10 @@
 
 #include "report.h"
 
-void mb_report_markdown(FILE *out, const mb_suite_t *s) {
+void mb_report_markdown(FILE *out, const mb_suite_t *s, const mb_context_t *ctx) {
     char (*cells)[64] = calloc(MB_SUM_COLS, 64);
     if (!cells) mb_harness_oom("markdown report");
+    mb_report_header(out, s, ctx, true);
     fputc('|', out);
     /* Markdown headers use the exact metric names (metrics.h), for readers that grep them. */
     for (int j = 0; j < MB_SUM_COLS; j++)
@@ -50,6 +51,7 @@ void mb_report_markdown(FILE *out, const mb_suite_t *s) {
     }
     fprintf(out, "\nTimes and counters are the median of each case's repetitions; cv is stddev/mean of wall time.\n");
     mb_report_jemalloc_note(out, s, "\n");
+    mb_report_verdicts(out, s, true);
     if (s->interrupted)
         fprintf(out, "\n**Incomplete:** interrupted by SIG%s after %zu of %zu runs.\n",
                 sigabbrev_np(s->interrupted) ? sigabbrev_np(s->interrupted) : "?", s->n, s->planned);

@@ -531,3 +531,108 @@ Test(compare, instructions_by_callgrind) {
     cr_assert_eq(lines_with(out, "cycle-pairs/rc/", "FAIL: more instructions"), 1, "%s", out);
     cr_assert_eq(lines_with(out, "FAIL", NULL), 1, "only rc: %s", out);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Runs made differently, and the hint after a sequential regression. */
+
+/* The first line of text into line. */
+static void first_line(const char *text, char *line, size_t n) {
+    size_t len = strcspn(text, "\n");
+    snprintf(line, n, "%.*s", (int)(len < n ? len : n - 1), text);
+}
+
+/* Different sizes (-n) and a different scale or seed are said first, before the table; the comparison goes on. */
+Test(compare, mismatch_said_first) {
+    char dir[64], a[128], b[128], c[128], args[512], line[1024];
+    tmpdir(dir, sizeof dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    snprintf(c, sizeof c, "%s/c.json", dir);
+    run_json("", "-w cycle-pairs -s rc,mark-sweep -n 1000 -r 3", a);
+    run_json("", "-w cycle-pairs -s rc,mark-sweep -n 300 -r 3", b);
+    snprintf(args, sizeof args, "compare %s %s", a, b);
+    int st = run_cli(args, out, sizeof out);
+    cr_assert_eq(st, 1, "the checksums differ, as before: %s", out);
+    first_line(out, line, sizeof line);
+    cr_assert(strstr(line, "NOT COMPARABLE: sizes differ in 4 entries: cycle-pairs n=1000 in the baseline, n=300 in "
+                           "the contender"), "%s", out);
+    cr_assert(strstr(out, "FAIL: checksum changed"), "the table still follows: %s", out);
+    cr_assert_lt(strstr(out, "NOT COMPARABLE"), strstr(out, "benchmark "), "%s", out);
+    /* a context that differs: the same sizes, another scale and seed */
+    json_error_t je;
+    json_t *root = json_load_file(a, 0, &je);
+    cr_assert_not_null(root, "%s", je.text);
+    json_object_set_new(json_object_get(root, "context"), "scale", json_string("quick"));
+    json_object_set_new(json_object_get(root, "context"), "seed", json_integer(7));
+    cr_assert_eq(json_dump_file(root, c, 0), 0);
+    json_decref(root);
+    snprintf(args, sizeof args, "compare %s %s --no-times --no-memory", a, c);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "the exit status is the table's: %s", out);
+    first_line(out, line, sizeof line);
+    cr_assert_str_eq(line, "NOT COMPARABLE: baseline scale default, contender scale quick; baseline seed 42, contender seed 7",
+                     "%s", out);
+    cr_assert_eq(lines_with(out, "FAIL", NULL), 0, "scripts/mb-gate takes any FAIL line as a flagged entry: %s", out);
+    snprintf(args, sizeof args, "compare %s %s --no-times --no-memory --format markdown", a, c);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    cr_assert(!strncmp(out, "> **NOT COMPARABLE:** baseline scale default", 44), "%s", out);
+    /* runs made alike: nothing said */
+    snprintf(args, sizeof args, "compare %s %s --no-times --no-memory", a, a);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    cr_assert(!strstr(out, "NOT COMPARABLE"), "%s", out);
+    /* Google Benchmark's own files record none of these: nothing said */
+    cr_assert_eq(run_cli("compare " REAL " " REAL, out, sizeof out), 0, "%s", out);
+    cr_assert(!strstr(out, "NOT COMPARABLE"), "%s", out);
+}
+
+/* Two files with times, 9 repetitions a side, the contender's real time slower by half; context as given. */
+static void timed_pair(const char *dir, const char *ctx_a, const char *ctx_b, char *a, char *b, size_t n) {
+    snprintf(a, n, "%s/ta.json", dir);
+    snprintf(b, n, "%s/tb.json", dir);
+    FILE *fa = fopen(a, "w"), *fb = fopen(b, "w");
+    cr_assert(fa && fb);
+    fprintf(fa, "{\"context\": %s, \"benchmarks\": [", ctx_a);
+    fprintf(fb, "{\"context\": %s, \"benchmarks\": [", ctx_b);
+    for (int k = 0; k < 9; k++) {
+        fprintf(fa, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1000 + k, 1000 + k);
+        fprintf(fb, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1500 + k, 1000 + k);
+    }
+    fputs("]}", fa);
+    fputs("]}", fb);
+    fclose(fa);
+    fclose(fb);
+}
+
+/* The last line of text into line. */
+static void last_line(const char *text, char *line, size_t n) {
+    size_t len = strlen(text);
+    while (len && text[len - 1] == '\n') len--;
+    const char *s = text + len;
+    while (s > text && s[-1] != '\n') s--;
+    snprintf(line, n, "%.*s", (int)(text + len - s), s);
+}
+
+/* A time regression between two sequential runs on one host: a last line points to scripts/mb-gate;
+ * not after interleaved runs, not across hosts, not without a regression. */
+Test(compare, sequential_regression_hint) {
+    char dir[64], a[128], b[128], args[512], line[2048];
+    tmpdir(dir, sizeof dir);
+    timed_pair(dir, "{\"host_name\": \"vm\"}", "{\"host_name\": \"vm\"}", a, b, sizeof a);
+    snprintf(args, sizeof args, "compare %s %s", a, b);
+    cr_assert_eq(run_cli(args, out, sizeof out), 1, "%s", out);
+    last_line(out, line, sizeof line);
+    cr_assert(!strncmp(line, "hint: both files come from host vm", 34) && strstr(line, "scripts/mb-gate") &&
+              strstr(line, "interleaved"), "%s", out);
+    cr_assert_eq(lines_with(out, "FAIL", NULL), 1, "the hint is no FAIL line (scripts/mb-gate reads them): %s", out);
+    snprintf(args, sizeof args, "compare %s %s", b, a);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "faster: %s", out);
+    cr_assert(!strstr(out, "hint:"), "no regression, no hint: %s", out);
+    timed_pair(dir, "{\"host_name\": \"vm\"}", "{\"host_name\": \"other\"}", a, b, sizeof a);
+    snprintf(args, sizeof args, "compare %s %s", a, b);
+    cr_assert_eq(run_cli(args, out, sizeof out), 1, "%s", out);
+    cr_assert(!strstr(out, "hint:"), "two machines: %s", out);
+    timed_pair(dir, "{\"host_name\": \"vm\", \"interleaved_runs\": 18}", "{\"host_name\": \"vm\", \"interleaved_runs\": 18}",
+               a, b, sizeof a);
+    snprintf(args, sizeof args, "compare %s %s", a, b);
+    cr_assert_eq(run_cli(args, out, sizeof out), 1, "%s", out);
+    cr_assert(!strstr(out, "hint:"), "already interleaved (scripts/mb-interleave): %s", out);
+}
