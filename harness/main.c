@@ -260,7 +260,7 @@ static int cmd_run(int argc, char **argv) {
     if (mb_outfile_open(&of, outpath, oerr, sizeof oerr) != 0) usage_error("%s", oerr);
     mb_suite_t suite = {.executable = main_argv[0], .scale = scale, .allocator = mb_mem_name(opt.allocator),
                         .heap_multiplier = opt.heap_multiplier,
-                        .aggregates_only = v[MB_O_AGGONLY].flag,
+                        .aggregates_only = v[MB_O_AGGONLY].flag, .options = v,
                         .seed = (unsigned long long)seed, .timeout_s = timeout, .in_process = in_process};
     for (size_t wi = 0; wi < nw; wi++) {
         const mb_workload_t *w = ws[wi];

@@ -430,3 +430,37 @@ void mb_opts_man(FILE *out) {
           ".TP\n.B MB_FAIL_ALLOC\nfault injection: the Nth allocation of each case fails.\n"
           ".SH SEE ALSO\nREADME.md and docs/ in the source tree: cli.md, formats.md, design.md.\n", out);
 }
+
+static void json_string(FILE *out, const char *s) {
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
+        else if (ch < 0x20) fprintf(out, "\\u%04x", ch);
+        else fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+void mb_opts_json(FILE *out, mb_cmd_t cmd, const mb_optval_t v[MB_NOPTS]) {
+    fputc('{', out);
+    bool first = true;
+    for (size_t i = 0; i < mb_noptdefs; i++) {
+        const mb_optdef_t *d = &mb_optdefs[i];
+        if (d->cmd != cmd) continue;
+        if (mb_opt_find(cmd, d->id) != d) continue;     /* an alias (--floor): the first row's name */
+        const mb_optval_t *x = &v[d->id];
+        if (d->kind != MB_OK_FLAG && !x->set) continue;
+        fprintf(out, "%s\n      ", first ? "" : ",");
+        first = false;
+        json_string(out, d->name);
+        fputs(": ", out);
+        switch (d->kind) {
+        case MB_OK_FLAG: fputs(x->flag ? "true" : "false", out); break;
+        case MB_OK_UINT: fprintf(out, "%" PRIu64, x->u); break;
+        case MB_OK_NUM: fprintf(out, "%.17g", x->d); break;
+        default: json_string(out, x->text); break;
+        }
+    }
+    fputs(first ? "}" : "\n    }", out);
+}

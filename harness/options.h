@@ -94,6 +94,11 @@ void mb_opts_help(FILE *out, mb_cmd_t cmd);
 /* The man page (troff), docs/membench.1. */
 void mb_opts_man(FILE *out);
 
+/* The options of cmd as one JSON object: every option with a value (given
+ * or default) under its long name; integers and numbers as JSON numbers,
+ * flags as true/false, the rest as strings. */
+void mb_opts_json(FILE *out, mb_cmd_t cmd, const mb_optval_t v[MB_NOPTS]);
+
 /* The value of an option of cmd as text (given or default), for the JSON
  * context; NULL if the option has no value (a flag not given, no default). */
 const char *mb_opt_text(const mb_optdef_t *d, const mb_optval_t *v, char *buf, size_t n);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "report.h"
 
 static void jstr(FILE *out, const char *s) {
@@ -86,7 +87,7 @@ static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
     fprintf(out, ",\n    \"allocator\": ");
     jstr(out, s->allocator ? s->allocator : "libc");
     fprintf(out, ",\n    \"heap_multiplier\": ");
-    jnum(out, s->heap_multiplier > 0 ? s->heap_multiplier : 2.0);
+    jnum(out, s->heap_multiplier > 0 ? s->heap_multiplier : MB_DEFAULT_HEAP_MULTIPLIER);
     fprintf(out, ",\n    \"seed\": %llu,\n    \"scale\": ", s->seed);
     jstr(out, s->scale ? s->scale : "default");
     if (s->n) {                         /* every case of a run shares its options: the first one's */
@@ -106,6 +107,10 @@ static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
     jstr(out, c->bdwgc_version);
     fprintf(out, ",\n    \"jemalloc_version\": ");
     jstr(out, c->jemalloc_version);
+    if (s->options) {                   /* every option of run, given or default, from the table */
+        fprintf(out, ",\n    \"options\": ");
+        mb_opts_json(out, MB_CMD_RUN, s->options);
+    }
     if (s->interrupted) {               /* only what finished before the signal */
         fprintf(out, ",\n    \"incomplete\": true,\n    \"interrupted_by\": \"SIG%s\",\n"
                 "    \"runs_planned\": %zu,\n    \"runs_finished\": %zu",

@@ -181,7 +181,7 @@ Test(options, filter_selects_by_name) {
 
     st = run_cli("run -s rc,none -w cycle-pairs --filter -interning:on -n 50 -r 1 -f json", out, sizeof out);
     cr_assert_eq(st, 0, "%s", out);
-    cr_assert_eq(count(out, "interning:on"), 0, "-REGEX excludes: %s", out);
+    cr_assert_eq(count(out, "/interning:on"), 0, "-REGEX excludes: %s", out);
     cr_assert_eq(count(out, "\"run_name\": "), 2, "%s", out);
 
     /* a workload with no selected case is not sized: -n past its maximum is no error */
@@ -240,4 +240,26 @@ Test(options, progress_estimates_time_left) {
     const char *last = strstr(out, "membench: [6/6 ");
     cr_assert_not_null(last, "%s", out);
     cr_assert(!strstr(last, " left] "), "%s", last);
+}
+
+/* The JSON context carries every option of the run, given or default, made
+ * from the table: a reader can tell what produced the file. */
+Test(options, context_carries_the_options) {
+    int st = run_cli("run -s rc -w cycle-pairs -i off -n 10 -r 1 -f json --filter cycle", out, sizeof out);
+    cr_assert_eq(st, 0, "%s", out);
+    const char *o = strstr(out, "\"options\": {");
+    cr_assert_not_null(o, "%s", out);
+    const char *end = strchr(o, '}');
+    for (size_t i = 0; i < mb_noptdefs; i++) {
+        const mb_optdef_t *d = &mb_optdefs[i];
+        if (d->cmd != MB_CMD_RUN || !d->def || mb_opt_find(MB_CMD_RUN, d->id) != d) continue;
+        char key[96];
+        snprintf(key, sizeof key, "\"%s\": ", d->name);
+        const char *k = strstr(o, key);
+        cr_assert(k && k < end, "options has %s (default %s): %.1500s", d->name, d->def, o);
+    }
+    cr_assert(strstr(o, "\"filter\": \"cycle\""), "%.1500s", o);
+    char hm[64];
+    snprintf(hm, sizeof hm, "\"heap-multiplier\": %g", MB_DEFAULT_HEAP_MULTIPLIER);
+    cr_assert(strstr(o, hm), "%s: %.1500s", hm, o);
 }
