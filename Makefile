@@ -42,7 +42,7 @@ TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 MEMBENCH  := $(BUILD)/membench
 TESTBIN   := $(BUILD)/membench-tests
 
-# Debian packages the project needs (README: Dependencies).
+# Debian packages the project needs (README.md: Two commands).
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
             libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev \
             clang libclang-rt-14-dev valgrind libgc-dev man-db
@@ -129,12 +129,14 @@ SHELL := /bin/bash
 
 # bench: the main job on defaults: every strategy on every workload, interning on and off,
 # into results/latest.json (the previous latest.json becomes previous.json), then the
-# console summary read back from that file (the suite runs once). BENCH_ARGS narrows it.
+# console summary read back from that file (the suite runs once). SCALE (quick, default,
+# large) sets the sizes and repetitions; BENCH_ARGS narrows it (-s, -w, --filter).
+SCALE      ?= default
 BENCH_ARGS ?= -s all -w all -i both
 bench: $(MEMBENCH)
 	@mkdir -p results
 	@rm -f results/.next.json; \
-	  $(MEMBENCH) run $(BENCH_ARGS) -f json -o results/.next.json; st=$$?; \
+	  $(MEMBENCH) run --scale $(SCALE) $(BENCH_ARGS) -f json -o results/.next.json; st=$$?; \
 	  if [ $$st -ge 128 ] && [ -f results/.next.json ]; then \
 	    mv results/.next.json results/incomplete.json; \
 	    echo "membench: interrupted: results/latest.json is untouched; what finished is in results/incomplete.json"; \
@@ -201,7 +203,7 @@ fuzz-json: $(FUZZ_DIR)/fuzz-json
 clean:
 	rm -rf build
 
-# The regression gate (README: The regression gate). baseline: the quick suite,
+# The regression gate (docs/gate.md). baseline: the quick suite,
 # fixed seed, REGRESS_REPS_BASELINE repetitions (9: the U test's minimum for a
 # warning-free verdict), into results/baseline.json (committed). regress: the
 # same suite now, compared with it: deterministic counters always; times and
@@ -256,7 +258,7 @@ regress-instructions: $(MEMBENCH)
 	scripts/mb-callgrind --membench $(MEMBENCH) -o $(B)/regress-instructions.json $(INSTR_CASES)
 	$(MEMBENCH) compare $(INSTR_BASELINE) $(B)/regress-instructions.json --metric instructions $(COMPARE_ARGS)
 
-# plots, report: pictures of a results file (README: Plots and the report).
+# plots, report: pictures of a results file (docs/plots.md).
 RESULTS   ?= results/latest.json
 PLOTS_OUT ?= plots/out
 REPORT    ?= results/report.md
@@ -294,7 +296,7 @@ plots-heap: $(MEMBENCH)
 	done
 	$(PLOTDATA) heap --out $(PLOTS_OUT) $(PLOTS_OUT)/heap/*.json
 
-# plots-examples: the committed pictures of the README, from a quick run of everything.
+# plots-examples: the committed pictures of docs/plots.md, from a quick run of everything.
 EXAMPLES := throughput memory leaks pauses
 # The man page is made from the table of options (harness/options.c);
 # tests/test_options.c fails when the committed page differs.

@@ -12,7 +12,7 @@ typedef enum { MB_CMP_TIME, MB_CMP_INSTRUCTIONS } mb_cmp_metric_t;
 /* Which time's slowdown fails an entry (both are always tested and shown). */
 typedef enum { MB_CMP_EITHER, MB_CMP_BOTH, MB_CMP_CPU, MB_CMP_REAL } mb_cmp_time_rule_t;
 
-/* What to compare and how strictly (README: membench compare). */
+/* What to compare and how strictly (docs/gate.md). */
 typedef struct mb_cmp_opts {
     double alpha;                       /* U test significance level (0.05, as compare.py) */
     double threshold;                   /* minimum slowdown of the median, percent (5; 1 for instructions) */
@@ -28,7 +28,7 @@ typedef struct mb_cmp_opts {
     mb_cmp_format_t format;             /* console table or Markdown (a pull-request comment) */
 } mb_cmp_opts_t;
 
-/* The deterministic counters compared exactly by default (DESIGN.md section 6). */
+/* The deterministic counters compared exactly by default (docs/design.md section 6). */
 extern const char mb_cmp_default_counters[];
 
 /* The defaults above. */

@@ -1,4 +1,4 @@
-/* metrics.h: the counters every report carries (DESIGN.md section 6), listed once, in report order. */
+/* metrics.h: the counters every report carries (docs/design.md section 6), listed once, in report order. */
 #ifndef MB_METRICS_H
 #define MB_METRICS_H
 

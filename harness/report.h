@@ -83,7 +83,7 @@ bool mb_family_agg(const mb_suite_t *s, size_t first, size_t end, mb_agg_t which
 
 /* The summary of a family for the console and Markdown tables: the median
  * of its error-free repetitions (or the one run), every counter of
- * DESIGN.md section 6 in human units. */
+ * docs/design.md section 6 in human units. */
 enum { MB_SUM_COLS = 4 + MB_NMETRICS };
 extern const char *const mb_summary_header[MB_SUM_COLS];
 /* Fill cells[MB_SUM_COLS][64]; false if no repetition of the family succeeded. */

@@ -1,4 +1,4 @@
-/* report_json.c: the JSON reporter, Google Benchmark 1.7's schema (DESIGN.md section 8). */
+/* report_json.c: the JSON reporter, Google Benchmark 1.7's schema (docs/design.md section 8). */
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>

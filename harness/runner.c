@@ -72,7 +72,7 @@ static _Noreturn void child_main(const mb_case_t *c, int fd) {
     mb_child_msg_t m;
     memset(&m, 0, sizeof m);
     mb_test_crash(c->workload->name, c->strategy->name);
-    /* Fault injection, SQLite style (README: How the suite tests itself):
+    /* Fault injection, SQLite style (docs/self-testing.md):
      * MB_FAIL_ALLOC=N fails the Nth object allocation of the case and every
      * one after it; the case must end in a clean "out of memory" error.
      * `run` checked the value before starting (testhooks.c). */
@@ -205,7 +205,7 @@ static void run_entry(mb_suite_t *s, mb_entry_t *e) {
     e->harness_ns = (double)(mb_now_ns() - t0);
 }
 
-/* The checks of a measured entry (README: a case fails if ...). */
+/* The checks of a measured entry (docs/cli.md: when a case fails). */
 static void check_entry(mb_suite_t *s, mb_entry_t *e) {
     if (!e->measured) return;
     const mb_result_t *r = &e->res;

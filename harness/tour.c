@@ -1,4 +1,4 @@
-/* tour.c: `membench tour` replays the seed tutorial's examples (DESIGN.md section 9) on one strategy. */
+/* tour.c: `membench tour` replays the seed tutorial's examples (docs/design.md section 9) on one strategy. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* mb.h: the mutator API, the only header a workload includes (DESIGN.md section 3). */
+/* mb.h: the mutator API, the only header a workload includes (docs/design.md section 3). */
 #ifndef MB_H
 #define MB_H
 
@@ -27,7 +27,7 @@ typedef struct mb_rt mb_rt_t;           /* one runtime: a strategy, its heap, it
 typedef struct mb_strategy mb_strategy_t;
 typedef uint32_t mb_var_t;              /* index of a variable in the topmost frame */
 
-/* Finalizer semantics for cyclic garbage (DESIGN.md section 9, scenario 3). */
+/* Finalizer semantics for cyclic garbage (docs/design.md section 9, scenario 3). */
 typedef enum mb_finalizer_mode {
     MB_FIN_MODERN = 0,                  /* PEP 442: run once, then free unless resurrected */
     MB_FIN_LEGACY = 1                   /* before Python 3.4: cycles with finalizers go to `garbage` */

@@ -8,7 +8,7 @@
 /*
  * Every object starts with mb_obj_t (16 bytes). Strategy metadata lives in
  * the header's strategy-private fields or in side tables that the strategy
- * counts in its overhead_bytes (DESIGN.md section 2).
+ * counts in its overhead_bytes (docs/design.md section 2).
  *
  * Kinds:
  *   MB_LIST  a container of `len` reference slots, following the header;

@@ -11,7 +11,7 @@
 
 /*
  *   MB_TEST_SLOW=<strategy>  real work on that strategy's allocation path
- *                            (README: the regression gate's tests)
+ *                            (docs/gate.md: the gate's tests)
  *   MB_TEST_LEAK=<strategy>  teardown leaks one object held by a root
  *   MB_FAIL_ALLOC=N          the Nth object allocation of a case fails,
  *                            and every one after it (mem.h); checked by

@@ -133,7 +133,7 @@ Test(deferred, params_on_the_command_line) {
                  "%s", out);
     int st = run_cli("run -s rc-deferred -w shared-refs -n 10 -i off -r 1 --params zct=0", out, sizeof out);
     cr_assert_eq(st, 2, "exit %d: %s", st, out);
-    cr_assert(strstr(out, "membench: bad --params 'zct=0' for strategy rc-deferred"), "%s", out);
+    cr_assert(strstr(out, "membench: --params zct must be an integer from 1 to 1000000000000 for rc-deferred, not '0'"), "%s", out);
     st = run_cli("run -s rc-deferred -w shared-refs -n 10 -i off -r 1 --params threshold=5", out, sizeof out);
     cr_assert_eq(st, 2, "exit %d: %s", st, out);
 }

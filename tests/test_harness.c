@@ -47,7 +47,7 @@ static const char *const counters[] = {
     "pause_p50_ns", "pause_p99_ns", "pause_max_ns", "checksum"};
 #define NCOUNTERS (sizeof counters / sizeof *counters)
 
-/* The contract of DESIGN.md section 8, field by field. */
+/* The contract of docs/design.md section 8, field by field. */
 Test(harness, json_schema_and_aggregates) {
     char dir[64], file[128], args[512];
     tmpdir(dir, sizeof dir);

@@ -1,4 +1,4 @@
-/* test_seed.c: the seed tutorial's scenarios (DESIGN.md section 9) on every strategy where they apply. */
+/* test_seed.c: the seed tutorial's scenarios (docs/design.md section 9) on every strategy where they apply. */
 #include "helpers.h"
 
 /* 1. x = [1,2,3]; a = x: one object, count 2 where counts are kept. */

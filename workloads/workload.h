@@ -1,4 +1,4 @@
-/* workload.h: the workload interface (DESIGN.md section 5). A workload includes this and mb.h only. */
+/* workload.h: the workload interface (docs/design.md section 5). A workload includes this and mb.h only. */
 #ifndef MB_WORKLOAD_H
 #define MB_WORKLOAD_H
 
