@@ -296,6 +296,8 @@ void mb_opts_parse(mb_cmd_t cmd, int argc, char **argv, mb_optval_t v[MB_NOPTS],
             mb_opts_help(stdout, cmd);
             exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
         }
+        if (c == '?' && optopt > 0 && optopt < (int)(sizeof byval / sizeof *byval) && byval[optopt])
+            mb_usage_error(cmd, "--%s needs a value (%s)", byval[optopt]->name, byval[optopt]->meta);
         if (c == '?' || c == ':' || c < 0 || c >= (int)(sizeof byval / sizeof *byval) || !byval[c]) {
             const char *bad = argv[optind - 1];
             if (optopt && c == '?' && bad && bad[0] == '-' && bad[1] != '-')

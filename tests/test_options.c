@@ -105,6 +105,16 @@ Test(options, every_row_validates) {
         }
     }
     cr_assert_geq(checked, 30, "numeric and choice rows checked: %zu", checked);
+    /* an option that takes a value, given none, says so */
+    for (size_t i = 0; i < mb_noptdefs; i++) {
+        const mb_optdef_t *d = &mb_optdefs[i];
+        if (d->kind == MB_OK_FLAG) continue;
+        char args[256], want[128];
+        snprintf(args, sizeof args, "%s --%s", mb_cmddefs[d->cmd].name, d->name);
+        cr_assert_eq(run_cli(args, out, sizeof out), 2, "'%s': %s", args, out);
+        snprintf(want, sizeof want, "membench: --%s needs a value", d->name);
+        cr_assert(!strncmp(out, want, strlen(want)), "'%s' says %s: %s", args, want, out);
+    }
 }
 
 /* The heap multiplier's default is written once (mb.h): the option's
