@@ -42,7 +42,7 @@ static size_t markdown_pages(char pages[][256], size_t max) {
     struct dirent *e;
     while ((e = readdir(d)) && n < max) {
         size_t l = strlen(e->d_name);
-        if (l > 3 && !strcmp(e->d_name + l - 3, ".md")) snprintf(pages[n++], 256, "docs/%s", e->d_name);
+        if (l > 3 && !strcmp(e->d_name + l - 3, ".md")) snprintf(pages[n++], 256, "docs/%.200s", e->d_name);
     }
     closedir(d);
     return n;

@@ -386,7 +386,7 @@ Test(plots, every_picture_at_most_1600_wide) {
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
         size_t n = strlen(e->d_name);
         if (n < 5 || strcmp(e->d_name + n - 4, ".png") != 0) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        snprintf(path, sizeof path, "%s/%.100s", dir, e->d_name);
         unsigned long w = png_width(path);
         cr_expect_leq(w, 1600ul, "%s is %lu pixels wide", e->d_name, w);
         char ref[300];
