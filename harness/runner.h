@@ -61,7 +61,7 @@ typedef struct mb_suite {
     const char *executable;             /* argv[0] */
     const char *scale;                  /* quick, default, large or "custom" */
     const char *allocator;              /* libc or jemalloc */
-    double heap_multiplier;             /* the policy's multiplier (2.0 when not given) */
+    double heap_multiplier;             /* the policy's multiplier (MB_DEFAULT_HEAP_MULTIPLIER when not given) */
     unsigned long long seed;            /* --seed */
     double timeout_s;                   /* per-case timeout, seconds */
     bool in_process;                    /* run cases in this process (no isolation): tests only */
