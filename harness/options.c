@@ -60,7 +60,7 @@ const mb_optdef_t mb_optdefs[] = {
     R(RUN, OUT, 'o', "out", TEXT, "FILE", NULL, "-", NULL, 0, 0,
       "write the results here (- for stdout), atomically: complete or not at all"),
     R(RUN, AGGONLY, 0, "aggregates-only", FLAG, NULL, NULL, NULL, NULL, 0, 0,
-      "JSON: only the mean, median, stddev and cv of each case, not every repetition"),
+      "JSON and CSV: only the mean, median, stddev and cv of each case, not every repetition"),
     R(RUN, TIMEOUT, 0, "timeout", NUM, "SECONDS", NULL, "3600", NULL, 0.001, 1e7,
       "a repetition running longer is killed and reported as an error"),
     R(RUN, ALLOCATOR, 0, "allocator", CHOICE, "NAME", "libc|jemalloc", "libc", NULL, 0, 0,
@@ -82,7 +82,7 @@ const mb_optdef_t mb_optdefs[] = {
     R(REPORT, FORMAT, 'f', "format", CHOICE, "FORMAT", FORMATS, "console", NULL, 0, 0, FORMAT_DOC),
     R(REPORT, OUT, 'o', "out", TEXT, "FILE", NULL, "-", NULL, 0, 0, "write here (- for stdout)"),
     R(REPORT, AGGONLY, 0, "aggregates-only", FLAG, NULL, NULL, NULL, NULL, 0, 0,
-      "JSON: only the aggregates of each case, not every repetition"),
+      "JSON and CSV: only the aggregates of each case, not every repetition"),
 
     R(IMPORT, FORMAT, 'f', "format", CHOICE, "FORMAT", "json|console|csv|markdown|bmf", "json", NULL, 0, 0, FORMAT_DOC),
     R(IMPORT, OUT, 'o', "out", TEXT, "FILE", NULL, "-", NULL, 0, 0, "write here (- for stdout)"),

@@ -93,5 +93,5 @@ void mb_progress_end(mb_progress_t *p) {
     if (p->quiet || !p->tty) return;
     char el[32];
     mb_fmt_ns(el, sizeof el, (double)(mb_now_ns() - p->t0));
-    fprintf(stderr, "\r\033[K%zu cases in %s\n", p->total, el);
+    fprintf(stderr, "\r\033[K%zu runs in %s\n", p->total, el);
 }

@@ -135,3 +135,34 @@ Test(verdicts, noise_warnings) {
     cr_assert(line_with(out, "warning: the wall time of 1 of 5 cases varies by more than 5% (cv; worst "
                         "shared-refs/rc/interning:off", NULL, line, sizeof line), "%s", out);
 }
+
+/* Three repetitions against three: the exact U test cannot go below p = 0.1,
+ * so no claim, even where ties (peak RSS in whole pages) would let the
+ * normal approximation say p < 0.05. */
+Test(verdicts, three_against_three_never_claims) {
+    char dir[512], args[1024];
+    tmpdir(dir, sizeof dir);
+    snprintf(args, sizeof args, "run -s rc,mark-sweep,none -w cycle-pairs,dlist -i off -n 20000 -r 3 -f json -o %s/r.json", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    snprintf(args, sizeof args, "report %s/r.json", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    char line[1024];
+    cr_assert(!line_with(out, "times faster than", NULL, line, sizeof line), "a claim from 3 against 3: %s", line);
+    cr_assert(!line_with(out, "times the peak", NULL, line, sizeof line), "a claim from 3 against 3: %s", line);
+    cr_assert(strstr(out, "cannot reach p < 0.05"), "%s", out);
+}
+
+/* A file of aggregates only has no repetitions: its mean, median, stddev and
+ * cv are not four samples, and no verdict is drawn from them. */
+Test(verdicts, aggregates_are_not_samples) {
+    char dir[512], args[1024];
+    tmpdir(dir, sizeof dir);
+    snprintf(args, sizeof args,
+             "run -s rc,mark-sweep -w cycle-pairs -i off -n 20000 -r 5 --aggregates-only -f json -o %s/r.json", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    snprintf(args, sizeof args, "report %s/r.json", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    char line[1024];
+    cr_assert(!line_with(out, "cycle-pairs: ", "p =", line, sizeof line), "a verdict from aggregates: %s", line);
+    cr_assert(!line_with(out, "cycle-pairs: ", "too few", line, sizeof line), "a verdict from aggregates: %s", line);
+}
