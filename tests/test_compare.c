@@ -239,7 +239,7 @@ Test(compare, real_slowdown_caught) {
     fclose(f);
     cr_assert_eq(chmod(head, 0755), 0);
     snprintf(cmd, sizeof cmd, "scripts/mb-gate --base %s --head %s -s rc,mark-sweep -w shared-refs,binary-trees "
-             "-i off -n 9 --keep %s -- --threshold 25 --no-memory 2>&1", mb, head, dir);
+             "-i off --rounds 9 --keep %s -- --threshold 25 --no-memory 2>&1", mb, head, dir);
     FILE *p = popen(cmd, "r");
     size_t n = fread(out, 1, sizeof out - 1, p);
     out[n] = '\0';
