@@ -55,6 +55,16 @@ static void run_values(const mb_entry_t *e, double *v, bool *ok) {
     ok[X_MAX_BYTES_USED] = mb_entry_je(e);
 }
 
+/* Each measure's value from a family's median row. */
+static void median_values(const mb_agg_row_t *med, double val[NX]) {
+    val[X_LATENCY] = med->real_ns;
+    val[X_THROUGHPUT] = med->m[MB_M_items_per_second];
+    val[X_PEAK_RSS] = med->m[MB_M_peak_rss_bytes];
+    val[X_PEAK_LIVE] = med->m[MB_M_peak_live_bytes];
+    val[X_LEAKED] = med->m[MB_M_leaked_objects];
+    val[X_MAX_BYTES_USED] = med->max_bytes_used;
+}
+
 static void family(json_t *root, const mb_suite_t *s, size_t first, size_t end) {
     const mb_entry_t *one = NULL;
     for (size_t i = first; i < end; i++)
@@ -68,12 +78,7 @@ static void family(json_t *root, const mb_suite_t *s, size_t first, size_t end) 
     if (mb_family_read_as_aggregates(s, first, end)) {               /* read from an aggregates-only file: the median, no bounds */
         if (!mb_family_agg(s, first, end, MB_AGG_MEDIAN, &med)) { json_decref(bench); return; }
         bounds = false;
-        val[X_LATENCY] = med.real_ns;
-        val[X_THROUGHPUT] = med.m[MB_M_items_per_second];
-        val[X_PEAK_RSS] = med.m[MB_M_peak_rss_bytes];
-        val[X_PEAK_LIVE] = med.m[MB_M_peak_live_bytes];
-        val[X_LEAKED] = med.m[MB_M_leaked_objects];
-        val[X_MAX_BYTES_USED] = med.max_bytes_used;
+        median_values(&med, val);
         ok[X_LATENCY] = true;
         ok[X_THROUGHPUT] = ok[X_PEAK_LIVE] = ok[X_LEAKED] = one->counters;
         ok[X_PEAK_RSS] = one->counters && med.m[MB_M_peak_rss_bytes] > 0;
@@ -99,12 +104,7 @@ static void family(json_t *root, const mb_suite_t *s, size_t first, size_t end) 
         }
         bounds = n >= 2;
         if (bounds && mb_family_agg(s, first, end, MB_AGG_MEDIAN, &med)) {
-            val[X_LATENCY] = med.real_ns;
-            val[X_THROUGHPUT] = med.m[MB_M_items_per_second];
-            val[X_PEAK_RSS] = med.m[MB_M_peak_rss_bytes];
-            val[X_PEAK_LIVE] = med.m[MB_M_peak_live_bytes];
-            val[X_LEAKED] = med.m[MB_M_leaked_objects];
-            val[X_MAX_BYTES_USED] = med.max_bytes_used;
+            median_values(&med, val);
         } else {
             bounds = false;
             run_values(one, val, ok);
