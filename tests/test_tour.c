@@ -48,5 +48,9 @@ Test(tour, finalized_objects_freed_later_said) {
             cr_assert_null(note, "%s: %s", mb_strategies[i]->name, sec);
         }
     }
+#ifndef MB_DEBUG
+    /* (debug builds verify the heap after a collection, and bdwgc has then
+     * already freed what it finalized: nothing to say there) */
     cr_assert_geq(seen, 1, "boehm keeps finalized objects until its next collection");
+#endif
 }
