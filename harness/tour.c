@@ -134,8 +134,12 @@ static void scenario3(const mb_strategy_t *s, mb_finalizer_mode_t mode) {
     say_exists(rt, "object_by_id(b_id)", b_id);
     say("len(gc.garbage)", "%zu", rt->garbage.n);
     bool kept = mode == MB_FIN_MODERN && rt->mut.stats.finalizers_run > 0 && mb_exists(rt, a_id);
-    if (kept)   /* bdwgc: finalizers run after a collection; their objects are freed by the next */
-        say("", "finalized but not yet freed: this collector frees an object whose finalizer ran at its next collection");
+    /* bdwgc collects again after running finalizers, yet a conservative
+     * collector keeps whatever a stale word (a register or stack slot the
+     * finalizer call left) still points to: freed at its next collection. */
+    if (kept)
+        say("", "finalized but not yet freed: a conservative collector keeps what a stale word still points to; "
+                "its next collection frees them");
     say("gc.collect()", "again");
     uint64_t ran = rt->mut.stats.finalizers_run;
     mb_collect(rt);
