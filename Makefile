@@ -49,7 +49,7 @@ DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox 
 DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz fuzz-json FORCE
-.PHONY: baseline regress gate-calibrate baseline-instructions regress-instructions perf
+.PHONY: baseline regress gate-calibrate baseline-instructions regress-instructions perf calibrate
 .PHONY: plots report plots-scaling plots-heap plots-examples man
 all: $(MEMBENCH)
 
@@ -95,6 +95,10 @@ PERF_PKGS := linux-perf lua5.4
 PERF_STAMP := build/.deps-perf-ok
 $(PERF_STAMP): Makefile | $(DEPS_STAMP)
 	$(call install_missing,$(PERF_PKGS))
+CALIB_PKGS := php8.2-cli lua5.4 python3
+CALIB_STAMP := build/.deps-calib-ok
+$(CALIB_STAMP): Makefile | $(DEPS_STAMP)
+	$(call install_missing,$(CALIB_PKGS))
 
 # test: the whole suite in three builds: release, debug (heap verify after
 # every collection) and stress (collect at every allocation), then one summary.
@@ -168,6 +172,15 @@ hyperfine: $(MEMBENCH)
 PERF_REPS ?= 5
 perf: $(MEMBENCH) $(PERF_STAMP)
 	PERF_REPS=$(PERF_REPS) scripts/perf $(MEMBENCH)
+
+# calibrate: the models next to the runtimes they model (scripts/calibrate, docs/calibration.md):
+# CPython 3.11, PHP 8.2, Lua 5.4 (incremental and generational) and bdwgc direct on the same
+# shapes, medians of CALIB_ROUNDS (5) interleaved rounds, into results/calibrate.{json,md,png}.
+# A benchmark: not in CI. CALIB_ARGS adds options (--shapes, --depth, --scale).
+CALIB_ROUNDS ?= 5
+CALIB_ARGS   ?=
+calibrate: $(MEMBENCH) $(CALIB_STAMP)
+	scripts/calibrate --membench $(MEMBENCH) --rounds $(CALIB_ROUNDS) --out results $(CALIB_ARGS)
 
 tour: $(MEMBENCH)
 	$(MEMBENCH) tour -s all

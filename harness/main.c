@@ -472,7 +472,7 @@ static int cmd_compare(int argc, char **argv) {
     return status;
 }
 
-/* probe PROBE -s STRATEGY -n N [-r R]: hidden, for scripts/perf (probe.h).
+/* probe PROBE -s STRATEGY|bdwgc-direct -n N [-r R]: hidden, for scripts/perf and scripts/calibrate (probe.h).
  * Prints one line per repetition: strategy probe n wall-ns cpu-ns. */
 static int cmd_probe(int argc, char **argv) {
     const char *sname = "mark-sweep";
@@ -490,17 +490,19 @@ static int cmd_probe(int argc, char **argv) {
         }
         else usage_error("probe: bad option '%s'", argv[optind - 1]);
     }
-    if (optind != argc - 1) usage_error("probe: expected one probe name (cycles or full)");
+    if (optind != argc - 1) usage_error("probe: expected one probe name (%s)", mb_probe_names);
     const mb_strategy_t *s = mb_find_strategy(sname);
-    if (!s) usage_error("unknown strategy '%s' (see membench list)", sname);
+    bool direct = !strcmp(sname, MB_PROBE_DIRECT);
+    if (!s && !direct) usage_error("unknown strategy '%s' (see membench list, or %s)", sname, MB_PROBE_DIRECT);
     for (uint64_t r = 0; r < reps; r++) {
         uint64_t ns, cpu;
         char err[256];
-        if (mb_probe(argv[optind], s, n, &ns, &cpu, err, sizeof err) != 0) {
+        if ((direct ? mb_probe_direct(argv[optind], n, &ns, &cpu, err, sizeof err)
+                    : mb_probe(argv[optind], s, n, &ns, &cpu, err, sizeof err)) != 0) {
             fprintf(stderr, "membench: %s\n", err);
             return 1;
         }
-        printf("%s %s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", s->name, argv[optind], n, ns, cpu);
+        printf("%s %s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", sname, argv[optind], n, ns, cpu);
     }
     return 0;
 }
