@@ -16,8 +16,13 @@
 #define SRC MB_SOURCE_DIR
 static char out[1 << 20];
 
-/* The suite the sharded runs split: three workloads, two strategies, both interning settings. */
-#define SUITE "-w cycle-pairs,dlist,shared-refs -s rc,mark-sweep -n 500 -r 2 --seed 7"
+/* The suite the sharded runs split: three workloads, two strategies, both
+ * interning settings; smaller in stress builds (a collection at every
+ * allocation). */
+static const char *suite(void) {
+    return getenv("MB_TEST_SMALL") ? "-w cycle-pairs,dlist,shared-refs -s rc,mark-sweep -n 20 -r 2 --seed 7"
+                                   : "-w cycle-pairs,dlist,shared-refs -s rc,mark-sweep -n 500 -r 2 --seed 7";
+}
 
 static const char *membench(void) {
     const char *bin = getenv("MEMBENCH");
@@ -117,10 +122,14 @@ Test(shard, partition_is_whole_workloads_disjoint_and_complete, .timeout = 120) 
     tmpdir(dir, sizeof dir);
     json_t *seen = json_object();
     size_t cases = 0;
+    /* stress builds: the workloads that stay small at n = 10 (not cycle-rings' 10,000-node rings) */
+    bool small = getenv("MB_TEST_SMALL") != NULL;
+    const char *wl = small ? "cycle-pairs,dlist,shared-refs,parent-trees,random-graph,long-chain" : "all";
+    size_t nwl = small ? 6 : mb_workload_count();
     for (int i = 0; i < 4; i++) {
         char args[1024], path[512];
         snprintf(path, sizeof path, "%s/s%d.json", dir, i);
-        snprintf(args, sizeof args, "run -w all -s rc,mark-sweep -i both -n 10 -r 1 --shard %d/4 -f json -o %s", i, path);
+        snprintf(args, sizeof args, "run -w %s -s rc,mark-sweep -i both -n 10 -r 1 --shard %d/4 -f json -o %s", wl, i, path);
         cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
         json_t *j = load(path), *ctx = json_object_get(j, "context"), *sh = json_object_get(ctx, "shard");
         cr_assert_eq(json_integer_value(json_object_get(sh, "index")), i);
@@ -146,8 +155,8 @@ Test(shard, partition_is_whole_workloads_disjoint_and_complete, .timeout = 120) 
         }
         json_decref(j);
     }
-    cr_assert_eq(json_object_size(seen), mb_workload_count(), "every workload runs in some shard");
-    cr_assert_eq(cases, mb_workload_count() * 2 * 2, "every case once: %zu", cases);
+    cr_assert_eq(json_object_size(seen), nwl, "every workload runs in some shard");
+    cr_assert_eq(cases, nwl * 2 * 2, "every case once: %zu", cases);
     json_decref(seen);
     cleanup(dir);
 }
@@ -211,10 +220,10 @@ Test(shard, empty_shard_writes_an_empty_results_file, .timeout = 120) {
 Test(shard, parallel_shards_merge_to_the_unsharded_run, .timeout = 300) {
     char dir[256], cmd[4200];
     tmpdir(dir, sizeof dir);
-    snprintf(cmd, sizeof cmd, "MB_QUIET=1 %s run " SUITE " -f json -o %s/all.json 2>%s/all.err", membench(), dir, dir);
+    snprintf(cmd, sizeof cmd, "MB_QUIET=1 %s run %s -f json -o %s/all.json 2>%s/all.err", membench(), suite(), dir, dir);
     cr_assert_eq(sh(cmd), 0);
     snprintf(cmd, sizeof cmd, "MB_QUIET=1 %s/scripts/mb-shards --membench %s --shards 3 --dir %s/shards -o %s/merged.json -- "
-             SUITE " >%s/shards.log 2>&1", SRC, membench(), dir, dir, dir);
+             "%s >%s/shards.log 2>&1", SRC, membench(), dir, dir, suite(), dir);
     cr_assert_eq(sh(cmd), 0, "mb-shards (see %s/shards.log)", dir);
     char path[512], all[512];
     snprintf(path, sizeof path, "%s/merged.json", dir);
@@ -236,11 +245,11 @@ Test(shard, sshlogin_shards_merge_to_the_unsharded_run, .timeout = 300) {
              "echo \"$1\" >> %s/hosts; shift; [ \"${1:-}\" = -- ] && shift\nexec sh -c \"$*\"\nEOF\nchmod +x %s/ssh",
              dir, dir, dir);
     cr_assert_eq(sh(cmd), 0);
-    snprintf(cmd, sizeof cmd, "MB_QUIET=1 %s run " SUITE " -f json -o %s/all.json 2>%s/all.err", membench(), dir, dir);
+    snprintf(cmd, sizeof cmd, "MB_QUIET=1 %s run %s -f json -o %s/all.json 2>%s/all.err", membench(), suite(), dir, dir);
     cr_assert_eq(sh(cmd), 0);
     snprintf(cmd, sizeof cmd, "PARALLEL_SSH=%s/ssh MB_QUIET=1 %s/scripts/mb-shards --membench %s --shards 3 --jobs 2 "
-             "--sshlogin hostA,hostB --dir %s/shards -o %s/merged.json -- " SUITE " >%s/shards.log 2>&1",
-             dir, SRC, membench(), dir, dir, dir);
+             "--sshlogin hostA,hostB --dir %s/shards -o %s/merged.json -- %s >%s/shards.log 2>&1",
+             dir, SRC, membench(), dir, dir, suite(), dir);
     cr_assert_eq(sh(cmd), 0, "mb-shards --sshlogin (see %s/shards.log)", dir);
     snprintf(cmd, sizeof cmd, "grep -q hostA %s/hosts && grep -q hostB %s/hosts", dir, dir);
     cr_assert_eq(sh(cmd), 0, "both hosts ran shards");
@@ -257,10 +266,10 @@ Test(shard, lost_shard_rerun_alone_and_merged, .timeout = 300) {
     char dir[256], args[4200];
     tmpdir(dir, sizeof dir);
     for (int i = 0; i < 3; i++) {
-        snprintf(args, sizeof args, "run " SUITE " --shard %d/3 -f json -o %s/s%d.json", i, dir, i);
+        snprintf(args, sizeof args, "run %s --shard %d/3 -f json -o %s/s%d.json", suite(), i, dir, i);
         cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     }
-    snprintf(args, sizeof args, "run " SUITE " -f json -o %s/all.json", dir);
+    snprintf(args, sizeof args, "run %s -f json -o %s/all.json", suite(), dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(args, sizeof args, "%s/s1.json", dir);
     cr_assert_eq(remove(args), 0);
@@ -279,7 +288,7 @@ Test(shard, lost_shard_rerun_alone_and_merged, .timeout = 300) {
     run_cli(args, out, sizeof out);
     cr_assert(strstr(out, "INCOMPLETE: shard 1/3 missing"), "%s", out);
     /* the rerun, alone, in its place */
-    snprintf(args, sizeof args, "run " SUITE " --shard 1/3 -f json -o %s/s1.json", dir);
+    snprintf(args, sizeof args, "run %s --shard 1/3 -f json -o %s/s1.json", suite(), dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(args, sizeof args, "merge %s/s2.json %s/s1.json %s/s0.json -o %s/m.json", dir, dir, dir, dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
