@@ -322,7 +322,7 @@ void mb_opts_parse(mb_cmd_t cmd, int argc, char **argv, mb_optval_t v[MB_NOPTS],
     int n = argc - optind;
     int want = mb_cmddefs[cmd].nargs;
     if (want < 0 && n < 1)
-        mb_usage_error(cmd, "%s: expected one or more %s files", mb_cmddefs[cmd].name, mb_cmddefs[cmd].args);
+        mb_usage_error(cmd, "%s: expected one or more results files (%s)", mb_cmddefs[cmd].name, mb_cmddefs[cmd].args);
     if (want >= 0 && n != want) {
         if (!want) mb_usage_error(cmd, "%s: unexpected argument '%s'", mb_cmddefs[cmd].name, argv[optind]);
         if (want == 1) mb_usage_error(cmd, "%s: expected one %s file", mb_cmddefs[cmd].name,

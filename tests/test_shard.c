@@ -112,6 +112,10 @@ Test(shard, bad_shard_values, .timeout = 60) {
     cr_assert(strstr(out, "from 0 to 2"), "%s", out);
     cr_assert_eq(run_cli("run -w dlist -s rc -n 10 -r 1 --shard-costs x.json", out, sizeof out), 2, "%s", out);
     cr_assert(strstr(out, "--shard-costs goes with --shard"), "%s", out);
+    cr_assert_eq(run_cli("merge", out, sizeof out), 2, "%s", out);
+    cr_assert(strstr(out, "merge: expected one or more results files"), "%s", out);
+    cr_assert_eq(run_cli("merge /nonexistent/shard-0.json", out, sizeof out), 2, "%s", out);
+    cr_assert(strstr(out, "/nonexistent/shard-0.json"), "names the file: %s", out);
 }
 
 /* Each shard runs whole workloads (every strategy and interning setting of
@@ -191,6 +195,32 @@ Test(shard, balance_at_default_scale) {
     double cp0 = mb_shard_model_seconds(cp, cp->size_default) - o, cp10 = mb_shard_model_seconds(cp, cp->size_default * 10) - o;
     cr_assert(bt0 > 0 && bt2 > 3.99 * bt0 && bt2 < 4.01 * bt0, "binary-trees: %g s at depth +2, %g s at the default", bt2, bt0);
     cr_assert(cp0 > 0 && cp10 > 9.99 * cp0 && cp10 < 10.01 * cp0, "cycle-pairs: %g s at 10n, %g s at n", cp10, cp0);
+}
+
+/* --shard-costs: the times of a previous results file decide the plan (the
+ * context names the file); a file that is not results is bad usage. */
+Test(shard, costs_from_a_previous_results_file, .timeout = 120) {
+    char dir[256], args[4200];
+    tmpdir(dir, sizeof dir);
+    snprintf(args, sizeof args, "run -w cycle-pairs,dlist,shared-refs -s rc -i off -n 50 -r 1 -f json -o %s/prev.json", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    snprintf(args, sizeof args, "run -w cycle-pairs,dlist,shared-refs -s rc -i off -n 50 -r 1 --shard 0/2 "
+             "--shard-costs %s/prev.json -f json -o %s/s0.json", dir, dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    cr_assert(!strstr(out, "not in the costs file"), "every case is in the file: %s", out);
+    snprintf(args, sizeof args, "%s/s0.json", dir);
+    json_t *j = load(args);
+    const char *costs = json_string_value(json_object_get(json_object_get(json_object_get(j, "context"), "shard"), "costs"));
+    cr_assert(costs && strstr(costs, "prev.json"), "the context names the costs file: %s", costs ? costs : "(none)");
+    json_decref(j);
+    snprintf(args, sizeof args, "%s/bad.json", dir);
+    FILE *f = fopen(args, "w");
+    fputs("[1, 2]\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "run -w dlist -s rc -n 10 -r 1 --shard 0/2 --shard-costs %s/bad.json", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 2, "%s", out);
+    cr_assert(strstr(out, "--shard-costs: cannot read") && strstr(out, "bad.json"), "%s", out);
+    cleanup(dir);
 }
 
 /* More shards than workloads: a shard with none writes a valid results file
