@@ -45,10 +45,10 @@ TESTBIN   := $(BUILD)/membench-tests
 # Debian packages the project needs (README.md: Two commands).
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
             libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev \
-            clang libclang-rt-14-dev valgrind libgc-dev man-db
+            clang libclang-rt-14-dev valgrind libgc-dev man-db parallel rsync python3-yaml
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test test-release test-debug test-stress test-sanitize bench hyperfine clean tour fuzz fuzz-json FORCE
+.PHONY: all deps test test-release test-debug test-stress test-sanitize bench bench-merge hyperfine clean tour fuzz fuzz-json FORCE
 .PHONY: baseline regress gate-calibrate baseline-instructions regress-instructions perf calibrate
 .PHONY: plots report plots-scaling plots-heap plots-examples man
 all: $(MEMBENCH)
@@ -135,15 +135,31 @@ SHELL := /bin/bash
 # into results/latest.json (the previous latest.json becomes previous.json), then the
 # console summary read back from that file (the suite runs once). SCALE (quick, default,
 # large) sets the sizes and repetitions; BENCH_ARGS narrows it (-s, -w, --filter).
+# SHARDS=N runs the suite as N shards (run --shard I/N) through GNU parallel, SHARD_JOBS
+# at a time (default N; SSHLOGIN=host1,host2 spreads them over hosts), each into
+# results/shards/shard-I.json, merged (membench merge) before the same ending
+# (scripts/mb-shards, docs/sharding.md). A lost shard: status 3, the others in
+# results/incomplete.json and the command that reruns it; then make bench-merge.
 SCALE      ?= default
 BENCH_ARGS ?= -s all -w all -i both
-bench: $(MEMBENCH)
-	@mkdir -p results
-	@rm -f results/.next.json; \
-	  $(MEMBENCH) run --scale $(SCALE) $(BENCH_ARGS) -f json -o results/.next.json; st=$$?; \
-	  if [ $$st -ge 128 ] && [ -f results/.next.json ]; then \
+SHARDS     ?=
+SHARD_JOBS ?= $(SHARDS)
+SSHLOGIN   ?=
+SHARD_DIR  ?= results/shards
+ifeq ($(strip $(SHARDS)),)
+  BENCH_RUN = $(MEMBENCH) run --scale $(SCALE) $(BENCH_ARGS) -f json -o results/.next.json
+else
+  BENCH_RUN = scripts/mb-shards --membench $(MEMBENCH) --shards $(SHARDS) --jobs $(SHARD_JOBS) --dir $(SHARD_DIR) \
+              $(if $(SSHLOGIN),--sshlogin $(SSHLOGIN)) -o results/.next.json -- --scale $(SCALE) $(BENCH_ARGS)
+endif
+# The end of bench and bench-merge, status in st: results/.next.json becomes latest.json
+# (latest.json becoming previous.json); after an interruption (st >= 128) or a lost
+# shard (st 3) it becomes incomplete.json and latest.json is untouched.
+define bench_finish
+	  if { [ $$st -ge 128 ] || [ $$st -eq 3 ]; } && [ -f results/.next.json ]; then \
 	    mv results/.next.json results/incomplete.json; \
-	    echo "membench: interrupted: results/latest.json is untouched; what finished is in results/incomplete.json"; \
+	    if [ $$st -ge 128 ]; then echo "membench: interrupted: results/latest.json is untouched; what finished is in results/incomplete.json"; \
+	    else echo "membench: a shard is missing: results/latest.json is untouched; the others are in results/incomplete.json"; fi; \
 	    exit $$st; \
 	  fi; \
 	  if [ -f results/.next.json ]; then \
@@ -153,6 +169,20 @@ bench: $(MEMBENCH)
 	    $(MEMBENCH) report results/latest.json; \
 	    $(MAKE) --no-print-directory report || st=1; \
 	  fi; exit $$st
+endef
+bench: $(MEMBENCH)
+	@mkdir -p results
+	@rm -f results/.next.json; \
+	  $(BENCH_RUN); st=$$?; \
+$(bench_finish)
+
+# bench-merge: merge the shard files in SHARD_DIR (after rerunning a lost shard alone,
+# docs/sharding.md) into results/latest.json, ending as bench does.
+bench-merge: $(MEMBENCH)
+	@mkdir -p results
+	@rm -f results/.next.json; \
+	  $(MEMBENCH) merge $(SHARD_DIR)/shard-*.json -o results/.next.json; st=$$?; \
+$(bench_finish)
 
 # hyperfine: whole `membench run` processes, one per strategy, timed by hyperfine
 # (no shell: -N; warm-up runs, then HF_RUNS runs each), imported as Google Benchmark JSON.

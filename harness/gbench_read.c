@@ -262,14 +262,17 @@ typedef enum { F_STRING, F_INTEGER, F_REAL, F_TRUE, F_FALSE, F_NULL, F_OBJECT, F
 /* The fields the rules name; K_OTHER: a counter if it is a number. */
 enum { K_NAME, K_RUN_NAME, K_RUN_TYPE, K_ERROR_OCCURRED, K_ERROR_MESSAGE, K_LABEL, K_TIME_UNIT, K_REAL_TIME,
        K_CPU_TIME, K_ITERATIONS, K_FAMILY_INDEX, K_REPETITION_INDEX, K_REPETITIONS, K_PER_FAMILY_INSTANCE_INDEX,
-       K_THREADS, K_OTHER };
+       K_THREADS, K_SHARD, K_OTHER };
 
 /* Google Benchmark's own fields (the numeric ones are bookkeeping, never counters) by key. */
 static int key_slot(const char *k, size_t n) {
 #define IS(s) (!memcmp(k, s, n))
     switch (n) {
     case 4: if (IS("name")) return K_NAME; break;
-    case 5: if (IS("label")) return K_LABEL; break;
+    case 5:
+        if (IS("label")) return K_LABEL;
+        if (IS("shard")) return K_SHARD;        /* membench merge: the shard an entry ran in */
+        break;
     case 7: if (IS("threads")) return K_THREADS; break;
     case 8:
         if (IS("run_name")) return K_RUN_NAME;

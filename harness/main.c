@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,9 @@
 #include "probe.h"
 #include "report.h"
 #include "runner.h"
+#include "shard.h"
 #include "tour.h"
+#include "merge.h"
 
 static char **main_argv;                /* for re-executing with jemalloc */
 static char *main_cmd;                  /* argv[1] before the subcommand parsers reuse it */
@@ -216,6 +219,67 @@ static const char *case_name(const mb_workload_t *w, const mb_strategy_t *s, int
     return name;
 }
 
+/* --shard I/N: the suite's units (its workloads, in plan order) assigned to
+ * N shards by estimated cost (shard.h); the entries of the other shards are
+ * dropped, each kept entry keeping the family_index of the whole plan (merge
+ * orders by it). Returns the context's "shard" object. */
+static json_t *shard_plan(mb_suite_t *suite, unsigned index, unsigned count, const json_t *costs, const char *costs_path) {
+    size_t nu = 0;
+    const mb_workload_t **unit = malloc((suite->n + 1) * sizeof *unit);
+    double *cost = calloc(suite->n + 1, sizeof *cost);
+    unsigned *shard_of = malloc((suite->n + 1) * sizeof *shard_of);
+    double *load = calloc(count, sizeof *load);
+    if (!unit || !cost || !shard_of || !load) harness_oom("the shard plan");
+    size_t from_file = 0;
+    for (size_t e = 0; e < suite->n; e++) {
+        const mb_entry_t *x = &suite->v[e];
+        if (!nu || unit[nu - 1] != x->c.workload) unit[nu++] = x->c.workload;
+        const json_t *c = costs ? json_object_get(costs, x->name) : NULL;
+        if (c) from_file++;
+        cost[nu - 1] += c ? json_real_value(c) + MB_SHARD_OVERHEAD_S : mb_shard_model_seconds(x->c.workload, x->c.args.n);
+    }
+    mb_shard_assign(cost, nu, count, shard_of, load);
+    size_t kept = 0;
+    for (size_t e = 0, u = 0; e < suite->n; e++) {
+        if (e && suite->v[e - 1].c.workload != suite->v[e].c.workload) u++;
+        if (shard_of[u] == index) suite->v[kept++] = suite->v[e];
+    }
+    double total = 0, max = 0;
+    for (unsigned k = 0; k < count; k++) {
+        total += load[k];
+        if (load[k] > max) max = load[k];
+    }
+    json_t *o = json_object(), *mine = json_array(), *plan = json_array();
+    if (!o || !mine || !plan) harness_oom("the shard plan");
+    char names[2048] = "";
+    size_t nmine = 0;
+    for (size_t u = 0; u < nu; u++) {
+        json_t *p = json_pack("{s:s, s:i, s:f}", "unit", unit[u]->name, "shard", (json_int_t)shard_of[u],
+                              "estimated_seconds", round(cost[u] * 1000) / 1000);
+        if (!p || json_array_append_new(plan, p) != 0) harness_oom("the shard plan");
+        if (shard_of[u] != index) continue;
+        if (json_array_append_new(mine, json_string(unit[u]->name)) != 0) harness_oom("the shard plan");
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof names - l, "%s%s", nmine++ ? "," : "", unit[u]->name);
+    }
+    json_object_set_new(o, "index", json_integer(index));
+    json_object_set_new(o, "count", json_integer(count));
+    json_object_set_new(o, "units", mine);
+    json_object_set_new(o, "estimated_seconds", json_real(round(load[index] * 1000) / 1000));
+    json_object_set_new(o, "largest_over_mean", json_real(total > 0 ? round(max / (total / count) * 1000) / 1000 : 1));
+    json_object_set_new(o, "costs", json_string(costs ? costs_path : "model"));
+    json_object_set_new(o, "plan", plan);
+    fprintf(stderr, "membench: shard %u/%u: %zu of %zu workloads (%s), estimated %.1f s of %.1f s; "
+            "largest shard %.2fx the mean%s\n", index, count, nmine, nu, nmine ? names : "none", load[index], total,
+            total > 0 ? max / (total / count) : 1.0, costs && from_file < suite->n ? " (some cases not in the costs file: model)" : "");
+    suite->n = kept;
+    free(unit);
+    free(cost);
+    free(shard_of);
+    free(load);
+    return o;
+}
+
 static int cmd_run(int argc, char **argv) {
     mb_optval_t v[MB_NOPTS];
     char **args;
@@ -235,7 +299,7 @@ static int cmd_run(int argc, char **argv) {
     mb_format_t fmt;
     if (mb_format_parse(v[MB_O_FORMAT].text, &fmt) != 0) usage_error("--format '%s' is not built in", v[MB_O_FORMAT].text);
     mb_filter_t filter;
-    char ferr[512];
+    char ferr[512], oerr_early[1024];
     if (mb_filter_compile(&filter, v[MB_O_FILTER].given ? v[MB_O_FILTER].text : NULL, ferr, sizeof ferr) != 0)
         usage_error("%s", ferr);
     {
@@ -243,9 +307,17 @@ static int cmd_run(int argc, char **argv) {
         if (mb_test_fail_alloc(&nth, ferr, sizeof ferr) < 0) usage_error("%s", ferr);
     }
 
+    unsigned shard_i = 0, shard_n = 0;  /* --shard I/N; shard_n 0: the whole plan */
+    if (v[MB_O_SHARD].given && mb_shard_parse(v[MB_O_SHARD].text, &shard_i, &shard_n, ferr, sizeof ferr) != 0)
+        usage_error("%s", ferr);
+    if (v[MB_O_SHARDCOSTS].given && !shard_n) usage_error("--shard-costs goes with --shard I/N");
+
     const mb_strategy_t **ss;
     const mb_workload_t **ws;
     size_t ns = parse_strategies(v[MB_O_STRATEGY].text, &ss), nw = parse_workloads(v[MB_O_WORKLOAD].text, &ws);
+    json_t *shard_costs = NULL;
+    if (v[MB_O_SHARDCOSTS].given && !(shard_costs = mb_shard_costs_read(v[MB_O_SHARDCOSTS].text, oerr_early, sizeof oerr_early)))
+        usage_error("%s", oerr_early);
     const char *err = NULL;
     if (opt.allocator == MB_ALLOC_JEMALLOC) reexec_with_jemalloc(argv);
     if (mb_mem_select(opt.allocator, &err) != 0) usage_error("%s", err);
@@ -286,8 +358,6 @@ static int cmd_run(int argc, char **argv) {
             for (int on = 0; on <= 1; on++)
                 any |= (interning < 0 || on == interning) && mb_filter_match(&filter, case_name(w, ss[si], on));
             if (!any) continue;
-            mb_case_t probe = {.workload = w, .strategy = ss[si], .opt = opt, .args = {.n = size, .seed = seed}};
-            check_memory(&probe, size, timeout);
             for (int on = 0; on <= 1; on++) {
                 if (interning >= 0 && on != interning) continue;
                 if (!mb_filter_match(&filter, case_name(w, ss[si], on))) continue;
@@ -311,6 +381,24 @@ static int cmd_run(int argc, char **argv) {
                     v[MB_O_FILTER].text);
     }
     mb_filter_free(&filter);
+    if (shard_n) {
+        suite.shard = shard_plan(&suite, shard_i, shard_n, shard_costs, v[MB_O_SHARDCOSTS].text);
+        if (!suite.n)
+            fprintf(stderr, "membench: shard %u/%u has no workload (more shards than workloads): "
+                    "writing a results file with no benchmarks\n", shard_i, shard_n);
+    }
+    if (shard_costs) json_decref(shard_costs);
+    /* The memory estimate of each (workload, strategy) to run, before anything runs. */
+    for (size_t e = 0; e < suite.n; e++) {
+        const mb_entry_t *x = &suite.v[e];
+        bool twin = true;
+        for (size_t si = 0; si < ns; si++) twin &= ss[si] != x->c.strategy;
+        if (twin || (e && suite.v[e - 1].c.workload == x->c.workload && suite.v[e - 1].c.strategy == x->c.strategy))
+            continue;
+        mb_case_t probe = {.workload = x->c.workload, .strategy = x->c.strategy, .opt = opt,
+                           .args = {.n = x->c.args.n, .seed = seed}};
+        check_memory(&probe, x->c.args.n, timeout);
+    }
     int status = mb_suite_run(&suite);
     mb_context_t ctx;
     mb_context_read(&ctx);
@@ -472,6 +560,46 @@ static int cmd_compare(int argc, char **argv) {
     return status;
 }
 
+/* merge SHARD.json...: the shards of one `run --shard I/N` plan into one results file (merge.h). */
+static int cmd_merge(int argc, char **argv) {
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_MERGE, argc, argv, v, &args, &nargs);
+    json_t *doc;
+    unsigned missing;
+    char err[2048];
+    if (mb_merge(args, nargs, v[MB_O_PARTIAL].flag, &doc, &missing, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        return 2;
+    }
+    mb_outfile_t of;
+    const char *outpath = v[MB_O_OUT].text;
+    if (mb_outfile_open(&of, outpath, err, sizeof err) != 0) {
+        json_decref(doc);
+        usage_error("%s", err);
+    }
+    int status = 0;
+    if (json_dumpf(doc, of.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) != 0 || fputc('\n', of.f) == EOF) {
+        mb_outfile_abort(&of);
+        json_decref(doc);
+        fprintf(stderr, "membench: cannot write the merged results\n");
+        return 2;
+    }
+    if (mb_outfile_commit(&of, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        status = 2;
+    } else {
+        const json_t *ctx = json_object_get(doc, "context");
+        json_int_t count = json_integer_value(json_object_get(ctx, "shard_count"));
+        fprintf(stderr, "membench: merged %d of %lld shards (%zu entries) into %s%s\n", nargs, (long long)count,
+                json_array_size(json_object_get(doc, "benchmarks")), outpath && strcmp(outpath, "-") ? outpath : "stdout",
+                missing ? ", marked incomplete: the missing shards are listed in its context (shards_missing)" : "");
+    }
+    json_decref(doc);
+    return status;
+}
+
 /* probe PROBE -s STRATEGY|bdwgc-direct -n N [-r R]: hidden, for scripts/perf and scripts/calibrate (probe.h).
  * Prints one line per repetition: strategy probe n wall-ns cpu-ns. */
 static int cmd_probe(int argc, char **argv) {
@@ -554,6 +682,7 @@ int main(int argc, char **argv) {
     case MB_CMD_COMPARE: return cmd_compare(argc - 1, argv + 1);
     case MB_CMD_TOUR: return cmd_tour(argc - 1, argv + 1);
     case MB_CMD_FUZZ: return cmd_fuzz(argc - 1, argv + 1);
+    case MB_CMD_MERGE: return cmd_merge(argc - 1, argv + 1);
     default: break;
     }
     if (!strcmp(cmd, "probe")) return cmd_probe(argc - 1, argv + 1);

@@ -26,6 +26,8 @@ const mb_cmddef_t mb_cmddefs[MB_NCMDS] = {
                         "the regression gate: exit 0 no regression, 1 a regression, 2 bad input"},
     [MB_CMD_TOUR] = {"tour", "", 0, "replay the seed tutorial's examples, printing each observable value"},
     [MB_CMD_FUZZ] = {"fuzz", "", 0, "differential fuzzing of strategies against a reachability oracle"},
+    [MB_CMD_MERGE] = {"merge", "SHARD.json...", -1,
+                      "merge the results files of `run --shard I/N` into one, checking they are one plan's shards"},
 };
 
 #define INF INFINITY
@@ -74,6 +76,10 @@ const mb_optdef_t mb_optdefs[] = {
     R(RUN, TWINS, 0, "twins", FLAG, NULL, NULL, NULL, NULL, 0, 0,
       "also run each workload's direct twins: the same work without the mutator API"),
     R(RUN, TWINS, 0, "floor", FLAG, NULL, NULL, NULL, NULL, 0, 0, "the old name of --twins"),
+    R(RUN, SHARD, 0, "shard", TEXT, "I/N", NULL, NULL, "the whole plan", 0, 0,
+      "run only shard I (0-based) of N: whole workloads, balanced by estimated time (docs/sharding.md)"),
+    R(RUN, SHARDCOSTS, 0, "shard-costs", TEXT, "FILE", NULL, NULL, "the built-in cost model", 0, 0,
+      "with --shard: estimate each case's time from the real_time of its name in this results file"),
     R(RUN, INPROC, 0, "in-process", FLAG, NULL, NULL, NULL, NULL, 0, 0,
       "run the cases in this process, without isolation (for tests)"),
 
@@ -127,6 +133,11 @@ const mb_optdef_t mb_optdefs[] = {
     R(FUZZ, STEPS, 0, "steps", UINT, "N", NULL, "5000", NULL, 1, U64MAX, "mutator operations per seed"),
     R(FUZZ, PARAMS, 0, "params", TEXT, "KEY=VALUE,...", NULL, NULL, "each strategy's defaults", 0, 0,
       "strategy parameters (see STRATEGY PARAMETERS)"),
+
+    R(MERGE, OUT, 'o', "out", TEXT, "FILE", NULL, "-", NULL, 0, 0,
+      "write the merged results here (- for stdout), atomically"),
+    R(MERGE, PARTIAL, 0, "allow-partial", FLAG, NULL, NULL, NULL, NULL, 0, 0,
+      "merge the shards given even if some are missing, marked incomplete"),
 };
 const size_t mb_noptdefs = sizeof mb_optdefs / sizeof *mb_optdefs;
 
@@ -310,7 +321,9 @@ void mb_opts_parse(mb_cmd_t cmd, int argc, char **argv, mb_optval_t v[MB_NOPTS],
     }
     int n = argc - optind;
     int want = mb_cmddefs[cmd].nargs;
-    if (n != want) {
+    if (want < 0 && n < 1)
+        mb_usage_error(cmd, "%s: expected one or more results files (%s)", mb_cmddefs[cmd].name, mb_cmddefs[cmd].args);
+    if (want >= 0 && n != want) {
         if (!want) mb_usage_error(cmd, "%s: unexpected argument '%s'", mb_cmddefs[cmd].name, argv[optind]);
         if (want == 1) mb_usage_error(cmd, "%s: expected one %s file", mb_cmddefs[cmd].name,
                                       cmd == MB_CMD_REPORT ? "results JSON" : "hyperfine JSON");

@@ -1,5 +1,6 @@
 /* report.c: what every reporter shares (formats, human units, family aggregates, summary rows) and `list`. */
 #include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -333,6 +334,48 @@ static void hdr_text(FILE *out, bool md, const char *t) {
     for (; *t; t++) fputc((unsigned char)*t < 0x20 || *t == 0x7f ? ' ' : *t, out);
 }
 
+/* A merged file (membench merge): which hosts ran which shards, and that
+ * times are compared only within a shard (a workload's strategies all ran on
+ * one host; the verdicts compare strategies of one workload). */
+static void shards_line(FILE *out, const mb_suite_t *s, bool md) {
+    const json_t *sh = s->context ? json_object_get(s->context, "shards") : NULL;
+    if (!json_is_array(sh) || !json_array_size(sh)) return;
+    char line[1024];
+    size_t l = 0;
+    const json_t *cnt = json_object_get(s->context, "shard_count");
+    l += (size_t)snprintf(line, sizeof line, "%zu of %lld shards merged:", json_array_size(sh),
+                          json_is_integer(cnt) ? (long long)json_integer_value(cnt) : (long long)json_array_size(sh));
+    size_t i;
+    const json_t *e;
+    json_array_foreach(sh, i, e) {
+        const json_t *h = json_object_get(e, "host_name"), *ix = json_object_get(e, "index");
+        if (l < sizeof line)
+            l += (size_t)snprintf(line + l, sizeof line - l, "%s shard %lld on %s", i ? "," : "",
+                                  (long long)json_integer_value(ix), json_is_string(h) ? json_string_value(h) : "?");
+    }
+    fputs(md ? "**Shards:** " : "shards: ", out);
+    hdr_text(out, md, line);
+    fputs(md ? "; times from different hosts are compared only within a shard (each workload ran whole on one host)  \n"
+             : "; times from different hosts are compared only within a shard (each workload ran whole on one host)\n", out);
+}
+
+void mb_incomplete_words(const mb_suite_t *s, char *buf, size_t n) {
+    const json_t *miss = s->context ? json_object_get(s->context, "shards_missing") : NULL;
+    const json_t *cnt = s->context ? json_object_get(s->context, "shard_count") : NULL;
+    if (json_is_array(miss) && json_array_size(miss)) {
+        size_t l = (size_t)snprintf(buf, n, "shard%s", json_array_size(miss) > 1 ? "s" : "");
+        size_t i;
+        const json_t *e;
+        json_array_foreach(miss, i, e)
+            if (l < n) l += (size_t)snprintf(buf + l, n - l, "%s %lld/%lld", i ? "," : "", (long long)json_integer_value(e),
+                                             (long long)json_integer_value(cnt));
+        if (l < n) snprintf(buf + l, n - l, " missing (merged with --allow-partial)");
+        return;
+    }
+    snprintf(buf, n, "interrupted by SIG%s after %zu of %zu runs",
+             sigabbrev_np(s->interrupted) ? sigabbrev_np(s->interrupted) : "?", s->n, s->planned);
+}
+
 void mb_report_header(FILE *out, const mb_suite_t *s, const mb_context_t *run_ctx, bool md) {
     mb_context_t file_ctx;
     const mb_context_t *c = run_ctx;
@@ -365,6 +408,7 @@ void mb_report_header(FILE *out, const mb_suite_t *s, const mb_context_t *run_ct
         hdr_text(out, md, line);
         fputc('\n', out);
     }
+    shards_line(out, s, md);
     const char *warn = md ? "\n> **Warning:** " : "warning: ";
     if (c->have_load && c->num_cpus > 0 && c->load_avg[0] > c->num_cpus)
         fprintf(out, "%sthe 1-minute load average %.2f exceeds the %d CPUs: other processes competed with the "

@@ -31,6 +31,9 @@ void mb_report_markdown(FILE *out, const mb_suite_t *s, const mb_context_t *ctx)
  * the 1-minute load average exceeds the CPUs or a case's wall-time cv
  * exceeds 5%. From s->context when set (a file read back), else ctx. */
 void mb_report_header(FILE *out, const mb_suite_t *s, const mb_context_t *ctx, bool markdown);
+/* Why a suite is incomplete, in words: "interrupted by SIGINT after 3 of 9
+ * runs", or for a merge of some shards "shards 1/4, 3/4 missing (...)". */
+void mb_incomplete_words(const mb_suite_t *s, char *buf, size_t n);
 /* Per workload, hyperfine-style verdicts: the fastest candidate against each
  * other one on wall and CPU time ("W: X ran 2.75 ± 0.10 times faster than Y
  * (wall time, p = 0.008)", or "not significant (p = 0.31)" when the U test

@@ -35,8 +35,10 @@ void mb_report_console(FILE *out, const mb_suite_t *s, const mb_context_t *ctx) 
     mb_report_jemalloc_note(out, s, "");
     mb_report_verdicts(out, s, false);
     if (failed) fprintf(out, "%u of %zu runs FAILED\n", failed, s->n);
-    if (s->interrupted)
-        fprintf(out, "INCOMPLETE: interrupted by SIG%s after %zu of %zu runs\n",
-                sigabbrev_np(s->interrupted) ? sigabbrev_np(s->interrupted) : "?", s->n, s->planned);
+    if (s->interrupted) {
+        char why[512];
+        mb_incomplete_words(s, why, sizeof why);
+        fprintf(out, "INCOMPLETE: %s\n", why);
+    }
     free(cells);
 }

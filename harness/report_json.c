@@ -111,6 +111,12 @@ static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
         fprintf(out, ",\n    \"options\": ");
         mb_opts_json(out, MB_CMD_RUN, s->options);
     }
+    if (s->shard) {                     /* run --shard I/N: which share of the plan this is */
+        char *text = json_dumps(s->shard, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+        if (!text) mb_harness_oom("the report's context");
+        fprintf(out, ",\n    \"shard\": %s", text);
+        free(text);
+    }
     if (s->interrupted) {               /* only what finished before the signal */
         fprintf(out, ",\n    \"incomplete\": true,\n    \"interrupted_by\": \"SIG%s\",\n"
                 "    \"runs_planned\": %zu,\n    \"runs_finished\": %zu",

@@ -52,8 +52,10 @@ void mb_report_markdown(FILE *out, const mb_suite_t *s, const mb_context_t *ctx)
     fprintf(out, "\nTimes and counters are the median of each case's repetitions; cv is stddev/mean of wall time.\n");
     mb_report_jemalloc_note(out, s, "\n");
     mb_report_verdicts(out, s, true);
-    if (s->interrupted)
-        fprintf(out, "\n**Incomplete:** interrupted by SIG%s after %zu of %zu runs.\n",
-                sigabbrev_np(s->interrupted) ? sigabbrev_np(s->interrupted) : "?", s->n, s->planned);
+    if (s->interrupted) {
+        char why[512];
+        mb_incomplete_words(s, why, sizeof why);
+        fprintf(out, "\n**Incomplete:** %s.\n", why);
+    }
     free(cells);
 }

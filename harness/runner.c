@@ -46,6 +46,8 @@ void mb_suite_add(mb_suite_t *s, const mb_case_t *c, unsigned repetitions, const
 void mb_suite_free(mb_suite_t *s) {
     if (s->context) json_decref(s->context);
     s->context = NULL;
+    if (s->shard) json_decref(s->shard);
+    s->shard = NULL;
     for (size_t i = 0; i < s->n; i++)
         if (s->v[i].extra) json_decref(s->v[i].extra);
     free(s->v);

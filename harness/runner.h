@@ -74,6 +74,8 @@ typedef struct mb_suite {
                                            context; NULL for a file read back */
     struct json_t *context;             /* a read or imported file's own context, written back as it is
                                            (NULL: this machine's, for a run); owned (a reference) */
+    struct json_t *shard;               /* run --shard I/N: the context's "shard" object (index, count,
+                                           units, the plan); NULL otherwise; owned */
 } mb_suite_t;
 
 /* Append one entry per repetition of the case (family = next family index).
