@@ -22,7 +22,7 @@ static void say(const char *code, const char *fmt, ...) {
 static void say_rc(mb_rt_t *rt, const char *code, long c) {
     if (c == MB_RC_FREED) say(code, "object freed: no count to read");
     else if (c == MB_RC_NONE) say(code, "%s keeps no reference counts", mb_rt_strategy(rt)->name);
-    else if (c == MB_RC_IMMORTAL) say(code, "immortal (interned): its count never changes");
+    else if (c == MB_RC_IMMORTAL) say(code, "immortal (interned, as CPython 3.12+ makes them, PEP 683): its count never changes");
     else if (mb_rt_strategy(rt)->attrs & MB_ATTR_DEFERRED)
         say(code, "%ld (slot references only: %s counts no variable)", c, mb_rt_strategy(rt)->name);
     else say(code, "%ld", c);
