@@ -1,6 +1,7 @@
 /* test_verdicts.c: the console and Markdown reports' header (machine, build, noise warnings) and their hyperfine-style verdicts. */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -142,7 +143,9 @@ Test(verdicts, noise_warnings) {
 Test(verdicts, three_against_three_never_claims) {
     char dir[512], args[1024];
     tmpdir(dir, sizeof dir);
-    snprintf(args, sizeof args, "run -s rc,mark-sweep,none -w cycle-pairs,dlist -i off -n 20000 -r 3 -f json -o %s/r.json", dir);
+    /* (stress builds collect at every allocation: a small size there) */
+    snprintf(args, sizeof args, "run -s rc,mark-sweep,none -w cycle-pairs,dlist -i off -n %s -r 3 -f json -o %s/r.json",
+             getenv("MB_TEST_SMALL") ? "300" : "20000", dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(args, sizeof args, "report %s/r.json", dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
@@ -158,7 +161,8 @@ Test(verdicts, aggregates_are_not_samples) {
     char dir[512], args[1024];
     tmpdir(dir, sizeof dir);
     snprintf(args, sizeof args,
-             "run -s rc,mark-sweep -w cycle-pairs -i off -n 20000 -r 5 --aggregates-only -f json -o %s/r.json", dir);
+             "run -s rc,mark-sweep -w cycle-pairs -i off -n %s -r 5 --aggregates-only -f json -o %s/r.json",
+             getenv("MB_TEST_SMALL") ? "300" : "20000", dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(args, sizeof args, "report %s/r.json", dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
