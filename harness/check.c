@@ -255,8 +255,15 @@ static int finalizers_legacy(ck_t *c) { return finalizers(c, MB_FIN_LEGACY); }
 /* --- fuzz --------------------------------------------------------------------- */
 
 static int fuzz(ck_t *c) {
-    for (uint64_t k = 0; k < c->o->seeds; k++)
+    char spec[4200];
+    mb_strategy_spec(c->s, spec, sizeof spec);
+    for (uint64_t k = 0; k < c->o->seeds; k++) {
+        /* If the seed crashes the process (a panic of the heap verifier), the parent names it. */
+        fprintf(stderr, "\n@CONTEXT reproduce: membench fuzz -s %s --seed %" PRIu64 " --seeds 1 --steps %" PRIu64 "\n",
+                spec, 1 + k, c->o->steps);
+        fflush(stderr);
         if (mb_fuzz_run(c->s, 1 + k, c->o->steps, c->err, c->errsz) != 0) return -1;
+    }
     return 0;
 }
 
@@ -515,15 +522,23 @@ static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_op
         snprintf(err, errsz, "%s", m);
         return -1;
     }
-    /* A crash or a panic: its last line of output says what happened. */
+    /* A crash or a panic: its last line of output says what happened, the
+     * last context line what it was doing. */
+    char ctx[4400] = "";
+    for (char *p = buf; (p = strstr(p, "\n@CONTEXT ")); p++) {
+        p += 10;
+        size_t l = strcspn(p, "\n");
+        snprintf(ctx, sizeof ctx, " (%.*s)", (int)(l < 4300 ? l : 4300), p);
+        memset(p - 10, ' ', l + 10);    /* not a line of output any more */
+    }
     while (got && (buf[got - 1] == '\n' || buf[got - 1] == ' ')) buf[--got] = '\0';
     char *last = strrchr(buf, '\n');
     last = last ? last + 1 : buf;
     if (WIFSIGNALED(st))
-        snprintf(err, errsz, "crashed: killed by signal %d (%s)%s%.1000s", WTERMSIG(st), strsignal(WTERMSIG(st)),
-                 *last ? ": " : "", last);
+        snprintf(err, errsz, "crashed: killed by signal %d (%s)%s%.1000s%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
+                 *last ? ": " : "", last, ctx);
     else
-        snprintf(err, errsz, "exited with status %d%s%.1000s", WEXITSTATUS(st), *last ? ": " : "", last);
+        snprintf(err, errsz, "exited with status %d%s%.1000s%s", WEXITSTATUS(st), *last ? ": " : "", last, ctx);
     return -1;
 }
 
