@@ -50,7 +50,7 @@ DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test test-release test-debug test-stress test-sanitize bench bench-merge hyperfine clean tour fuzz fuzz-json FORCE
 .PHONY: baseline regress gate-calibrate baseline-instructions regress-instructions perf calibrate
-.PHONY: plots report plots-scaling plots-heap plots-examples man
+.PHONY: plots report plots-scaling plots-heap plots-examples man install
 all: $(MEMBENCH)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
@@ -64,8 +64,11 @@ $(BUILD)/obj/harness/context.o: $(GIT_STAMP)
 $(BUILD)/obj/harness/context.o: CFLAGS += -DMB_GIT_COMMIT='"$(GIT_COMMIT)"'
 FORCE:
 
-$(MEMBENCH): $(CORE_OBJ) $(MAIN_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The executable exports the services plug-in strategies call, and only those
+# (harness/plugin.dynlist; docs/plugins.md).
+PLUGIN_SYMS := harness/plugin.dynlist
+$(MEMBENCH): $(CORE_OBJ) $(MAIN_OBJ) $(PLUGIN_SYMS)
+	$(CC) $(LDFLAGS) -Wl,--dynamic-list=$(PLUGIN_SYMS) -o $@ $(CORE_OBJ) $(MAIN_OBJ) $(LDLIBS)
 
 # Tests that read the sources (tests/test_events.c) find them here.
 $(TEST_OBJ): CFLAGS += -DMB_SOURCE_DIR='"$(CURDIR)"'
@@ -338,6 +341,20 @@ plots-heap: $(MEMBENCH)
 	    -f json -o $(PLOTS_OUT)/heap/m$$m.json 2>/dev/null || echo "membench: heap multiplier $$m did not complete"; \
 	done
 	$(PLOTDATA) heap --out $(PLOTS_OUT) $(PLOTS_OUT)/heap/*.json
+
+# install: the binary, the plug-in headers (strategies/mb_plugin.h, object.h) and
+# membench.pc for pkg-config under PREFIX (DESTDIR for staging); INSTALL_BIN picks
+# another built binary (build/debug/membench) without rebuilding (docs/plugins.md).
+PREFIX      ?= /usr/local
+INSTALL_BIN ?= $(MEMBENCH)
+MB_VERSION   = $(shell sed -n 's/^const char mb_version\[\] = "\(.*\)";/\1/p' harness/context.c)
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/membench $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/membench
+	install -m 644 strategies/mb_plugin.h strategies/object.h $(DESTDIR)$(PREFIX)/include/membench/
+	install -m 644 docs/membench.1 $(DESTDIR)$(PREFIX)/share/man/man1/membench.1
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MB_VERSION)|' membench.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/membench.pc
 
 # plots-examples: the committed pictures of docs/plots.md, from a quick run of everything.
 EXAMPLES := throughput memory leaks pauses

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "plugin.h"
 
 /*
  * A seeded random program of allocations, stores, loads, drops and
@@ -64,9 +65,11 @@ static int fz_fail(fz_t *f, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    char spec[4200];
     snprintf(f->err, f->errsz, "fuzz: strategy %s, seed %" PRIu64 ", step %" PRIu64 ": %s "
              "(reproduce: membench fuzz -s %s --seed %" PRIu64 " --seeds 1%s%s)",
-             f->s->name, f->seed, f->step, msg, f->s->name, f->seed, f->params ? " --params " : "",
+             f->s->name, f->seed, f->step, msg, mb_strategy_spec(f->s, spec, sizeof spec), f->seed,
+             f->params ? " --params " : "",
              f->params ? f->params : "");
     return -1;
 }

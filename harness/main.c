@@ -13,6 +13,7 @@
 
 #include "../strategies/mem.h"
 #include "case.h"
+#include "check.h"
 #include "compare.h"
 #include "context.h"
 #include "filter.h"
@@ -168,6 +169,26 @@ static int cmd_fuzz(int argc, char **argv) {
     return 0;
 }
 
+/* membench check: the conformance suite (check.h) on each strategy; exit 1 if a check failed. */
+static int cmd_check(int argc, char **argv) {
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_CHECK, argc, argv, v, &args, &nargs);
+    mb_check_opts_t o = {.only = v[MB_O_ONLY].given ? v[MB_O_ONLY].text : NULL, .seeds = v[MB_O_SEEDS].u,
+                         .steps = v[MB_O_STEPS].u, .depth = v[MB_O_DEPTH].u, .timeout_s = v[MB_O_TIMEOUT].d};
+    char bad[128];
+    if (o.only && mb_check_only_valid(o.only, bad, sizeof bad) != 0)
+        usage_error("check: unknown check '%s' (%s)", bad, mb_check_names());
+    const mb_strategy_t **ss;
+    size_t ns = parse_strategies(v[MB_O_STRATEGY].text, &ss);
+    unsigned passed = 0, failed = 0, skipped = 0;
+    int rc = 0;
+    for (size_t i = 0; i < ns; i++) rc |= mb_check(ss[i], &o, stdout, &passed, &failed, &skipped);
+    printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+    free(ss);
+    return rc;
+}
 
 /* Bytes of physical memory, 0 if unknown. */
 static double phys_bytes(void) {
@@ -683,6 +704,7 @@ int main(int argc, char **argv) {
     case MB_CMD_TOUR: return cmd_tour(argc - 1, argv + 1);
     case MB_CMD_FUZZ: return cmd_fuzz(argc - 1, argv + 1);
     case MB_CMD_MERGE: return cmd_merge(argc - 1, argv + 1);
+    case MB_CMD_CHECK: return cmd_check(argc - 1, argv + 1);
     default: break;
     }
     if (!strcmp(cmd, "probe")) return cmd_probe(argc - 1, argv + 1);

@@ -28,6 +28,8 @@ const mb_cmddef_t mb_cmddefs[MB_NCMDS] = {
     [MB_CMD_FUZZ] = {"fuzz", "", 0, "differential fuzzing of strategies against a reachability oracle"},
     [MB_CMD_MERGE] = {"merge", "SHARD.json...", -1,
                       "merge the results files of `run --shard I/N` into one, checking they are one plan's shards"},
+    [MB_CMD_CHECK] = {"check", "", 0,
+                      "the conformance suite of a strategy (a built-in or plugin:PATH.so): exit 1 if a check fails"},
 };
 
 #define INF INFINITY
@@ -138,6 +140,18 @@ const mb_optdef_t mb_optdefs[] = {
       "write the merged results here (- for stdout), atomically"),
     R(MERGE, PARTIAL, 0, "allow-partial", FLAG, NULL, NULL, NULL, NULL, 0, 0,
       "merge the shards given even if some are missing, marked incomplete"),
+
+    R(CHECK, STRATEGY, 's', "strategy", TEXT, "LIST", NULL, "all", NULL, 0, 0,
+      "strategies, comma-separated, all, or plugin:PATH.so (docs/plugins.md)"),
+    R(CHECK, ONLY, 0, "only", TEXT, "LIST", NULL, NULL, "every check", 0, 0,
+      "the checks to run, comma-separated (seed-scenarios, finalizers-modern, finalizers-legacy, fuzz, workloads, "
+      "heap-verify, deep-structures, fault-injection)"),
+    R(CHECK, SEEDS, 0, "seeds", UINT, "N", NULL, "8", NULL, 1, 1000000, "fuzz: seeds 1 to N"),
+    R(CHECK, STEPS, 0, "steps", UINT, "N", NULL, "5000", NULL, 1, 100000000, "fuzz: mutator operations per seed"),
+    R(CHECK, DEPTH, 0, "depth", UINT, "N", NULL, "1000000", NULL, 2, 100000000,
+      "deep-structures: the length of the chain"),
+    R(CHECK, TIMEOUT, 0, "timeout", NUM, "SECONDS", NULL, "300", NULL, 0.001, 1e7,
+      "a check running longer is killed and fails"),
 };
 const size_t mb_noptdefs = sizeof mb_optdefs / sizeof *mb_optdefs;
 

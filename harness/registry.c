@@ -1,6 +1,7 @@
 /* registry.c: the one place that names concrete strategies and workloads (one line each). */
 #include <string.h>
 
+#include "plugin.h"
 #include "registry.h"
 
 extern const mb_strategy_t mb_strategy_rc, mb_strategy_mark_sweep, mb_strategy_none;
@@ -42,10 +43,18 @@ const mb_workload_t *const mb_workloads[] = {
     NULL
 };
 
-const mb_strategy_t *mb_find_strategy(const char *name) {
+static const mb_strategy_t *find_builtin(const char *name) {
     for (size_t i = 0; mb_strategies[i]; i++)
         if (strcmp(mb_strategies[i]->name, name) == 0) return mb_strategies[i];
     return NULL;
+}
+
+/* A built-in by name; "plugin:SPEC" loads a plug-in (plugin.h: exit 2 if it
+ * cannot); a loaded plug-in by its strategy's name. */
+const mb_strategy_t *mb_find_strategy(const char *name) {
+    if (strncmp(name, "plugin:", 7) == 0) return mb_plugin_load(name + 7, find_builtin);
+    const mb_strategy_t *s = find_builtin(name);
+    return s ? s : mb_plugin_find(name);
 }
 
 const mb_workload_t *mb_find_workload(const char *name) {
