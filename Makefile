@@ -4,7 +4,7 @@ CC      ?= cc
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
-LDLIBS  += -ljansson -ldl -lm -lgc -lpthread
+LDLIBS  += -ljansson -lsqlite3 -ldl -lm -lgc -lpthread
 # The commit this binary was built from, in every JSON report ("unknown" outside git);
 # only harness/context.c sees it, rebuilt when the commit changes (a stamp file).
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -45,12 +45,13 @@ TESTBIN   := $(BUILD)/membench-tests
 # Debian packages the project needs (README.md: Two commands).
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
             libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev \
-            clang libclang-rt-14-dev valgrind libgc-dev man-db parallel rsync python3-yaml
+            clang libclang-rt-14-dev valgrind libgc-dev man-db parallel rsync python3-yaml \
+            libsqlite3-dev
 DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test test-release test-debug test-stress test-sanitize bench bench-merge hyperfine clean tour fuzz fuzz-json FORCE
 .PHONY: baseline regress gate-calibrate baseline-instructions regress-instructions perf calibrate
-.PHONY: plots report plots-scaling plots-heap plots-examples man install
+.PHONY: plots report plots-scaling plots-heap plots-examples man install dashboard
 all: $(MEMBENCH)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
@@ -149,6 +150,9 @@ SHARDS     ?=
 SHARD_JOBS ?= $(SHARDS)
 SSHLOGIN   ?=
 SHARD_DIR  ?= results/shards
+# HISTORY: the history database each finished bench appends results/latest.json to
+# (docs/history.md); HISTORY= appends nothing. An interrupted bench appends nothing.
+HISTORY    ?= results/history.sqlite
 ifeq ($(strip $(SHARDS)),)
   BENCH_RUN = $(MEMBENCH) run --scale $(SCALE) $(BENCH_ARGS) -f json -o results/.next.json
 else
@@ -169,6 +173,7 @@ define bench_finish
 	    if [ -f results/latest.json ]; then mv results/latest.json results/previous.json; fi; \
 	    mv results/.next.json results/latest.json; \
 	    echo "membench: wrote results/latest.json"; \
+	    if [ -n "$(HISTORY)" ]; then $(MEMBENCH) history import --db $(HISTORY) results/latest.json || st=2; fi; \
 	    $(MEMBENCH) report results/latest.json; \
 	    $(MAKE) --no-print-directory report || st=1; \
 	  fi; exit $$st
@@ -315,6 +320,17 @@ plots: $(DEPS_STAMP)
 report: plots
 	$(PLOTDATA) report $(RESULTS) --pictures $(PLOTS_OUT) --out $(REPORT)
 	@echo "membench: report written to $(REPORT)"
+
+# dashboard: a static site of the history (scripts/mb-dashboard, docs/history.md): the latest
+# report and per workload a trend picture per metric across commits, change points circled,
+# into DASHBOARD/index.html. DASH_PKGS: chromium is what tests/test_history.c renders it with.
+DASH_PKGS  := gnuplot-nox python3 chromium
+DASH_STAMP := build/.deps-dash-ok
+$(DASH_STAMP): Makefile | $(DEPS_STAMP)
+	$(call install_missing,$(DASH_PKGS))
+DASHBOARD ?= results/dashboard
+dashboard: $(MEMBENCH) $(DASH_STAMP)
+	/usr/bin/python3 scripts/mb-dashboard --membench $(MEMBENCH) --db $(HISTORY) --results $(RESULTS) --out $(DASHBOARD)
 
 # plots-scaling: each SCALING_WORKLOADS at SCALING_SIZES (three orders of magnitude and more), every strategy.
 SCALING_WORKLOADS ?= cycle-pairs shared-refs

@@ -21,6 +21,7 @@
 #include "gbench_read.h"
 #include "twins.h"
 #include "gbjson.h"
+#include "history.h"
 #include "hyperfine.h"
 #include "options.h"
 #include "outfile.h"
@@ -301,6 +302,35 @@ static json_t *shard_plan(mb_suite_t *suite, unsigned index, unsigned count, con
     return o;
 }
 
+/* The run's results, as the JSON results file with every repetition (whatever
+ * --format and --aggregates-only say), appended to the history: only once
+ * the results file is committed and the run was not interrupted. */
+static int history_append(mb_hist_t *h, mb_suite_t *suite, const mb_context_t *ctx, const char *outpath) {
+    char *buf = NULL, err[4200];
+    size_t len = 0;
+    FILE *ms = open_memstream(&buf, &len);
+    if (!ms) harness_oom("the history");
+    bool agg = suite->aggregates_only;
+    suite->aggregates_only = false;
+    mb_report_suite(ms, MB_FMT_JSON, suite, ctx);
+    suite->aggregates_only = agg;
+    if (fclose(ms) != 0) harness_oom("the history");
+    char name[4200];
+    snprintf(name, sizeof name, "run:%s", outpath && strcmp(outpath, "-") ? outpath : "stdout");
+    bool dup;
+    long long run;
+    size_t nrows;
+    int rc = mb_hist_import(h, buf, len, name, &dup, &run, &nrows, err, sizeof err);
+    free(buf);
+    if (rc != 0) {
+        fprintf(stderr, "membench: history: %s\n", err);
+        return -1;
+    }
+    if (!getenv("MB_QUIET"))
+        fprintf(stderr, "membench: history: appended run %lld (%zu entries)\n", run, nrows);
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv) {
     mb_optval_t v[MB_NOPTS];
     char **args;
@@ -347,6 +377,16 @@ static int cmd_run(int argc, char **argv) {
     for (size_t si = 0; opt.params && si < ns; si++) {
         char perr[512];
         if (mb_params_check(ss[si], opt.params, perr, sizeof perr) != 0) usage_error("%s", perr);
+    }
+    /* The history database (--history, else $MB_HISTORY; --no-history: none), checked before anything runs. */
+    const char *histpath = v[MB_O_NOHISTORY].flag ? NULL : v[MB_O_HISTORY].given ? v[MB_O_HISTORY].text : getenv("MB_HISTORY");
+    mb_hist_t *hist = NULL;
+    if (histpath && *histpath) {
+        char herr[4200];
+        if (!(hist = mb_hist_open(histpath, true, herr, sizeof herr))) {
+            fprintf(stderr, "membench: %s\n", herr);
+            exit(2);
+        }
     }
     mb_outfile_t of;
     char oerr[512];
@@ -433,7 +473,8 @@ static int cmd_run(int argc, char **argv) {
                 sigabbrev_np(suite.interrupted) ? sigabbrev_np(suite.interrupted) : "?", suite.n, suite.planned,
                 outpath && strcmp(outpath, "-") ? outpath : "stdout");
         status = 128 + suite.interrupted;
-    }
+    } else if (hist && history_append(hist, &suite, &ctx, outpath) != 0) status = 2;
+    mb_hist_close(hist);
     mb_suite_free(&suite);
     free(ss);
     free(ws);
@@ -621,6 +662,98 @@ static int cmd_merge(int argc, char **argv) {
     return status;
 }
 
+/* history [show] | history import FILE.json...: the results history (history.h, docs/history.md). */
+static int cmd_history(int argc, char **argv) {
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_HISTORY, argc, argv, v, &args, &nargs);
+    const char *db = v[MB_O_DB].text, *action = nargs ? args[0] : "show";
+    char err[8192];
+    if (!strcmp(action, "import")) {
+        if (nargs < 2) usage_error("history import: expected one or more results files");
+        mb_hist_t *h = mb_hist_open(db, true, err, sizeof err);
+        if (!h) {
+            fprintf(stderr, "membench: %s\n", err);
+            return 2;
+        }
+        int status = 0;
+        for (int i = 1; i < nargs; i++) {
+            FILE *f = fopen(args[i], "rb");
+            char *buf = NULL;
+            size_t len = 0, cap = 0;
+            if (!f) {
+                fprintf(stderr, "membench: %s: %s\n", args[i], strerror(errno));
+                status = 2;
+                continue;
+            }
+            for (;;) {
+                if (len + 65536 > cap) {
+                    char *n = realloc(buf, cap = cap ? cap * 2 : 1 << 20);
+                    if (!n) harness_oom(args[i]);
+                    buf = n;
+                }
+                size_t got = fread(buf + len, 1, cap - len, f);
+                len += got;
+                if (!got) break;
+            }
+            bool rerr = ferror(f);
+            fclose(f);
+            if (rerr) {
+                fprintf(stderr, "membench: %s: read error\n", args[i]);
+                free(buf);
+                status = 2;
+                continue;
+            }
+            bool dup;
+            long long run;
+            size_t nrows;
+            int rc = mb_hist_import(h, buf, len, args[i], &dup, &run, &nrows, err, sizeof err);
+            free(buf);
+            if (rc != 0) {
+                fprintf(stderr, "membench: %s\n", err);
+                status = 2;
+                if (rc == -2) break;        /* the database itself: stop */
+            } else if (dup)
+                fprintf(stderr, "membench: %s: already in %s (run %lld, the same content hash): skipped\n", args[i], db, run);
+            else
+                fprintf(stderr, "membench: %s: appended to %s as run %lld (%zu entries)\n", args[i], db, run, nrows);
+        }
+        mb_hist_close(h);
+        return status;
+    }
+    if (strcmp(action, "show")) usage_error("history: unknown action '%s' (show or import)", action);
+    if (nargs > 1) usage_error("history show: unexpected argument '%s'", args[1]);
+    static const mb_hist_format_t fmts[] = {MB_HIST_CONSOLE, MB_HIST_MARKDOWN, MB_HIST_JSON, MB_HIST_CSV};
+    mb_hist_show_opts_t o = {.filter = v[MB_O_FILTER].given ? v[MB_O_FILTER].text : NULL, .metric = v[MB_O_METRIC].text,
+                             .alpha = v[MB_O_ALPHA].d, .threshold = v[MB_O_THRESH].d, .window = (unsigned)v[MB_O_WINDOW].u,
+                             .format = fmts[v[MB_O_FORMAT].choice]};
+    if (!(o.alpha > 0 && o.alpha < 1)) usage_error("--alpha must be between 0 and 1, not '%s'", v[MB_O_ALPHA].text);
+    mb_hist_t *h = mb_hist_open(db, false, err, sizeof err);
+    if (!h) {
+        fprintf(stderr, "membench: %s\n", err);
+        return 2;
+    }
+    mb_outfile_t of;
+    if (mb_outfile_open(&of, v[MB_O_OUT].text, err, sizeof err) != 0) {
+        mb_hist_close(h);
+        usage_error("%s", err);
+    }
+    int rc = mb_hist_show(h, &o, of.f, err, sizeof err);
+    mb_hist_close(h);
+    if (rc < 0) {
+        mb_outfile_abort(&of);
+        if (rc == -1) usage_error("%s", err);
+        fprintf(stderr, "membench: %s\n", err);
+        return 2;
+    }
+    if (mb_outfile_commit(&of, err, sizeof err) != 0) {
+        fprintf(stderr, "membench: %s\n", err);
+        return 2;
+    }
+    return rc;
+}
+
 /* probe PROBE -s STRATEGY|bdwgc-direct -n N [-r R]: hidden, for scripts/perf and scripts/calibrate (probe.h).
  * Prints one line per repetition: strategy probe n wall-ns cpu-ns. */
 static int cmd_probe(int argc, char **argv) {
@@ -705,6 +838,7 @@ int main(int argc, char **argv) {
     case MB_CMD_FUZZ: return cmd_fuzz(argc - 1, argv + 1);
     case MB_CMD_MERGE: return cmd_merge(argc - 1, argv + 1);
     case MB_CMD_CHECK: return cmd_check(argc - 1, argv + 1);
+    case MB_CMD_HISTORY: return cmd_history(argc - 1, argv + 1);
     default: break;
     }
     if (!strcmp(cmd, "probe")) return cmd_probe(argc - 1, argv + 1);

@@ -30,6 +30,9 @@ const mb_cmddef_t mb_cmddefs[MB_NCMDS] = {
                       "merge the results files of `run --shard I/N` into one, checking they are one plan's shards"},
     [MB_CMD_CHECK] = {"check", "", 0,
                       "the conformance suite of a strategy (a built-in or plugin:PATH.so): exit 1 if a check fails"},
+    [MB_CMD_HISTORY] = {"history", "[show | import FILE.json...]", -2,
+                        "the results history (SQLite): import results files, or show each benchmark's median per "
+                        "commit and its change points"},
 };
 
 #define INF INFINITY
@@ -84,6 +87,10 @@ const mb_optdef_t mb_optdefs[] = {
       "with --shard: estimate each case's time from the real_time of its name in this results file"),
     R(RUN, INPROC, 0, "in-process", FLAG, NULL, NULL, NULL, NULL, 0, 0,
       "run the cases in this process, without isolation (for tests)"),
+    R(RUN, HISTORY, 0, "history", TEXT, "FILE", NULL, NULL, "$MB_HISTORY if set, else none", 0, 0,
+      "also append the results to this history database (SQLite; docs/history.md), unless interrupted"),
+    R(RUN, NOHISTORY, 0, "no-history", FLAG, NULL, NULL, NULL, NULL, 0, 0,
+      "append to no history database, whatever --history and MB_HISTORY say"),
 
     R(REPORT, FILTER, 0, "filter", TEXT, "REGEX", NULL, NULL, "every entry", 0, 0,
       "only entries whose name matches (extended regex; -REGEX excludes)"),
@@ -152,6 +159,20 @@ const mb_optdef_t mb_optdefs[] = {
       "deep-structures: the length of the chain"),
     R(CHECK, TIMEOUT, 0, "timeout", NUM, "SECONDS", NULL, "300", NULL, 0.001, 1e7,
       "a check running longer is killed and fails"),
+    R(HISTORY, DB, 0, "db", TEXT, "FILE", NULL, "results/history.sqlite", NULL, 0, 0, "the history database"),
+    R(HISTORY, FILTER, 0, "filter", TEXT, "REGEX", NULL, NULL, "every name", 0, 0,
+      "show: only names that match (extended regex; -REGEX excludes)"),
+    R(HISTORY, METRIC, 0, "metric", TEXT, "METRIC", NULL, "real_time", NULL, 0, 0,
+      "show: real_time, cpu_time or a counter (peak_rss_bytes, leaked_objects, ...)"),
+    R(HISTORY, FORMAT, 'f', "format", CHOICE, "FORMAT", "console|markdown|json|csv", "console", NULL, 0, 0,
+      "show: output format"),
+    R(HISTORY, OUT, 'o', "out", TEXT, "FILE", NULL, "-", NULL, 0, 0, "show: write here (- for stdout)"),
+    R(HISTORY, ALPHA, 0, "alpha", NUM, "A", NULL, "0.05", NULL, 0, 1,
+      "show: significance level of the U test of a change point (compare's)"),
+    R(HISTORY, THRESH, 0, "threshold", NUM, "PCT", NULL, "5", NULL, 0, 1e6,
+      "show: the smallest change of the median, percent, that is a change point (compare's)"),
+    R(HISTORY, WINDOW, 0, "window", UINT, "N", NULL, "1", NULL, 1, 1000,
+      "show: commits on each side of a boundary whose samples are tested against each other"),
 };
 const size_t mb_noptdefs = sizeof mb_optdefs / sizeof *mb_optdefs;
 
@@ -335,7 +356,7 @@ void mb_opts_parse(mb_cmd_t cmd, int argc, char **argv, mb_optval_t v[MB_NOPTS],
     }
     int n = argc - optind;
     int want = mb_cmddefs[cmd].nargs;
-    if (want < 0 && n < 1)
+    if (want == -1 && n < 1)
         mb_usage_error(cmd, "%s: expected one or more results files (%s)", mb_cmddefs[cmd].name, mb_cmddefs[cmd].args);
     if (want >= 0 && n != want) {
         if (!want) mb_usage_error(cmd, "%s: unexpected argument '%s'", mb_cmddefs[cmd].name, argv[optind]);
@@ -478,6 +499,7 @@ void mb_opts_json(FILE *out, mb_cmd_t cmd, const mb_optval_t v[MB_NOPTS]) {
         const mb_optdef_t *d = &mb_optdefs[i];
         if (d->cmd != cmd) continue;
         if (mb_opt_find(cmd, d->id) != d) continue;     /* an alias (--floor): the first row's name */
+        if (d->id == MB_O_HISTORY || d->id == MB_O_NOHISTORY) continue;   /* where results are kept: not what ran */
         const mb_optval_t *x = &v[d->id];
         if (d->kind != MB_OK_FLAG && !x->set) continue;
         fprintf(out, "%s\n      ", first ? "" : ",");

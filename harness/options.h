@@ -12,7 +12,7 @@
 /* The subcommands. */
 typedef enum mb_cmd {
     MB_CMD_LIST, MB_CMD_RUN, MB_CMD_REPORT, MB_CMD_IMPORT, MB_CMD_COMPARE, MB_CMD_TOUR, MB_CMD_FUZZ, MB_CMD_MERGE,
-    MB_CMD_CHECK, MB_NCMDS
+    MB_CMD_CHECK, MB_CMD_HISTORY, MB_NCMDS
 } mb_cmd_t;
 
 /* What an option's value is. */
@@ -34,6 +34,7 @@ typedef enum mb_opt_id {
     MB_O_SEEDS, MB_O_SECONDS, MB_O_STEPS,
     MB_O_SHARD, MB_O_SHARDCOSTS, MB_O_PARTIAL,
     MB_O_ONLY, MB_O_DEPTH,
+    MB_O_HISTORY, MB_O_NOHISTORY, MB_O_DB, MB_O_WINDOW,
     MB_NOPTS
 } mb_opt_id_t;
 
@@ -57,7 +58,7 @@ extern const size_t mb_noptdefs;
 typedef struct mb_cmddef {
     const char *name;                   /* "run" */
     const char *args;                   /* positional arguments: "BASELINE.json CONTENDER.json" or "" */
-    int nargs;                          /* how many; -1: one or more */
+    int nargs;                          /* how many; -1: one or more; -2: any number */
     const char *doc;                    /* what it does, one line */
 } mb_cmddef_t;
 

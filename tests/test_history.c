@@ -1,0 +1,378 @@
+/* test_history.c: the results history (SQLite, docs/history.md): two commits make a two-point history,
+ * a deliberate slowdown is a change point at the right commit, concurrent appends all land, a corrupt
+ * or foreign database is refused and left untouched, an interrupted run appends nothing, and the
+ * dashboard renders in headless Chromium without errors or broken pictures. */
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static char out[1 << 18];
+
+static const char *bin(void) {
+    const char *b = getenv("MEMBENCH");
+    return b ? b : "build/membench";
+}
+
+/* A shell command's status; stdout and stderr into buf (if not NULL). */
+static int sh(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int sh(char *buf, size_t n, const char *fmt, ...) {
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char full[8300];
+    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    cr_assert_not_null(p, "popen %s", cmd);
+    char sink[4096];
+    size_t k = 0, got;
+    while ((got = fread(buf ? buf + k : sink, 1, buf ? n - 1 - k : sizeof sink, p)) > 0)
+        if (buf) k += got;
+    if (buf) buf[k] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* A copy of results file src as dst, its context saying commit and date (as CI artifacts of two commits would). */
+static void as_commit(const char *src, const char *dst, const char *commit, const char *date) {
+    json_error_t je;
+    json_t *doc = json_load_file(src, 0, &je);
+    cr_assert_not_null(doc, "%s: %s", src, je.text);
+    json_t *ctx = json_object_get(doc, "context");
+    json_object_set_new(ctx, "git_commit", json_string(commit));
+    json_object_set_new(ctx, "date", json_string(date));
+    cr_assert_eq(json_dump_file(doc, dst, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)), 0, "%s", dst);
+    json_decref(doc);
+}
+
+/* A quick run into path (extra: environment and options). */
+static void quick_run(const char *path, const char *env, const char *args) {
+    int st = sh(out, sizeof out, "%s %s run -w cycle-pairs -i off --scale quick %s -f json -o %s", env, bin(), args, path);
+    cr_assert_eq(st, 0, "run %s: %s", args, out);
+}
+
+static json_t *history_json(const char *db, const char *more) {
+    int st = sh(out, sizeof out, "%s history --db %s -f json %s 2>/dev/null", bin(), db, more);
+    cr_assert(st == 0 || st == 1, "history exits %d: %s", st, out);
+    json_error_t je;
+    json_t *doc = json_loads(out, 0, &je);
+    cr_assert_not_null(doc, "history -f json is JSON: %s: %s", je.text, out);
+    return doc;
+}
+
+static size_t file_bytes(const char *path, char *buf, size_t n) {
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    size_t k = fread(buf, 1, n, f);
+    fclose(f);
+    return k;
+}
+
+/* Two results files of two commits: a two-point history per benchmark, shown by every format; importing the
+ * same file again is detected by its content hash and skipped. */
+Test(history, two_commits_two_points) {
+    char dir[256], a[300], b[300], db[300];
+    tmpdir(dir, sizeof dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    snprintf(db, sizeof db, "%s/h.sqlite", dir);
+    quick_run(a, "", "-s rc,mark-sweep -r 3");
+    as_commit(a, b, "c2c2c2c", "2031-01-01T00:00:00+00:00");
+    cr_assert_eq(sh(out, sizeof out, "%s history import --db %s %s %s", bin(), db, a, b), 0, "%s", out);
+    cr_assert(strstr(out, "as run 1") && strstr(out, "as run 2"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s history import --db %s %s", bin(), db, b), 0, "%s", out);
+    cr_assert(strstr(out, "already in") && strstr(out, "skipped"), "the same file twice is skipped: %s", out);
+
+    json_t *doc = history_json(db, "");
+    json_t *commits = json_object_get(doc, "commits"), *bs = json_object_get(doc, "benchmarks");
+    cr_assert_eq(json_array_size(commits), 2, "two commits (the duplicate is not a run)");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(commits, 1), "commit")), "c2c2c2c");
+    cr_assert_eq(json_array_size(bs), 2, "two names");
+    for (size_t i = 0; i < 2; i++) {
+        json_t *pts = json_object_get(json_array_get(bs, i), "points");
+        cr_assert_eq(json_array_size(pts), 2, "a point per commit");
+        cr_assert_eq(json_integer_value(json_object_get(json_array_get(pts, 1), "samples")), 3);
+        /* the same file under another commit: the same median, exactly */
+        cr_assert(json_equal(json_object_get(json_array_get(pts, 0), "median"),
+                             json_object_get(json_array_get(pts, 1), "median")));
+    }
+    json_decref(doc);
+    /* counters exactly: the checksum's median is the file's checksum, an integer */
+    doc = history_json(db, "--metric checksum --filter rc/");
+    json_t *m = json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(doc, "benchmarks"), 0),
+                                                               "points"), 0), "median");
+    cr_assert(json_is_integer(m), "an integer counter stays an integer");
+    json_t *file = json_load_file(a, 0, NULL);
+    json_t *row = json_array_get(json_object_get(file, "benchmarks"), 0);
+    cr_assert_eq(json_integer_value(m), json_integer_value(json_object_get(row, "checksum")));
+    json_decref(file);
+    json_decref(doc);
+
+    cr_assert_eq(sh(out, sizeof out, "%s history --db %s", bin(), db), 0, "%s", out);
+    cr_assert(strstr(out, "cycle-pairs/rc/interning:off") && strstr(out, "c2c2c2c"), "console: %s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s history show --db %s -f markdown", bin(), db), 0, "%s", out);
+    cr_assert(strstr(out, "| commit |") && strstr(out, "| c2c2c2c |"), "markdown: %s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s history --db %s -f csv --metric leaked_objects", bin(), db), 0, "%s", out);
+    cr_assert(strstr(out, "name,commit,date,runs,samples,median,") && strstr(out, "cycle-pairs/rc/interning:off,c2c2c2c,"),
+              "csv: %s", out);
+    cr_assert(strstr(out, ",3,40000,0,"), "rc leaks 40000 objects at quick scale, as an integer: %s", out);
+    /* a run that writes JSON and appends it: importing its file after is the same content (the store never
+     * changes what the results say) */
+    char c[300];
+    snprintf(c, sizeof c, "%s/c.json", dir);
+    cr_assert_eq(sh(out, sizeof out, "%s run -w cycle-pairs -i off --scale quick -s rc -r 3 -f json -o %s --history %s",
+                    bin(), c, db), 0, "%s", out);
+    cr_assert(strstr(out, "history: appended run 3"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s history import --db %s %s", bin(), db, c), 0, "%s", out);
+    cr_assert(strstr(out, "already in"), "the run's file is what it appended: %s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s run -w cycle-pairs -i off --scale quick -s rc -r 3 -f json -o %s --history %s "
+                    "--no-history", bin(), c, db), 0, "%s", out);
+    cr_assert(!strstr(out, "history: appended"), "--no-history: %s", out);
+}
+
+/* MB_TEST_SLOW=rc between two commits, 3 runs of -r 5 a commit: the change point is at the slow commit and
+ * only there; mark-sweep has none. */
+Test(history, slowdown_is_a_change_point_at_its_commit, .timeout = 600) {
+    /* (the commits' runs interleaved would be fairer to noise; sequential is what CI artifacts give) */
+    char dir[256], db[300], f[300], g[300];
+    tmpdir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/h.sqlite", dir);
+    static const char *commits[3] = {"aaaa111", "bbbb222", "cccc333"};
+    for (int c = 0; c < 3; c++)
+        for (int r = 0; r < 3; r++) {
+            snprintf(f, sizeof f, "%s/raw-%d-%d.json", dir, c, r);
+            snprintf(g, sizeof g, "%s/%s-%d.json", dir, commits[c], r);
+            quick_run(f, c == 2 ? "MB_TEST_SLOW=rc" : "", "-s rc,mark-sweep -r 5");
+            char date[64];
+            snprintf(date, sizeof date, "2031-01-0%dT0%d:00:00+00:00", c + 1, r);
+            as_commit(f, g, commits[c], date);
+            cr_assert_eq(sh(out, sizeof out, "%s history import --db %s %s", bin(), db, g), 0, "%s", out);
+        }
+    /* CPU time and a 25% threshold: the slowdown is several times that, and other processes on a shared
+     * machine stretch wall time far more than CPU time */
+    json_t *doc = history_json(db, "--metric cpu_time --threshold 25");
+    json_t *bs = json_object_get(doc, "benchmarks");
+    cr_assert_eq(json_array_size(bs), 2);
+    for (size_t i = 0; i < 2; i++) {
+        json_t *b = json_array_get(bs, i);
+        const char *name = json_string_value(json_object_get(b, "name"));
+        json_t *cps = json_object_get(b, "change_points");
+        cr_assert_eq(json_array_size(json_object_get(b, "points")), 3, "%s: three commits", name);
+        cr_assert_eq(json_integer_value(json_object_get(json_array_get(json_object_get(b, "points"), 2), "runs")), 3);
+        if (strstr(name, "/rc/")) {
+            cr_assert_eq(json_array_size(cps), 1, "%s: one change point: %s", name, json_dumps(b, 0));
+            json_t *cp = json_array_get(cps, 0);
+            cr_assert_str_eq(json_string_value(json_object_get(cp, "commit")), "cccc333", "at the slow commit");
+            cr_assert_str_eq(json_string_value(json_object_get(cp, "previous_commit")), "bbbb222");
+            cr_assert_gt(json_real_value(json_object_get(cp, "change_percent")), 25);
+            cr_assert_lt(json_real_value(json_object_get(cp, "p")), 0.05);
+        } else
+            for (size_t k = 0; k < json_array_size(cps); k++)   /* mark-sweep was not slowed down */
+                cr_assert(json_real_value(json_object_get(json_array_get(cps, k), "change_percent")) < 25 ||
+                          strcmp(json_string_value(json_object_get(json_array_get(cps, k), "commit")), "cccc333"),
+                          "%s: no slowdown at cccc333: %s", name, json_dumps(b, 0));
+    }
+    json_decref(doc);
+    cr_assert_eq(sh(out, sizeof out, "%s history --db %s --filter /rc/ --metric cpu_time --threshold 25", bin(), db), 0, "%s", out);
+    const char *line = strstr(out, "cccc333");
+    cr_assert(line && strstr(line, "<< +"), "the console marks the change point: %s", out);
+}
+
+/* Eight imports and two runs appending at once, into a database none of them found: every one lands. */
+Test(history, concurrent_appends_all_land, .timeout = 300) {
+    char dir[256], db[300], a[300], f[300];
+    tmpdir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/h.sqlite", dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    quick_run(a, "", "-s rc -r 3");
+    char cmd[8192] = "";
+    size_t k = 0;
+    for (int i = 0; i < 8; i++) {
+        char commit[32];
+        snprintf(commit, sizeof commit, "par%04d", i);
+        snprintf(f, sizeof f, "%s/%s.json", dir, commit);
+        as_commit(a, f, commit, "2031-02-01T00:00:00+00:00");
+        k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s history import --db %s %s & pids=\"$pids $!\"; ", bin(), db, f);
+    }
+    for (int i = 0; i < 2; i++)
+        k += (size_t)snprintf(cmd + k, sizeof cmd - k, "%s run -w cycle-pairs -s mark-sweep -i off --scale quick -r 3 "
+                              "--history %s >/dev/null & pids=\"$pids $!\"; ", bin(), db);
+    snprintf(cmd + k, sizeof cmd - k, "fail=0; for j in $pids; do wait $j || fail=1; done; exit $fail");
+    cr_assert_eq(sh(out, sizeof out, "%s", cmd), 0, "every append succeeds: %s", out);
+    json_t *doc = history_json(db, "");
+    json_t *commits = json_object_get(doc, "commits");
+    size_t runs = 0;
+    for (size_t i = 0; i < json_array_size(commits); i++)
+        runs += (size_t)json_integer_value(json_object_get(json_array_get(commits, i), "runs"));
+    cr_assert_eq(runs, 10, "8 imports and 2 runs: %s", out);
+    json_decref(doc);
+}
+
+/* A database that is not one (text, a garbled history, another program's SQLite file): exit 2 naming it, and
+ * the file is byte for byte what it was, whatever the command. */
+Test(history, corrupt_or_foreign_database_refused_untouched) {
+    char dir[256], a[300], paths[3][300];
+    tmpdir(dir, sizeof dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    quick_run(a, "", "-s rc -r 3");
+    for (int i = 0; i < 3; i++) snprintf(paths[i], sizeof paths[i], "%s/db%d.sqlite", dir, i);
+    FILE *t = fopen(paths[0], "w");
+    fputs("these are not the results you are looking for\n", t);
+    fclose(t);
+    /* a real history, its pages after the first overwritten */
+    cr_assert_eq(sh(out, sizeof out, "%s history import --db %s %s", bin(), paths[1], a), 0, "%s", out);
+    struct stat sb;
+    cr_assert_eq(stat(paths[1], &sb), 0);
+    cr_assert_gt(sb.st_size, 8192, "a database of several pages");
+    t = fopen(paths[1], "r+b");
+    fseek(t, 4096, SEEK_SET);
+    for (off_t i = 4096; i < sb.st_size; i++) fputc(0xa5, t);
+    fclose(t);
+    sqlite3 *s;
+    cr_assert_eq(sqlite3_open(paths[2], &s), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(s, "CREATE TABLE accounts (id INTEGER, balance REAL); INSERT INTO accounts VALUES (1, 2.5)",
+                              NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(s);
+    static char before[1 << 20], after[1 << 20];
+    for (int i = 0; i < 3; i++) {
+        size_t nb = file_bytes(paths[i], before, sizeof before);
+        const char *cmds[3] = {"history --db %s", "history import --db %s %s",
+                               "run -w cycle-pairs -s rc -i off --scale quick -r 1 --history %s -o /dev/null %s"};
+        for (int c = 0; c < 3; c++) {
+            char args[1024];
+            snprintf(args, sizeof args, cmds[c], paths[i], c ? (c == 2 ? "" : a) : "");
+            int st = run_cli(args, out, sizeof out);
+            cr_assert_eq(st, 2, "'%s' exits 2: %s", args, out);
+            cr_assert(strstr(out, paths[i]), "'%s' names the file: %s", args, out);
+            cr_assert(strstr(out, "untouched") || strstr(out, "malformed") || strstr(out, "not a database"),
+                      "'%s' says what is wrong: %s", args, out);
+            size_t na = file_bytes(paths[i], after, sizeof after);
+            cr_assert(na == nb && !memcmp(before, after, nb), "'%s' leaves %s as it was", args, paths[i]);
+        }
+    }
+}
+
+/* history import of a file that is not results: exit 2 naming it, nothing appended; an unknown action and a
+ * missing database are errors too. */
+Test(history, import_of_non_results_refused) {
+    char dir[256], db[300], a[300], txt[300];
+    tmpdir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/h.sqlite", dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(txt, sizeof txt, "%s/notes.txt", dir);
+    FILE *t = fopen(txt, "w");
+    fputs("hello\n", t);
+    fclose(t);
+    const char *bad[3] = {txt, "tests/data/malformed-no-benchmarks.json", "tests/data/hyperfine-sample.json"};
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(sh(out, sizeof out, "%s history import --db %s %s", bin(), db, bad[i]), 2, "%s: %s", bad[i], out);
+        cr_assert(strstr(out, bad[i]), "names %s: %s", bad[i], out);
+    }
+    json_t *doc = history_json(db, "");
+    cr_assert_eq(json_array_size(json_object_get(doc, "commits")), 0, "nothing appended");
+    json_decref(doc);
+    /* Google Benchmark's own output and an imported hyperfine file are results */
+    cr_assert_eq(sh(out, sizeof out, "%s history import --db %s tests/data/gbench-real.json", bin(), db), 0, "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s import-hyperfine tests/data/hyperfine-sample.json -o %s && %s history import "
+                    "--db %s %s", bin(), a, bin(), db, a), 0, "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s history frobnicate --db %s", bin(), db), 2, "%s", out);
+    cr_assert(strstr(out, "unknown action 'frobnicate'"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s history --db %s/none.sqlite", bin(), dir), 2, "%s", out);
+    cr_assert(strstr(out, "no such history database"), "%s", out);
+}
+
+/* A run interrupted by SIGINT writes its partial results but appends nothing. */
+Test(history, interrupted_run_appends_nothing) {
+    char dir[256], db[300], a[300];
+    tmpdir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/h.sqlite", dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    int st = sh(out, sizeof out, "timeout --preserve-status -s INT 1.5 %s run -w cycle-pairs -s rc -i off --scale default -r 1000 "
+                "-f json -o %s --history %s", bin(), a, db);
+    cr_assert_eq(st, 130, "interrupted: %s", out);
+    cr_assert(access(a, F_OK) == 0, "the partial results are written");
+    cr_assert(!strstr(out, "history: appended"), "%s", out);
+    json_t *doc = history_json(db, "");
+    cr_assert_eq(json_array_size(json_object_get(doc, "commits")), 0, "nothing appended");
+    json_decref(doc);
+}
+
+/* The first bytes of a PNG: its width and height from IHDR, or 0. */
+static void png_size(const char *path, unsigned *w, unsigned *h) {
+    unsigned char b[24] = {0};
+    FILE *f = fopen(path, "rb");
+    *w = *h = 0;
+    if (!f) return;
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    if (n < 24 || memcmp(b, "\x89PNG\r\n\x1a\n", 8) || memcmp(b + 12, "IHDR", 4)) return;
+    *w = (unsigned)b[16] << 24 | (unsigned)b[17] << 16 | (unsigned)b[18] << 8 | b[19];
+    *h = (unsigned)b[20] << 24 | (unsigned)b[21] << 16 | (unsigned)b[22] << 8 | b[23];
+}
+
+/* The dashboard in headless Chromium: every picture exists, is a PNG at most 1600 px wide and loaded in the
+ * page (the page's own check, read from the DOM Chromium dumps), the console has no message at all (the page
+ * logs only errors; Chromium logs console messages and uncaught exceptions on stderr as CONSOLE), and the
+ * screenshot is not blank (many colours, decoded with python3's zlib). */
+Test(history, dashboard_renders_in_chromium, .timeout = 300) {
+    if (sh(NULL, 0, "command -v chromium") != 0) cr_skip("chromium is not installed (make dashboard installs it)");
+    char dir[256], db[300], a[300], b[300], dash[300];
+    tmpdir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/h.sqlite", dir);
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    snprintf(dash, sizeof dash, "%s/dashboard", dir);
+    quick_run(a, "", "-s rc,mark-sweep -r 3");
+    as_commit(a, b, "d2d2d2d", "2031-03-01T00:00:00+00:00");
+    cr_assert_eq(sh(out, sizeof out, "%s history import --db %s %s %s", bin(), db, a, b), 0, "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "/usr/bin/python3 %s/scripts/mb-dashboard --membench %s --db %s --results %s --out %s",
+                    MB_SOURCE_DIR, bin(), db, b, dash), 0, "%s", out);
+    char index[400];
+    snprintf(index, sizeof index, "%s/index.html", dash);
+    static char page[1 << 18];
+    size_t n = file_bytes(index, page, sizeof page - 1);
+    page[n] = '\0';
+    cr_assert(strstr(page, "<table>") && strstr(page, "cycle-pairs/rc/interning:off"), "the latest report is in it");
+    cr_assert(!strstr(page, "http://") && !strstr(page, "https://"), "nothing from the network");
+    int imgs = 0;
+    for (const char *p = page; (p = strstr(p, "<img src=\"")); imgs++) {
+        p += 10;
+        char src[256], path[700];
+        snprintf(src, sizeof src, "%.*s", (int)strcspn(p, "\""), p);
+        snprintf(path, sizeof path, "%s/%s", dash, src);
+        unsigned w, h;
+        png_size(path, &w, &h);
+        cr_assert(w > 0 && w <= 1600 && h > 0, "%s is a PNG at most 1600 px wide (%ux%u)", path, w, h);
+    }
+    cr_assert_eq(imgs, 3, "time, peak memory and leaks of cycle-pairs");
+    char log[400], shot[400];
+    snprintf(log, sizeof log, "%s/chromium.log", dir);
+    snprintf(shot, sizeof shot, "%s/shot.png", dir);
+    const char *flags = "--headless --disable-gpu --no-sandbox --enable-logging=stderr --v=0 --virtual-time-budget=5000 "
+                        "--user-data-dir";
+    int st = sh(out, sizeof out, "cd %s && timeout 120 chromium %s=%s/profile --dump-dom file://%s 2>%s", dir, flags, dir,
+                index, log);
+    cr_assert_eq(st, 0, "chromium --dump-dom: %s", out);
+    cr_assert(strstr(out, "data-images=\"ok 3\""), "every picture loaded: %.3000s", out);
+    static char logtext[1 << 18];
+    n = file_bytes(log, logtext, sizeof logtext - 1);
+    logtext[n] = '\0';
+    cr_assert(!strstr(logtext, ":CONSOLE"), "no console message: %s", logtext);
+    st = sh(out, sizeof out, "cd %s && timeout 120 chromium %s=%s/profile2 --screenshot=%s --window-size=1600,1200 "
+            "file://%s 2>/dev/null", dir, flags, dir, shot, index);
+    cr_assert_eq(st, 0, "chromium --screenshot: %s", out);
+    unsigned w, h;
+    png_size(shot, &w, &h);
+    cr_assert(w == 1600 && h == 1200, "the screenshot is 1600x1200, not %ux%u", w, h);
+    st = sh(out, sizeof out, "/usr/bin/python3 %s/tests/png_colours.py %s", MB_SOURCE_DIR, shot);
+    cr_assert_eq(st, 0, "%s", out);
+    cr_assert_gt(atoi(out), 16, "the screenshot is not blank: %s distinct colours", out);
+}
