@@ -46,7 +46,7 @@ TESTBIN   := $(BUILD)/membench-tests
 DEB_PKGS := build-essential pkg-config libjemalloc-dev libjemalloc2 gnuplot-nox hyperfine \
             libcriterion-dev python3-scipy libbenchmark-tools libjansson-dev \
             clang libclang-rt-14-dev valgrind libgc-dev man-db parallel rsync python3-yaml \
-            libsqlite3-dev
+            libsqlite3-dev chromium
 DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test test-release test-debug test-stress test-sanitize bench bench-merge hyperfine clean tour fuzz fuzz-json FORCE
