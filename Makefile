@@ -36,6 +36,11 @@ endif
 
 CORE_SRC  := $(wildcard strategies/*.c workloads/*.c) $(filter-out harness/main.c,$(wildcard harness/*.c))
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+# Recorded traces (docs/traces.md): every workload compiled once more with
+# the recording layer (harness/trace_rec.h), and the list of those copies.
+REC_WL    := $(wildcard workloads/*.c)
+REC_OBJ   := $(REC_WL:workloads/%.c=$(BUILD)/obj/rec/workloads/%.o) $(BUILD)/obj/rec/rec_list.o
+CORE_OBJ  += $(REC_OBJ)
 MAIN_OBJ  := $(BUILD)/obj/harness/main.o
 TEST_SRC  := $(wildcard tests/*.c)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
@@ -56,6 +61,19 @@ all: $(MEMBENCH)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/rec/workloads/%.o: workloads/%.c harness/trace_rec.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DMB_RECORDING -include harness/trace_rec.h -Dmb_workload_$*=mb_rec_workload_$* -c $< -o $@
+$(BUILD)/obj/rec/rec_list.c: Makefile $(REC_WL)
+	@mkdir -p $(dir $@)
+	@{ echo '#include "$(CURDIR)/workloads/workload.h"'; \
+	  for f in $(notdir $(basename $(REC_WL))); do echo "extern const mb_workload_t mb_rec_workload_$$f;"; done; \
+	  echo 'const mb_workload_t *const mb_rec_workloads[] = {'; \
+	  for f in $(notdir $(basename $(REC_WL))); do echo "    &mb_rec_workload_$$f,"; done; \
+	  echo '    0};'; } > $@
+$(BUILD)/obj/rec/rec_list.o: $(BUILD)/obj/rec/rec_list.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 GIT_STAMP := $(BUILDROOT)/.git-commit

@@ -31,6 +31,8 @@
 #include "shard.h"
 #include "tour.h"
 #include "merge.h"
+#include "trace.h"
+#include <sys/stat.h>
 
 static char **main_argv;                /* for re-executing with jemalloc */
 static char *main_cmd;                  /* argv[1] before the subcommand parsers reuse it */
@@ -331,6 +333,15 @@ static int history_append(mb_hist_t *h, mb_suite_t *suite, const mb_context_t *c
     return 0;
 }
 
+/* trace-convert IN OUT: binary to text or text to binary (docs/traces.md). */
+static int cmd_trace_convert(int argc, char **argv) {
+    mb_optval_t v[MB_NOPTS];
+    char **args;
+    int nargs;
+    mb_opts_parse(MB_CMD_TRACECONV, argc, argv, v, &args, &nargs);
+    return mb_trace_convert(args[0], args[1]);
+}
+
 static int cmd_run(int argc, char **argv) {
     mb_optval_t v[MB_NOPTS];
     char **args;
@@ -388,13 +399,18 @@ static int cmd_run(int argc, char **argv) {
             exit(2);
         }
     }
+    /* --record DIR: the directory made (one level) and writable before anything runs. */
+    const char *record = v[MB_O_RECORD].given ? v[MB_O_RECORD].text : NULL;
+    if (record && ((mkdir(record, 0777) != 0 && errno != EEXIST) || access(record, W_OK) != 0))
+        usage_error("--record %s: cannot write there: %s", record, strerror(errno));
     mb_outfile_t of;
     char oerr[512];
     if (mb_outfile_open(&of, outpath, oerr, sizeof oerr) != 0) usage_error("%s", oerr);
     mb_suite_t suite = {.executable = main_argv[0], .scale = scale, .allocator = mb_mem_name(opt.allocator),
                         .heap_multiplier = opt.heap_multiplier,
                         .aggregates_only = v[MB_O_AGGONLY].flag, .options = v,
-                        .seed = (unsigned long long)seed, .timeout_s = timeout, .in_process = in_process};
+                        .seed = (unsigned long long)seed, .timeout_s = timeout, .in_process = in_process,
+                        .record_dir = record};
     for (size_t wi = 0; wi < nw; wi++) {
         const mb_workload_t *w = ws[wi];
         bool selected = false;          /* a case of this workload passes the filter */
@@ -839,6 +855,7 @@ int main(int argc, char **argv) {
     case MB_CMD_MERGE: return cmd_merge(argc - 1, argv + 1);
     case MB_CMD_CHECK: return cmd_check(argc - 1, argv + 1);
     case MB_CMD_HISTORY: return cmd_history(argc - 1, argv + 1);
+    case MB_CMD_TRACECONV: return cmd_trace_convert(argc - 1, argv + 1);
     default: break;
     }
     if (!strcmp(cmd, "probe")) return cmd_probe(argc - 1, argv + 1);

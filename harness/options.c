@@ -33,6 +33,9 @@ const mb_cmddef_t mb_cmddefs[MB_NCMDS] = {
     [MB_CMD_HISTORY] = {"history", "[show | import FILE.json...]", -2,
                         "the results history (SQLite): import results files, or show each benchmark's median per "
                         "commit and its change points"},
+    [MB_CMD_TRACECONV] = {"trace-convert", "IN OUT", 2,
+                          "convert a recorded trace between its binary and text forms (the direction from IN; "
+                          "docs/traces.md)"},
 };
 
 #define INF INFINITY
@@ -85,6 +88,8 @@ const mb_optdef_t mb_optdefs[] = {
       "run only shard I (0-based) of N: whole workloads, balanced by estimated time (docs/sharding.md)"),
     R(RUN, SHARDCOSTS, 0, "shard-costs", TEXT, "FILE", NULL, NULL, "the built-in cost model", 0, 0,
       "with --shard: estimate each case's time from the real_time of its name in this results file"),
+    R(RUN, RECORD, 0, "record", TEXT, "DIR", NULL, NULL, "no recording", 0, 0,
+      "also record each case's mutator operations into DIR, once, in a separate untimed pass (docs/traces.md)"),
     R(RUN, INPROC, 0, "in-process", FLAG, NULL, NULL, NULL, NULL, 0, 0,
       "run the cases in this process, without isolation (for tests)"),
     R(RUN, HISTORY, 0, "history", TEXT, "FILE", NULL, NULL, "$MB_HISTORY if set, else none", 0, 0,

@@ -12,7 +12,7 @@
 /* The subcommands. */
 typedef enum mb_cmd {
     MB_CMD_LIST, MB_CMD_RUN, MB_CMD_REPORT, MB_CMD_IMPORT, MB_CMD_COMPARE, MB_CMD_TOUR, MB_CMD_FUZZ, MB_CMD_MERGE,
-    MB_CMD_CHECK, MB_CMD_HISTORY, MB_NCMDS
+    MB_CMD_CHECK, MB_CMD_HISTORY, MB_CMD_TRACECONV, MB_NCMDS
 } mb_cmd_t;
 
 /* What an option's value is. */
@@ -35,6 +35,7 @@ typedef enum mb_opt_id {
     MB_O_SHARD, MB_O_SHARDCOSTS, MB_O_PARTIAL,
     MB_O_ONLY, MB_O_DEPTH,
     MB_O_HISTORY, MB_O_NOHISTORY, MB_O_DB, MB_O_WINDOW,
+    MB_O_RECORD,
     MB_NOPTS
 } mb_opt_id_t;
 

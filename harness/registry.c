@@ -1,8 +1,11 @@
 /* registry.c: the one place that names concrete strategies and workloads (one line each). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plugin.h"
 #include "registry.h"
+#include "trace.h"
 
 extern const mb_strategy_t mb_strategy_rc, mb_strategy_mark_sweep, mb_strategy_none;
 extern const mb_strategy_t mb_strategy_rc_cycle, mb_strategy_rc_gen, mb_strategy_rc_deferred, mb_strategy_boehm,
@@ -57,7 +60,18 @@ const mb_strategy_t *mb_find_strategy(const char *name) {
     return s ? s : mb_plugin_find(name);
 }
 
+/* A built-in by name; "trace:FILE" replays a recorded trace, validated
+ * whole first (exit 2 naming the byte offset and the problem if it is not). */
 const mb_workload_t *mb_find_workload(const char *name) {
+    if (strncmp(name, "trace:", 6) == 0) {
+        char err[1024];
+        const mb_workload_t *w = mb_trace_workload(name + 6, err, sizeof err);
+        if (!w) {
+            fprintf(stderr, "membench: %s\n", err);
+            exit(2);
+        }
+        return w;
+    }
     for (size_t i = 0; mb_workloads[i]; i++)
         if (strcmp(mb_workloads[i]->name, name) == 0) return mb_workloads[i];
     return NULL;

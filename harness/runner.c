@@ -19,6 +19,8 @@
 #include "progress.h"
 #include "report.h"
 #include "runner.h"
+#include "trace.h"
+#include "twins.h"
 
 void mb_suite_add(mb_suite_t *s, const mb_case_t *c, unsigned repetitions, const char *label) {
     unsigned family = s->n ? s->v[s->n - 1].family + 1 : 0;
@@ -265,6 +267,16 @@ int mb_suite_run(mb_suite_t *s) {
         }
         mb_entry_t *e = &s->v[i];
         mb_progress_case(&pg, i, e->name, e->repetition, e->repetitions);
+        /* --record: once per case, before its first repetition, in a pass of
+         * its own (a child process of its own unless in-process): nothing
+         * the repetitions measure sees it (docs/traces.md). */
+        if (s->record_dir && e->repetition == 0 && !mb_is_twin(e->c.strategy)) {
+            char rerr[600];
+            if (mb_trace_record_case(&e->c, s->record_dir, s->in_process, rerr, sizeof rerr) != 0) {
+                fprintf(stderr, "membench: --record: %s\n", rerr);
+                status = 1;
+            }
+        }
         runner_pg = &pg;
         runner_cur = e;
         runner_idx = i;

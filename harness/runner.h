@@ -65,6 +65,7 @@ typedef struct mb_suite {
     unsigned long long seed;            /* --seed */
     double timeout_s;                   /* per-case timeout, seconds */
     bool in_process;                    /* run cases in this process (no isolation): tests only */
+    const char *record_dir;             /* run --record DIR: each case's trace is written there (trace.h), or NULL */
     int interrupted;                    /* the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run, or 0 */
     size_t planned;                     /* entries planned; n < planned after an interruption */
     bool aggregates_only;               /* JSON and CSV: of a family with aggregates, only the aggregates
