@@ -378,6 +378,7 @@ typedef struct rd {
     char *err;
     size_t errsz;
     trace_t *t;                         /* compile into it, or NULL */
+    unsigned op, operand;               /* what rd_varint reads when its `what` is NULL (named on failure only) */
 } rd_t;
 
 static int fail(rd_t *r, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -393,6 +394,23 @@ static int fail(rd_t *r, size_t at, const char *fmt, ...) {
 
 static int rd_varint(rd_t *r, uint64_t *v, const char *what) {
     size_t at = r->pos;
+    char named[64];
+    if (!what && r->pos + 10 <= r->len) {       /* the common case: no message can be needed before the end */
+        uint64_t x = 0;
+        for (unsigned shift = 0; shift < 63; shift += 7) {
+            unsigned char c = r->b[r->pos++];
+            x |= (uint64_t)(c & 0x7f) << shift;
+            if (!(c & 0x80)) {
+                *v = x;
+                return 0;
+            }
+        }
+        r->pos = at;                    /* a 10th byte: the careful path says what is wrong */
+    }
+    if (!what) {
+        snprintf(named, sizeof named, "operand %u of %s", r->operand + 1, OPS[r->op].name);
+        what = named;
+    }
     uint64_t x = 0;
     for (unsigned shift = 0;; shift += 7) {
         if (r->pos >= r->len) return fail(r, at, "truncated: the file ends inside %s", what);
@@ -470,11 +488,11 @@ static int rd_stream(rd_t *r, bool main, uint64_t nfin, uint64_t *nops) {
         size_t nvars = s.depth ? s.n - s.base[s.depth - 1] : 0;
         int64_t *fk = s.depth ? s.k + s.base[s.depth - 1] : NULL;
         for (int i = 0; args[i]; i++) {
-            char what[64];
-            snprintf(what, sizeof what, "operand %d of %s", i + 1, OPS[op].name);
+            r->op = (unsigned)op;
+            r->operand = (unsigned)i;
             if (args[i] == 'S') {
                 uint64_t n;
-                if (rd_varint(r, &n, what) != 0) goto out;
+                if (rd_varint(r, &n, NULL) != 0) goto out;
                 if (n > MB_MAX_SLOTS || n > r->len - r->pos) {
                     fail(r, at, n > MB_MAX_SLOTS ? "string of %" PRIu64 " bytes is too long"
                                                  : "truncated: string of %" PRIu64 " bytes past the end", n);
@@ -503,7 +521,7 @@ static int rd_stream(rd_t *r, bool main, uint64_t nfin, uint64_t *nops) {
                 continue;
             }
             uint64_t x;
-            if (rd_varint(r, &x, what) != 0) goto out;
+            if (rd_varint(r, &x, NULL) != 0) goto out;
             v[i] = x;
             switch (args[i]) {
             case 'i': case 'q':
