@@ -639,7 +639,7 @@ int mb_hist_show(mb_hist_t *h, const mb_hist_show_opts_t *o, FILE *out, char *er
     if (step != SQLITE_DONE) goto dberr;
     sqlite3_finalize(st);
     st = NULL;
-    qsort(rcm, nrun, sizeof *rcm, by_run);
+    if (nrun) qsort(rcm, nrun, sizeof *rcm, by_run);   /* (rcm is NULL when no run matched) */
 
     char sql[512];
     if (is_col)

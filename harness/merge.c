@@ -220,7 +220,7 @@ int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsign
             m[nm++] = (mentry_t){e, v[k].index, json_is_integer(fi) ? json_integer_value(fi) : 0, pos};
         }
     }
-    qsort(m, nm, sizeof *m, by_plan);
+    if (nm) qsort(m, nm, sizeof *m, by_plan);
     /* The context: the lowest shard's, its own "shard" replaced by every shard's. */
     const shard_file_t *lo = &v[0];
     for (int k = 1; k < n; k++)

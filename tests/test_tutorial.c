@@ -19,6 +19,7 @@ static bool split(const char *line, char *expr, size_t en, char *val, size_t vn)
     if (!h || line[0] == '#') return false;
     const char *e = line;
     while (*e == ' ') e++;
+    if (e >= h) return false;           /* "   # a note": no expression (the spaces run past the " # ") */
     size_t elen = (size_t)(h - e);
     while (elen && e[elen - 1] == ' ') elen--;
     if (!elen || elen >= en) return false;
