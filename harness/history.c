@@ -123,11 +123,26 @@ static mb_hist_t *open_once(const char *path, bool create, bool *busy, char *err
     }
     sqlite3_busy_timeout(h->db, 60000);
     sqlite3_extended_result_codes(h->db, 0);
-    /* Read-only questions first: whose file is it? */
+    /* Read-only questions first: whose file is it? In one read transaction:
+     * asked one by one, another process creating the history could commit
+     * between them (no application id yet, then tables), and the file would
+     * look like another program's. */
+    if (exec(h, "BEGIN", err, errsz) != 0) {
+        *busy = is_busy(h);
+        mb_hist_close(h);
+        return NULL;
+    }
     long long app = query_int(h, "PRAGMA application_id", err, errsz);
     long long ver = app < 0 ? -1 : query_int(h, "PRAGMA user_version", err, errsz);
     long long tables = ver < 0 ? -1 : query_int(h, "SELECT count(*) FROM sqlite_master", err, errsz);
+    bool read_busy = is_busy(h);
+    sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL);
     if (app < 0 || ver < 0 || tables < 0) {
+        if (read_busy) {
+            *busy = true;
+            mb_hist_close(h);
+            return NULL;
+        }
         size_t l = strlen(err);
         snprintf(err + l, errsz - l, " (a corrupt history database? left untouched)");
         *busy = is_busy(h);
