@@ -164,25 +164,28 @@ Test(history, slowdown_is_a_change_point_at_its_commit, .timeout = 600) {
     json_t *doc = history_json(db, "--metric cpu_time --threshold 25");
     json_t *bs = json_object_get(doc, "benchmarks");
     cr_assert_eq(json_array_size(bs), 2);
+    /* rc's shift at cccc333, and mark-sweep's there (0 if none): the slowed strategy's must be found,
+     * and be larger than the other's (load on a shared machine moves both, the slowdown only rc) */
+    double rc_shift = -1, ms_shift = 0;
     for (size_t i = 0; i < 2; i++) {
         json_t *b = json_array_get(bs, i);
         const char *name = json_string_value(json_object_get(b, "name"));
         json_t *cps = json_object_get(b, "change_points");
         cr_assert_eq(json_array_size(json_object_get(b, "points")), 3, "%s: three commits", name);
         cr_assert_eq(json_integer_value(json_object_get(json_array_get(json_object_get(b, "points"), 2), "runs")), 3);
-        if (strstr(name, "/rc/")) {
-            cr_assert_eq(json_array_size(cps), 1, "%s: one change point: %s", name, json_dumps(b, 0));
-            json_t *cp = json_array_get(cps, 0);
-            cr_assert_str_eq(json_string_value(json_object_get(cp, "commit")), "cccc333", "at the slow commit");
-            cr_assert_str_eq(json_string_value(json_object_get(cp, "previous_commit")), "bbbb222");
-            cr_assert_gt(json_real_value(json_object_get(cp, "change_percent")), 25);
-            cr_assert_lt(json_real_value(json_object_get(cp, "p")), 0.05);
-        } else
-            for (size_t k = 0; k < json_array_size(cps); k++)   /* mark-sweep was not slowed down */
-                cr_assert(json_real_value(json_object_get(json_array_get(cps, k), "change_percent")) < 25 ||
-                          strcmp(json_string_value(json_object_get(json_array_get(cps, k), "commit")), "cccc333"),
-                          "%s: no slowdown at cccc333: %s", name, json_dumps(b, 0));
+        for (size_t k = 0; k < json_array_size(cps); k++) {
+            json_t *cp = json_array_get(cps, k);
+            if (strcmp(json_string_value(json_object_get(cp, "commit")), "cccc333")) continue;
+            double pct = json_real_value(json_object_get(cp, "change_percent"));
+            if (strstr(name, "/rc/")) {
+                cr_assert_str_eq(json_string_value(json_object_get(cp, "previous_commit")), "bbbb222");
+                cr_assert_lt(json_real_value(json_object_get(cp, "p")), 0.05);
+                rc_shift = pct;
+            } else ms_shift = pct;
+        }
     }
+    cr_assert_gt(rc_shift, 25, "rc's slowdown is a change point at cccc333: %s", json_dumps(doc, 0));
+    cr_assert_gt(rc_shift, ms_shift, "the slowed strategy shifts more than the other: %s", json_dumps(doc, 0));
     json_decref(doc);
     cr_assert_eq(sh(out, sizeof out, "%s history --db %s --filter /rc/ --metric cpu_time --threshold 25", bin(), db), 0, "%s", out);
     const char *line = strstr(out, "cccc333");
