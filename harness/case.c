@@ -1,4 +1,5 @@
 /* case.c: runs one case in this process: setup, the measured region (the workload alone), teardown and census. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,11 @@ static uint64_t percentile(const uint64_t *v, size_t n, double p) {
  * (--toggle-collect=mb_case_region, scripts/mb-callgrind). */
 __attribute__((noinline)) uint64_t mb_case_region(const mb_case_t *c, mb_rt_t *rt) {
     return c->workload->run(rt, &c->args);
+}
+
+char *mb_case_name(char *buf, size_t n, const mb_workload_t *w, const mb_strategy_t *s, bool interning) {
+    snprintf(buf, n, "%s/%s/interning:%s", w ? w->name : "?", s ? s->name : "?", interning ? "on" : "off");
+    return buf;
 }
 
 int mb_case_run(const mb_case_t *c, mb_result_t *r) {

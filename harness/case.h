@@ -39,6 +39,10 @@ uint64_t mb_expected_uncollectable(const mb_case_t *c);
 /* Run the case; returns 0, or -1 if the runtime could not be made. */
 int mb_case_run(const mb_case_t *c, mb_result_t *r);
 
+/* A case's benchmark name, <workload>/<strategy>/interning:<on|off> ("?" for
+ * a missing workload or strategy), into buf; returns buf. */
+char *mb_case_name(char *buf, size_t n, const mb_workload_t *w, const mb_strategy_t *s, bool interning);
+
 /* The measured region alone (the workload's run), out of line for callgrind. */
 uint64_t mb_case_region(const mb_case_t *c, mb_rt_t *rt);
 

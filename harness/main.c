@@ -244,11 +244,10 @@ static void check_memory(const mb_case_t *base, uint64_t n, double timeout) {
     }
 }
 
-/* A case's benchmark name, as runner.c names it. */
+/* A case's benchmark name (case.h), in a buffer of its own. */
 static const char *case_name(const mb_workload_t *w, const mb_strategy_t *s, int interning) {
     static char name[160];
-    snprintf(name, sizeof name, "%s/%s/interning:%s", w->name, s->name, interning ? "on" : "off");
-    return name;
+    return mb_case_name(name, sizeof name, w, s, interning);
 }
 
 /* --shard I/N: the suite's units (its workloads, in plan order) assigned to
@@ -421,16 +420,19 @@ static int cmd_run(int argc, char **argv) {
                         .record_dir = record};
     for (size_t wi = 0; wi < nw; wi++) {
         const mb_workload_t *w = ws[wi];
-        bool selected = false;          /* a case of this workload passes the filter */
-        for (size_t si = 0; si < ns && !selected; si++)
+        /* The cases of this workload the filter selects: strategies, interning
+         * on and off, then its twins (one more row each, twins.h). A workload
+         * with none is not sized (its maximum is not checked). */
+        const mb_strategy_t *tw[8];
+        size_t ntw = with_twins ? mb_twins_of(w, tw, 8) : 0, nsel = 0;
+        struct sel { const mb_strategy_t *s; int on; } sel[2 * ns + 8];
+        for (size_t si = 0; si < ns; si++)
             for (int on = 0; on <= 1; on++)
-                selected |= (interning < 0 || on == interning) && mb_filter_match(&filter, case_name(w, ss[si], on));
-        if (with_twins && !selected) {
-            const mb_strategy_t *tw[8];
-            size_t ntw = mb_twins_of(w, tw, 8);
-            for (size_t ti = 0; ti < ntw; ti++) selected |= mb_filter_match(&filter, case_name(w, tw[ti], false));
-        }
-        if (!selected) continue;
+                if ((interning < 0 || on == interning) && mb_filter_match(&filter, case_name(w, ss[si], on)))
+                    sel[nsel++] = (struct sel){ss[si], on};
+        for (size_t ti = 0; ti < ntw; ti++)
+            if (mb_filter_match(&filter, case_name(w, tw[ti], false))) sel[nsel++] = (struct sel){tw[ti], false};
+        if (!nsel) continue;
         uint64_t size = n ? n : !strcmp(scale, "quick") ? w->size_quick
                               : !strcmp(scale, "large") ? w->size_large : w->size_default;
         if (w->size_max && size > w->size_max)
@@ -438,25 +440,9 @@ static int cmd_run(int argc, char **argv) {
                         w->size_max);
         char label[64];
         snprintf(label, sizeof label, "n=%" PRIu64, size);
-        for (size_t si = 0; si < ns; si++) {
-            bool any = false;
-            for (int on = 0; on <= 1; on++)
-                any |= (interning < 0 || on == interning) && mb_filter_match(&filter, case_name(w, ss[si], on));
-            if (!any) continue;
-            for (int on = 0; on <= 1; on++) {
-                if (interning >= 0 && on != interning) continue;
-                if (!mb_filter_match(&filter, case_name(w, ss[si], on))) continue;
-                mb_case_t cs = {.workload = w, .strategy = ss[si], .opt = opt,
-                                .args = {.n = size, .seed = seed, .interning = on, .finalizers = true}};
-                mb_suite_add(&suite, &cs, (unsigned)reps, label);
-            }
-        }
-        const mb_strategy_t *tw[8];             /* the workload's twins: one more row each (twins.h) */
-        size_t ntw = with_twins ? mb_twins_of(w, tw, 8) : 0;
-        for (size_t ti = 0; ti < ntw; ti++) {
-            if (!mb_filter_match(&filter, case_name(w, tw[ti], false))) continue;
-            mb_case_t cs = {.workload = w, .strategy = tw[ti], .opt = opt,
-                            .args = {.n = size, .seed = seed, .interning = false, .finalizers = true}};
+        for (size_t k = 0; k < nsel; k++) {
+            mb_case_t cs = {.workload = w, .strategy = sel[k].s, .opt = opt,
+                            .args = {.n = size, .seed = seed, .interning = sel[k].on, .finalizers = true}};
             mb_suite_add(&suite, &cs, (unsigned)reps, label);
         }
     }

@@ -35,8 +35,7 @@ void mb_suite_add(mb_suite_t *s, const mb_case_t *c, unsigned repetitions, const
         mb_entry_t *e = &s->v[s->n++];
         memset(e, 0, sizeof *e);
         e->c = *c;
-        snprintf(e->name, sizeof e->name, "%s/%s/interning:%s", c->workload ? c->workload->name : "?",
-                 c->strategy ? c->strategy->name : "?", c->args.interning ? "on" : "off");
+        mb_case_name(e->name, sizeof e->name, c->workload, c->strategy, c->args.interning);
         e->family = family;
         e->repetition = r;
         e->repetitions = repetitions;
