@@ -13,6 +13,7 @@
 #include "../strategies/mb.h"
 #include "options.h"
 #include "registry.h"
+#include "report.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -486,17 +487,6 @@ void mb_opts_man(FILE *out) {
           ".SH SEE ALSO\nREADME.md and docs/ in the source tree: cli.md, formats.md, design.md.\n", out);
 }
 
-static void json_string(FILE *out, const char *s) {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
-        else if (ch < 0x20) fprintf(out, "\\u%04x", ch);
-        else fputc(ch, out);
-    }
-    fputc('"', out);
-}
-
 void mb_opts_json(FILE *out, mb_cmd_t cmd, const mb_optval_t v[MB_NOPTS]) {
     fputc('{', out);
     bool first = true;
@@ -509,13 +499,13 @@ void mb_opts_json(FILE *out, mb_cmd_t cmd, const mb_optval_t v[MB_NOPTS]) {
         if (d->kind != MB_OK_FLAG && !x->set) continue;
         fprintf(out, "%s\n      ", first ? "" : ",");
         first = false;
-        json_string(out, d->name);
+        mb_json_write_str(out, d->name);
         fputs(": ", out);
         switch (d->kind) {
         case MB_OK_FLAG: fputs(x->flag ? "true" : "false", out); break;
         case MB_OK_UINT: fprintf(out, "%" PRIu64, x->u); break;
         case MB_OK_NUM: fprintf(out, "%.17g", x->d); break;
-        default: json_string(out, x->text); break;
+        default: mb_json_write_str(out, x->text); break;
         }
     }
     fputs(first ? "}" : "\n    }", out);

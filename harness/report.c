@@ -275,25 +275,14 @@ void mb_report_list_console(FILE *out) {
     }
 }
 
-/* JSON string: the names and descriptions are ours, but escape anyway. */
-static void json_str(FILE *out, const char *s) {
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(out, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(out, "\\u%04x", *s);
-        else fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 void mb_report_list_json(FILE *out) {
     fprintf(out, "{\n  \"strategies\": [");
     for (size_t i = 0; mb_strategies[i]; i++) {
         const mb_strategy_t *s = mb_strategies[i];
         fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
-        json_str(out, s->name);
+        mb_json_write_str(out, s->name);
         fprintf(out, ", \"description\": ");
-        json_str(out, s->description);
+        mb_json_write_str(out, s->description);
         fprintf(out, ", \"attributes\": [");
         int first = 1;
         for (const mb_attr_info_t *ai = mb_attr_info; ai->name; ai++)
@@ -307,9 +296,9 @@ void mb_report_list_json(FILE *out) {
     for (size_t i = 0; mb_workloads[i]; i++) {
         const mb_workload_t *w = mb_workloads[i];
         fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
-        json_str(out, w->name);
+        mb_json_write_str(out, w->name);
         fprintf(out, ", \"description\": ");
-        json_str(out, w->description);
+        mb_json_write_str(out, w->description);
         fprintf(out, ", \"sizes\": {\"quick\": %" PRIu64 ", \"default\": %" PRIu64 ", \"large\": %" PRIu64 "}}",
                 w->size_quick, w->size_default, w->size_large);
     }

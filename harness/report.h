@@ -20,6 +20,8 @@ int mb_format_parse(const char *s, mb_format_t *f);
 /* Write the suite in a format (JSON needs the context; others ignore it). */
 void mb_report_suite(FILE *out, mb_format_t f, const mb_suite_t *s, const mb_context_t *ctx);
 void mb_report_json(FILE *out, const mb_suite_t *s, const mb_context_t *ctx);   /* report_json.c */
+/* A JSON string literal of s, escaped (report_json.c; list and the options use it too). */
+void mb_json_write_str(FILE *out, const char *s);
 void mb_report_csv(FILE *out, const mb_suite_t *s);                             /* report_csv.c */
 /* Console and Markdown: a header naming the machine and the build (the file's
  * own context when s was read back, else ctx), the table, then verdicts. */

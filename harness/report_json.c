@@ -8,7 +8,7 @@
 #include "options.h"
 #include "report.h"
 
-static void jstr(FILE *out, const char *s) {
+void mb_json_write_str(FILE *out, const char *s) {
     fputc('"', out);
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
@@ -30,7 +30,7 @@ static void jnum(FILE *out, double v) {
 
 static void kv_str(FILE *out, const char *k, const char *v) {
     fprintf(out, ",\n      \"%s\": ", k);
-    jstr(out, v);
+    mb_json_write_str(out, v);
 }
 static void kv_num(FILE *out, const char *k, double v) {
     fprintf(out, ",\n      \"%s\": ", k);
@@ -63,11 +63,11 @@ static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
         return;
     }
     fprintf(out, "{\n  \"context\": {\n    \"date\": ");
-    jstr(out, c->date);
+    mb_json_write_str(out, c->date);
     fprintf(out, ",\n    \"host_name\": ");
-    jstr(out, c->host_name);
+    mb_json_write_str(out, c->host_name);
     fprintf(out, ",\n    \"executable\": ");
-    jstr(out, s->executable ? s->executable : "membench");
+    mb_json_write_str(out, s->executable ? s->executable : "membench");
     fprintf(out, ",\n    \"num_cpus\": %d,\n    \"mhz_per_cpu\": %.0f,\n    \"cpu_scaling_enabled\": %s,\n    \"caches\": [",
             c->num_cpus, c->mhz_per_cpu, c->cpu_scaling_enabled ? "true" : "false");
     for (int i = 0; i < c->ncaches; i++)
@@ -81,32 +81,32 @@ static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
     fprintf(out, "    \"library_build_type\": \"release\",\n");
 #endif
     fprintf(out, "    \"membench_version\": ");
-    jstr(out, mb_version);
+    mb_json_write_str(out, mb_version);
     fprintf(out, ",\n    \"git_commit\": ");
-    jstr(out, mb_git_commit);
+    mb_json_write_str(out, mb_git_commit);
     fprintf(out, ",\n    \"allocator\": ");
-    jstr(out, s->allocator ? s->allocator : "libc");
+    mb_json_write_str(out, s->allocator ? s->allocator : "libc");
     fprintf(out, ",\n    \"heap_multiplier\": ");
     jnum(out, s->heap_multiplier > 0 ? s->heap_multiplier : MB_DEFAULT_HEAP_MULTIPLIER);
     fprintf(out, ",\n    \"seed\": %llu,\n    \"scale\": ", s->seed);
-    jstr(out, s->scale ? s->scale : "default");
+    mb_json_write_str(out, s->scale ? s->scale : "default");
     if (s->n) {                         /* every case of a run shares its options: the first one's */
         const mb_options_t *o = &s->v[0].c.opt;
         fprintf(out, ",\n    \"finalizers\": ");
-        jstr(out, o->finalizers == MB_FIN_LEGACY ? "legacy" : "modern");
+        mb_json_write_str(out, o->finalizers == MB_FIN_LEGACY ? "legacy" : "modern");
         fprintf(out, ",\n    \"params\": ");
-        jstr(out, o->params ? o->params : "");
+        mb_json_write_str(out, o->params ? o->params : "");
     }
     fprintf(out, ",\n    \"compiler\": ");
-    jstr(out, c->compiler);
+    mb_json_write_str(out, c->compiler);
     fprintf(out, ",\n    \"kernel\": ");
-    jstr(out, c->kernel);
+    mb_json_write_str(out, c->kernel);
     fprintf(out, ",\n    \"cpu_model\": ");
-    jstr(out, c->cpu_model);
+    mb_json_write_str(out, c->cpu_model);
     fprintf(out, ",\n    \"bdwgc_version\": ");
-    jstr(out, c->bdwgc_version);
+    mb_json_write_str(out, c->bdwgc_version);
     fprintf(out, ",\n    \"jemalloc_version\": ");
-    jstr(out, c->jemalloc_version);
+    mb_json_write_str(out, c->jemalloc_version);
     if (s->options) {                   /* every option of run, given or default, from the table */
         fprintf(out, ",\n    \"options\": ");
         mb_opts_json(out, MB_CMD_RUN, s->options);
@@ -130,7 +130,7 @@ static void head(FILE *out, const mb_entry_t *e, const char *suffix, const char 
     fprintf(out, "%s\n    {\n      \"name\": ", first ? "" : ",");
     char name[200];
     snprintf(name, sizeof name, "%s%s", e->name, suffix);
-    jstr(out, name);
+    mb_json_write_str(out, name);
     fprintf(out, ",\n      \"family_index\": %u,\n      \"per_family_instance_index\": 0", e->family);
     kv_str(out, "run_name", e->name);
     kv_str(out, "run_type", run_type);
@@ -167,11 +167,11 @@ static void iteration(FILE *out, const mb_entry_t *e, bool first) {
         json_object_foreach(e->extra, k, v) {
             if (json_is_integer(v)) {
                 fprintf(out, ",\n      ");
-                jstr(out, k);
+                mb_json_write_str(out, k);
                 fprintf(out, ": %lld", (long long)json_integer_value(v));
             } else {
                 fprintf(out, ",\n      ");
-                jstr(out, k);
+                mb_json_write_str(out, k);
                 fputs(": ", out);
                 jnum(out, json_number_value(v));
             }
@@ -198,7 +198,7 @@ static void extra_aggregates(FILE *out, const mb_suite_t *s, size_t first, size_
         }
         if (n < 2) continue;
         fprintf(out, ",\n      ");
-        jstr(out, k);
+        mb_json_write_str(out, k);
         fputs(": ", out);
         jnum(out, mb_aggregate(a, v, n));
     }
@@ -231,7 +231,7 @@ static void aggregate(FILE *out, const mb_suite_t *s, size_t first, size_t end, 
                 json_t *v;
                 json_object_foreach(s->v[i].extra, k, v) {
                     fprintf(out, ",\n      ");
-                    jstr(out, k);
+                    mb_json_write_str(out, k);
                     fputs(": ", out);
                     jnum(out, json_number_value(v));
                 }
