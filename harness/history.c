@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "aggregate.h"
 #include "filter.h"
 #include "gbench_read.h"
 #include "history.h"
@@ -452,15 +453,8 @@ static int by_commit(const void *a, const void *b) {
     return (x->v > y->v) - (x->v < y->v);
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median_of(double *v, size_t n) {
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+/* The median, as the reports compute it (aggregate.h). */
+static double median_of(const double *v, size_t n) { return mb_aggregate(MB_AGG_MEDIAN, v, n); }
 
 typedef struct point {
     size_t commit;
