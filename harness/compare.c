@@ -77,8 +77,7 @@ struct mb_cmp {
 };
 
 static uint64_t hash_str(const char *s) {
-    uint64_t h = 1469598103934665603ULL;            /* FNV-1a */
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    uint64_t h = mb_fnv1a(MB_FNV1A_BASIS, s, strlen(s));
     return h ^ (h >> 29);
 }
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../strategies/util.h"
 #include "aggregate.h"
 #include "filter.h"
 #include "gbench_read.h"
@@ -234,14 +235,6 @@ mb_hist_t *mb_hist_open(const char *path, bool create, char *err, size_t errsz) 
 /* ------------------------------------------------------------------------ */
 /* Import. */
 
-/* FNV-1a, 64 bits, from a seed: two lanes make the 128-bit content hash. */
-static uint64_t fnv1a(const char *s, size_t n, uint64_t h) {
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 /* "2026-11-23T19:40:12+00:00" (or Z, or no zone: UTC) in seconds since 1970; -1 if not a date. */
 static long long parse_date(const char *s) {
@@ -298,8 +291,8 @@ int mb_hist_import(mb_hist_t *h, const char *buf, size_t len, const char *name, 
     }
     size_t cl = strlen(canon);
     char hash[40];
-    snprintf(hash, sizeof hash, "%016" PRIx64 "%016" PRIx64, fnv1a(canon, cl, 0xcbf29ce484222325ULL),
-             fnv1a(canon, cl, 0x84222325cbf29ce4ULL));
+    snprintf(hash, sizeof hash, "%016" PRIx64 "%016" PRIx64, mb_fnv1a(MB_FNV1A_BASIS, canon, cl),   /* two lanes: a 128-bit hash */
+             mb_fnv1a(0x84222325cbf29ce4ULL, canon, cl));
     free(canon);
 
     const json_t *ctx = f.context;

@@ -43,12 +43,6 @@ static const struct { const char *name, *args; } OPS[MB_T_NOPS] = {
 #define CHECKED 0x80u                   /* compiled store/storenone/load whose list is checked at run time */
 #define MAX_FRAME (1u << 24)            /* largest frame a trace may push */
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n) {
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ull;
-    return h;
-}
-#define FNV0 0xcbf29ce484222325ull
 static uint64_t zz(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 static int64_t unzz(uint64_t u) { return (int64_t)(u >> 1) ^ -(int64_t)(u & 1); }
 
@@ -131,7 +125,7 @@ static wbuf_t *rec_target(void) {
     if (!R.on || R.cur == -2) return NULL;
     if (R.cur == -1) {
         if (R.main.n > (1u << 20)) {
-            R.sum = fnv(R.sum, R.main.b, R.main.n);
+            R.sum = mb_fnv1a(R.sum, R.main.b, R.main.n);
             if (fwrite(R.main.b, 1, R.main.n, R.tmp) != R.main.n) R.ioerr = true;
             R.main.n = 0;
         }
@@ -194,7 +188,7 @@ int64_t mbr_int_value(mb_rt_t *rt, mb_var_t v) {
 }
 const char *mbr_str_value(mb_rt_t *rt, mb_var_t v) {
     const char *s = mb_str_value(rt, v);
-    rec1(MB_T_STR_VALUE, 2, v, fnv(FNV0, s, strlen(s)), 0);
+    rec1(MB_T_STR_VALUE, 2, v, mb_fnv1a(MB_FNV1A_BASIS, s, strlen(s)), 0);
     return s;
 }
 uint32_t mbr_len(mb_rt_t *rt, mb_var_t v) {
@@ -247,7 +241,7 @@ int mb_trace_record(const mb_workload_t *w, const mb_wl_args_t *args, const char
         return -1;
     }
     memset(&R, 0, sizeof R);
-    R.sum = FNV0;
+    R.sum = MB_FNV1A_BASIS;
     R.cur = -1;
     if (!(R.tmp = tmpfile())) {
         snprintf(err, errsz, "cannot make a temporary file: %s", strerror(errno));
@@ -288,7 +282,7 @@ int mb_trace_record(const mb_workload_t *w, const mb_wl_args_t *args, const char
     }
     free(R.fin);
     free(R.main.b);
-    uint64_t sum = fnv(R.sum, tail.b, tail.n);
+    uint64_t sum = mb_fnv1a(R.sum, tail.b, tail.n);
     wbuf_t head = {0}, trail = {0};
     put_header(&head, &h);
     put_trailer(&trail, R.nops, sum);
@@ -659,7 +653,7 @@ static int rd_all(rd_t *r, mb_trace_header_t *h) {
     if (want != nops)
         return fail(r, end, "the trailer says %" PRIu64 " operations, the body has %" PRIu64, want, nops);
     if (r->len - r->pos < 8) return fail(r, r->pos, "truncated: the file ends inside the trailer's checksum");
-    uint64_t sum = 0, got = fnv(FNV0, r->b + body, end - body);
+    uint64_t sum = 0, got = mb_fnv1a(MB_FNV1A_BASIS, r->b + body, end - body);
     for (int i = 0; i < 8; i++) sum |= (uint64_t)r->b[r->pos + i] << (8 * i);
     if (sum != got)
         return fail(r, r->pos, "the body's checksum is 0x%016" PRIx64 ", the trailer says 0x%016" PRIx64, got, sum);
@@ -803,7 +797,7 @@ static void interp(mb_rt_t *rt, trace_t *t, size_t pc, bool main) {
         case MB_T_STR_VALUE: {
             if (!mb_is_str(rt, c[1])) replay_fail(t, pc, "is not a string", c[1]);
             const char *s = mb_str_value(rt, c[1]);
-            uint64_t r = fnv(FNV0, s, strlen(s));
+            uint64_t r = mb_fnv1a(MB_FNV1A_BASIS, s, strlen(s));
             if (main && r != I64(c + 2)) mismatch(t, pc, r);
             pc += 4;
             break;
@@ -1098,7 +1092,7 @@ int mb_trace_text2bin(const char *text, size_t len, FILE *out, char *err, size_t
         put_header(&all, &h);
         size_t b0 = all.n;
         wb_put(&all, body.b, body.n);
-        put_trailer(&all, nops, fnv(FNV0, all.b + b0, body.n));
+        put_trailer(&all, nops, mb_fnv1a(MB_FNV1A_BASIS, all.b + b0, body.n));
         char e[512];
         mb_trace_header_t chk;
         if (mb_trace_validate(all.b, all.n, &chk, e, sizeof e) != 0) {
