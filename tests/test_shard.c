@@ -265,14 +265,16 @@ Test(shard, parallel_shards_merge_to_the_unsharded_run, .timeout = 300) {
 
 /* The same over several hosts: parallel --sshlogin, here with an ssh that
  * runs the command on this machine (PARALLEL_SSH), the shard files coming
- * back with --return (rsync) as from real hosts. */
+ * back with --return (rsync) as from real hosts. That ssh sets SHELL as sshd
+ * does for a login: parallel's remote end runs each job with $SHELL, and a
+ * test run may have none in its environment. */
 Test(shard, sshlogin_shards_merge_to_the_unsharded_run, .timeout = 300) {
     char dir[256], cmd[4200];
     tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd,
              "cat > %s/ssh <<'EOF'\n#!/bin/sh\n"
              "while [ $# -gt 0 ]; do case \"$1\" in -o|-p|-l) shift 2;; -*) shift;; *) break;; esac; done\n"
-             "echo \"$1\" >> %s/hosts; shift; [ \"${1:-}\" = -- ] && shift\nexec sh -c \"$*\"\nEOF\nchmod +x %s/ssh",
+             "echo \"$1\" >> %s/hosts; shift; [ \"${1:-}\" = -- ] && shift\nSHELL=/bin/sh; export SHELL\nexec sh -c \"$*\"\nEOF\nchmod +x %s/ssh",
              dir, dir, dir);
     cr_assert_eq(sh(cmd), 0);
     snprintf(cmd, sizeof cmd, "MB_QUIET=1 %s run %s -f json -o %s/all.json 2>%s/all.err", membench(), suite(), dir, dir);
