@@ -154,6 +154,21 @@ static int by_plan(const void *a, const void *b) {
 }
 
 /* What each shard's machine was, for the merged context. */
+/* The runs a shard finished (its entries that are not aggregates), and the
+ * runs it planned: its runs_planned when it was interrupted, else those. */
+static void shard_runs(const shard_file_t *s, json_int_t *finished, json_int_t *planned) {
+    json_t *e;
+    size_t i;
+    *finished = 0;
+    json_array_foreach(json_object_get(s->doc, "benchmarks"), i, e) {
+        const char *t = mb_json_str(e, "run_type");
+        if (!t || strcmp(t, "aggregate")) ++*finished;
+    }
+    const json_t *rp = json_object_get(s->ctx, "runs_planned");
+    *planned = json_is_true(json_object_get(s->ctx, "incomplete")) && json_is_integer(rp) &&
+                       json_integer_value(rp) >= *finished ? json_integer_value(rp) : *finished;
+}
+
 static json_t *shard_summary(const shard_file_t *s) {
     static const char *const keys[] = {"host_name", "date", "num_cpus", "mhz_per_cpu", "cpu_model", "cpu_scaling_enabled",
                                        "load_avg", "kernel", "executable", "incomplete", "interrupted_by"};
@@ -235,10 +250,15 @@ int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsign
     json_object_del(ctx, "runs_finished");
     char hosts[1024] = "";
     json_t *interrupted = json_array();
+    json_int_t runs_finished = 0, runs_planned = 0;    /* over the shards given */
     for (unsigned i = 0; i < count; i++)
         for (int k = 0; k < n; k++) {
             if (v[k].index != i) continue;
             json_array_append_new(shards, shard_summary(&v[k]));
+            json_int_t f, p;
+            shard_runs(&v[k], &f, &p);
+            runs_finished += f;
+            runs_planned += p;
             const char *h = mb_json_str(v[k].ctx, "host_name");
             if (h && !strstr(hosts, h)) {
                 size_t l = strlen(hosts);
@@ -261,6 +281,8 @@ int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsign
             for (int k = 0; k < n && !by; k++) by = mb_json_str(v[k].ctx, "interrupted_by");
             if (by) json_object_set_new(ctx, "interrupted_by", json_string(by));
             json_object_set(ctx, "shards_interrupted", interrupted);
+            json_object_set_new(ctx, "runs_planned", json_integer(runs_planned));
+            json_object_set_new(ctx, "runs_finished", json_integer(runs_finished));
         }
     }
     json_decref(interrupted);

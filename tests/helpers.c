@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "../harness/runner.h"
@@ -37,6 +38,20 @@ void tmpdir(char *dir, size_t n) {
     const char *parent = getenv("MB_TEST_TMP");
     snprintf(dir, n, "%s/membench-test-XXXXXX", parent && *parent ? parent : "/tmp");
     cr_assert_not_null(mkdtemp(dir), "mkdtemp %s", dir);
+}
+
+bool wait_for_text(const char *path, const char *needle, char *buf, size_t n) {
+    for (int i = 0; i < 6000; i++) {
+        FILE *f = fopen(path, "r");
+        if (f) {
+            size_t got = fread(buf, 1, n - 1, f);
+            buf[got] = '\0';
+            fclose(f);
+            if (strstr(buf, needle)) return true;
+        }
+        usleep(10000);
+    }
+    return false;
 }
 
 double test_case_timeout(void) {

@@ -70,6 +70,10 @@ const char *test_workloads_upto(uint64_t n, size_t *count);
 /* A fresh directory for one test's files (/tmp/membench-test-XXXXXX). */
 void tmpdir(char *dir, size_t n);
 
+/* Wait until the file at path contains needle (60 s at most); buf gets the
+ * file's text as last read, for the failure message. */
+bool wait_for_text(const char *path, const char *needle, char *buf, size_t n);
+
 /*
  * Tests of cases run with a time limit of their own: a
  * case that hangs (a mark loop that never ends) fails its test with a

@@ -130,20 +130,7 @@ Test(reliability, bad_fail_alloc_value) {
     cr_assert(strstr(out, "MB_FAIL_ALLOC must be an allocation number from 1 to"), "%s", out);
 }
 
-/* Wait until `path` contains `needle` (60 s at most). */
-static bool wait_for(const char *path, const char *needle) {
-    for (int i = 0; i < 6000; i++) {
-        FILE *f = fopen(path, "r");
-        if (f) {
-            size_t n = fread(out, 1, sizeof out - 1, f);
-            out[n] = '\0';
-            fclose(f);
-            if (strstr(out, needle)) return true;
-        }
-        usleep(10000);
-    }
-    return false;
-}
+static bool wait_for(const char *path, const char *needle) { return wait_for_text(path, needle, out, sizeof out); }
 
 struct intr { int sig; char name[8]; };
 static const struct intr intrs[] = {{SIGINT, "SIGINT"}, {SIGTERM, "SIGTERM"}};

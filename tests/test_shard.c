@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "../harness/shard.h"
@@ -328,6 +330,79 @@ Test(shard, lost_shard_rerun_alone_and_merged, .timeout = 300) {
     snprintf(m, sizeof m, "%s/m.json", dir);
     snprintf(all, sizeof all, "%s/all.json", dir);
     assert_same_as_unsharded(m, all);
+    cleanup(dir);
+}
+
+/* The runs a results file holds (entries that are not aggregates). */
+static size_t runs_in(const char *path) {
+    json_t *j = load(path), *e;
+    size_t i, n = 0;
+    json_array_foreach(json_object_get(j, "benchmarks"), i, e)
+        if (strcmp(json_string_value(json_object_get(e, "run_type")), "aggregate")) n++;
+    json_decref(j);
+    return n;
+}
+
+/* A shard interrupted mid-run (SIGINT while its first mark-sweep run hangs)
+ * merges with the others, marked incomplete, and the merged file counts the
+ * runs of the whole plan: those the shards finished of those they planned. */
+Test(shard, interrupted_shard_merges_with_its_run_counts, .timeout = 300) {
+    char dir[256], args[4200], errp[512], path[512];
+    tmpdir(dir, sizeof dir);
+    for (int i = 0; i < 3; i += 2) {
+        snprintf(args, sizeof args, "run %s --shard %d/3 -f json -o %s/s%d.json", suite(), i, dir, i);
+        cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    }
+    /* Which workload shard 1 runs, from a whole run of it. */
+    snprintf(args, sizeof args, "run %s --shard 1/3 -f json -o %s/whole1.json", suite(), dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    snprintf(path, sizeof path, "%s/whole1.json", dir);
+    size_t planned1 = runs_in(path);
+    json_t *w = load(path);
+    char hang[128];
+    snprintf(hang, sizeof hang, "%s", json_string_value(json_object_get(json_array_get(json_object_get(w, "benchmarks"), 0), "name")));
+    json_decref(w);
+    *strchr(hang, '/') = '\0';
+    strcat(hang, "/mark-sweep:hang");   /* rc's runs come first, then mark-sweep's first hangs */
+    snprintf(errp, sizeof errp, "%s/s1.err", dir);
+    snprintf(path, sizeof path, "%s/s1.json", dir);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        char cmd[4200];
+        snprintf(cmd, sizeof cmd, "exec %s run --timeout %g %s --shard 1/3 -f json -o %s 2>%s", membench(), test_case_timeout(),
+                 suite(), path, errp);
+        setenv("MB_TEST_CRASH", hang, 1);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    char want[32];
+    snprintf(want, sizeof want, "[%zu/%zu", planned1 / 2, planned1);
+    cr_assert(wait_for_text(errp, want, out, sizeof out), "rc's half of shard 1 finishes: %s", out);
+    usleep(200000);                     /* mark-sweep's first run is under way, hanging */
+    kill(pid, SIGINT);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 130, "status %d", st);
+    size_t finished1 = runs_in(path);
+    cr_assert_eq(finished1, planned1 / 2);
+    snprintf(args, sizeof args, "merge %s/s0.json %s/s1.json %s/s2.json -o %s/m.json", dir, dir, dir, dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "every shard is there, one of them cut short: %s", out);
+    char s0[512], s2[512];
+    snprintf(s0, sizeof s0, "%s/s0.json", dir);
+    snprintf(s2, sizeof s2, "%s/s2.json", dir);
+    size_t planned = runs_in(s0) + planned1 + runs_in(s2), finished = runs_in(s0) + finished1 + runs_in(s2);
+    snprintf(path, sizeof path, "%s/m.json", dir);
+    json_t *m = load(path), *ctx = json_object_get(m, "context");
+    cr_assert(json_is_true(json_object_get(ctx, "incomplete")));
+    cr_assert_str_eq(json_string_value(json_object_get(ctx, "interrupted_by")), "SIGINT");
+    cr_assert_eq(json_integer_value(json_object_get(ctx, "runs_planned")), (json_int_t)planned);
+    cr_assert_eq(json_integer_value(json_object_get(ctx, "runs_finished")), (json_int_t)finished);
+    json_decref(m);
+    snprintf(args, sizeof args, "report %s/m.json", dir);
+    run_cli(args, out, sizeof out);
+    snprintf(want, sizeof want, "after %zu of %zu runs", finished, planned);
+    cr_assert(strstr(out, want), "report says %s: %s", want, out);
     cleanup(dir);
 }
 
