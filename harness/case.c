@@ -46,6 +46,21 @@ char *mb_case_name(char *buf, size_t n, const mb_workload_t *w, const mb_strateg
     return buf;
 }
 
+bool mb_case_split(const char *name, char *w, size_t wn, char *s, size_t sn, bool *interning) {
+    const char *b = strrchr(name, '/');
+    if (!b || b == name) return false;
+    if (strcmp(b + 1, "interning:on") && strcmp(b + 1, "interning:off")) return false;
+    const char *a = b - 1;
+    while (a > name && *a != '/') a--;
+    if (*a != '/' || a == name || b - a - 1 < 1) return false;
+    size_t wl = (size_t)(a - name), sl = (size_t)(b - a - 1);
+    if (wl >= wn || sl >= sn) return false;
+    snprintf(w, wn, "%.*s", (int)wl, name);
+    snprintf(s, sn, "%.*s", (int)sl, a + 1);
+    *interning = !strcmp(b + 1, "interning:on");
+    return true;
+}
+
 int mb_case_run(const mb_case_t *c, mb_result_t *r) {
     memset(r, 0, sizeof *r);
     if (mb_is_twin(c->strategy)) return mb_twin_run(c, r);     /* no runtime (twins.h) */

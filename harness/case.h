@@ -43,6 +43,13 @@ int mb_case_run(const mb_case_t *c, mb_result_t *r);
  * a missing workload or strategy), into buf; returns buf. */
 char *mb_case_name(char *buf, size_t n, const mb_workload_t *w, const mb_strategy_t *s, bool interning);
 
+/* A benchmark name's parts, read from the right (a trace workload's name,
+ * trace:PATH, may hold slashes; a strategy's name and the interning part
+ * never do): the workload into w, the strategy into s, interning into
+ * *interning. False, and nothing written, when name is not of that form or
+ * a part does not fit. */
+bool mb_case_split(const char *name, char *w, size_t wn, char *s, size_t sn, bool *interning);
+
 /* The measured region alone (the workload's run), out of line for callgrind. */
 uint64_t mb_case_region(const mb_case_t *c, mb_rt_t *rt);
 

@@ -441,6 +441,10 @@ static int cmd_run(int argc, char **argv) {
         char label[64];
         snprintf(label, sizeof label, "n=%" PRIu64, size);
         for (size_t k = 0; k < nsel; k++) {
+            /* the whole name fits a results entry's, or the names of two cases could be one */
+            if (strlen(w->name) + strlen(sel[k].s->name) + sizeof "//interning:off" > sizeof suite.v->name)
+                usage_error("the benchmark names of %s would pass %zu characters: give the trace a shorter path",
+                            w->name, sizeof suite.v->name - 1);
             mb_case_t cs = {.workload = w, .strategy = sel[k].s, .opt = opt,
                             .args = {.n = size, .seed = seed, .interning = sel[k].on, .finalizers = true}};
             mb_suite_add(&suite, &cs, (unsigned)reps, label);

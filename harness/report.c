@@ -433,7 +433,7 @@ void mb_report_header(FILE *out, const mb_suite_t *s, const mb_context_t *run_ct
 
 /* One candidate of a workload: a family of <workload>/<strategy>/interning:<on|off>. */
 typedef struct vd_cand {
-    char workload[64], strategy[64], label[128];
+    char workload[160], strategy[72], label[128];
     bool interning;
     bool counters;
     size_t n;                           /* error-free measured repetitions */
@@ -442,14 +442,7 @@ typedef struct vd_cand {
 } vd_cand_t;
 
 static bool vd_parse(const char *name, vd_cand_t *c) {
-    const char *a = strchr(name, '/'), *b = a ? strchr(a + 1, '/') : NULL;
-    if (!a || !b || strchr(b + 1, '/')) return false;
-    if (strcmp(b + 1, "interning:on") && strcmp(b + 1, "interning:off")) return false;
-    if ((size_t)(a - name) >= sizeof c->workload || (size_t)(b - a - 1) >= sizeof c->strategy) return false;
-    snprintf(c->workload, sizeof c->workload, "%.*s", (int)(a - name), name);
-    snprintf(c->strategy, sizeof c->strategy, "%.*s", (int)(b - a - 1), a + 1);
-    c->interning = !strcmp(b + 1, "interning:on");
-    return true;
+    return mb_case_split(name, c->workload, sizeof c->workload, c->strategy, sizeof c->strategy, &c->interning);
 }
 
 static double vd_mean(const double *v, size_t n) { return mb_aggregate(MB_AGG_MEAN, v, n); }

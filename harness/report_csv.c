@@ -26,8 +26,19 @@ static void row(FILE *out, const mb_entry_t *e, const char *run_type, const char
     char name[200];
     snprintf(name, sizeof name, "%s%s%s", e->name, *agg ? "_" : "", agg);
     cfield(out, name);
-    fprintf(out, ",%s,%s,%s,%s,%s,", e->c.workload ? e->c.workload->name : "",
-            e->c.strategy ? e->c.strategy->name : "", e->c.args.interning ? "on" : "off", run_type, agg);
+    /* the columns from the name: a file read back may name a workload or
+     * strategy this build does not have (a trace, a plug-in) */
+    char w[160] = "", s[160] = "";
+    bool interning = e->c.args.interning;
+    if (!mb_case_split(e->name, w, sizeof w, s, sizeof s, &interning)) {
+        snprintf(w, sizeof w, "%s", e->c.workload ? e->c.workload->name : "");
+        snprintf(s, sizeof s, "%s", e->c.strategy ? e->c.strategy->name : "");
+    }
+    fputc(',', out);
+    cfield(out, w);
+    fputc(',', out);
+    cfield(out, s);
+    fprintf(out, ",%s,%s,%s,", interning ? "on" : "off", run_type, agg);
     if (rep >= 0) fprintf(out, "%d", rep);
     fprintf(out, ",%u,%zu", e->repetitions, iters);
     cnum(out, measured ? real : 0);

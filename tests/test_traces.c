@@ -3,6 +3,7 @@
  * leaks; the text form round trip; bad input exits 2 naming the offset. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../harness/trace.h"
 #include "helpers.h"
@@ -212,4 +213,51 @@ Test(traces, bad_input) {
         cr_assert_not_null(strstr(err, ops[i][1]), "text %s: wanted '%s', got '%s'", ops[i][0], ops[i][1], err);
         cr_assert_not_null(strstr(err, "offset "), "%s", err);
     }
+}
+
+/* A trace's workload name holds its path's slashes. Its results read back
+ * like any others, with the trace file gone (reading results never loads a
+ * workload): report's verdicts, the CSV columns and the Markdown report name
+ * the workload trace:PATH. A path too long for a results entry's name exits 2. */
+Test(traces, results_of_a_trace_in_a_directory) {
+    static char out[1 << 17];
+    char dir[64], sub[128], args[1024], cmd[1024], want[512];
+    tmpdir(dir, sizeof dir);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    cr_assert_eq(mkdir(sub, 0755), 0);
+    record(mb_find_workload("cycle-pairs"), sub, test_size(200, 20), false);
+    snprintf(args, sizeof args, "run -w trace:%s/cycle-pairs.mbtrace -s rc,mark-sweep -i off -r 4 -f json -o %s/r.json",
+             sub, dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    snprintf(args, sizeof args, "%s/cycle-pairs.mbtrace", sub);
+    cr_assert_eq(remove(args), 0);
+    snprintf(args, sizeof args, "report %s/r.json", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "report needs no trace file: %s", out);
+    snprintf(want, sizeof want, "trace:%s/cycle-pairs.mbtrace: leaks: mark-sweep 0, rc ", sub);
+    cr_assert(strstr(out, want), "verdicts per trace workload: %s", out);
+    snprintf(args, sizeof args, "report -f csv %s/r.json", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+    snprintf(want, sizeof want, "\ntrace:%s/cycle-pairs.mbtrace/rc/interning:off,trace:%s/cycle-pairs.mbtrace,rc,off,", sub, sub);
+    cr_assert(strstr(out, want), "CSV columns from the name: %s", out);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/scripts/mb-plotdata report %s/r.json --pictures %s/pics --out %s/report.md 2>&1",
+             MB_SOURCE_DIR, dir, dir, dir);
+    FILE *p = popen(cmd, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    cr_assert_eq(pclose(p), 0, "%s", out);
+    cr_assert_null(strstr(out, "skipped entry"), "%s", out);
+    snprintf(args, sizeof args, "%s/report.md", dir);
+    size_t len;
+    char *md = slurp(args, &len);
+    snprintf(want, sizeof want, "| trace:%s/cycle-pairs.mbtrace | mark-sweep |", sub);
+    cr_assert(strstr(md, want), "%s", md);
+    free(md);
+    /* a path that makes a name past 159 characters */
+    char deep[512];
+    snprintf(deep, sizeof deep, "%s/%0140d", dir, 0);
+    cr_assert_eq(mkdir(deep, 0755), 0);
+    record(mb_find_workload("cycle-pairs"), deep, 20, false);
+    snprintf(args, sizeof args, "run -w trace:%s/cycle-pairs.mbtrace -s rc -i off -r 1", deep);
+    cr_assert_eq(run_cli(args, out, sizeof out), 2, "%s", out);
+    cr_assert(strstr(out, "would pass 159 characters: give the trace a shorter path"), "%s", out);
 }
