@@ -225,8 +225,9 @@ Test(compare, changed_checksum_fails) {
 /* MB_TEST_SLOW: real work added to rc's allocation path is caught on rc's entries and only there,
  * through scripts/mb-gate (base and head interleaved, flagged entries confirmed by a second run),
  * the path docs/gate.md recommends for a pull request. The slowdown is large (+260% or more at quick
- * sizes, release and debug builds) and the test asks for +25%, so noise on a loaded machine neither
- * hides it nor lifts other entries above it. */
+ * sizes, release and debug builds) and the test asks for +100%, so noise on a loaded machine (seen:
+ * +55% on an untouched entry, p = 0.03, while two builds ran beside it) neither hides it nor lifts
+ * other entries above it. */
 Test(compare, real_slowdown_caught) {
     if (getenv("MB_TEST_SMALL")) cr_skip_test("stress builds collect at every allocation: the added work is lost in it");
     const char *mb = getenv("MEMBENCH") ? getenv("MEMBENCH") : "build/membench";
@@ -240,7 +241,7 @@ Test(compare, real_slowdown_caught) {
     fclose(f);
     cr_assert_eq(chmod(head, 0755), 0);
     snprintf(cmd, sizeof cmd, "scripts/mb-gate --base %s --head %s -s rc,mark-sweep -w shared-refs,binary-trees "
-             "-i off --rounds 9 --keep %s -- --threshold 25 --no-memory 2>&1", mb, head, dir);
+             "-i off --rounds 9 --keep %s -- --threshold 100 --no-memory 2>&1", mb, head, dir);
     FILE *p = popen(cmd, "r");
     size_t n = fread(out, 1, sizeof out - 1, p);
     out[n] = '\0';
