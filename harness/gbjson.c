@@ -73,12 +73,11 @@ static int add_entry(mb_suite_t *s, const mb_gb_row_t *r, const char *name, unsi
     grow(s);
     mb_entry_t *e = &s->v[s->n];
     memset(e, 0, sizeof *e);
-    /* the case from the name <workload>/<strategy>/interning:<on|off>; a
-     * trace workload is not loaded (its file need not be here to report) */
+    /* the case from the name <workload>/<strategy>/interning:<on|off> */
     char wname[160], sname[160];
     bool interning;
     if (mb_case_split(name, wname, sizeof wname, sname, sizeof sname, &interning)) {
-        e->c.workload = strncmp(wname, "trace:", 6) ? mb_find_workload(wname) : NULL;
+        e->c.workload = mb_find_workload(wname);
         e->c.strategy = mb_find_strategy(sname);
         e->c.args.interning = interning;
     }

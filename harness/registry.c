@@ -63,6 +63,13 @@ const mb_strategy_t *mb_find_strategy(const char *name) {
 /* A built-in by name; "trace:FILE" replays a recorded trace, validated
  * whole first (exit 2 naming the byte offset and the problem if it is not). */
 const mb_workload_t *mb_find_workload(const char *name) {
+    if (strncmp(name, "trace:", 6) == 0) return mb_trace_opened(name + 6);
+    for (size_t i = 0; mb_workloads[i]; i++)
+        if (strcmp(mb_workloads[i]->name, name) == 0) return mb_workloads[i];
+    return NULL;
+}
+
+const mb_workload_t *mb_open_workload(const char *name) {
     if (strncmp(name, "trace:", 6) == 0) {
         char err[1024];
         const mb_workload_t *w = mb_trace_workload(name + 6, err, sizeof err);
@@ -72,9 +79,7 @@ const mb_workload_t *mb_find_workload(const char *name) {
         }
         return w;
     }
-    for (size_t i = 0; mb_workloads[i]; i++)
-        if (strcmp(mb_workloads[i]->name, name) == 0) return mb_workloads[i];
-    return NULL;
+    return mb_find_workload(name);
 }
 
 size_t mb_strategy_count(void) {

@@ -846,10 +846,17 @@ static const struct {
 } slot_fns[SLOTS] = {FNS(0), FNS(1), FNS(2), FNS(3), FNS(4), FNS(5), FNS(6), FNS(7),
                      FNS(8), FNS(9), FNS(10), FNS(11), FNS(12), FNS(13), FNS(14), FNS(15)};
 
-const mb_workload_t *mb_trace_workload(const char *path, char *err, size_t errsz) {
-    int k = 0;
-    for (; k < SLOTS && slots[k]; k++)
+const mb_workload_t *mb_trace_opened(const char *path) {
+    for (int k = 0; k < SLOTS && slots[k]; k++)
         if (!strcmp(slots[k]->path, path)) return &slots[k]->w;
+    return NULL;
+}
+
+const mb_workload_t *mb_trace_workload(const char *path, char *err, size_t errsz) {
+    const mb_workload_t *w = mb_trace_opened(path);
+    if (w) return w;
+    int k = 0;
+    while (k < SLOTS && slots[k]) k++;
     if (k == SLOTS) {
         snprintf(err, errsz, "%s: more than %d traces in one run", path, SLOTS);
         return NULL;

@@ -48,6 +48,8 @@ int mb_trace_record_case(const mb_case_t *c, const char *dir, bool in_process, c
 /* The workload that replays the trace at path, validated whole first (NULL
  * and err naming the byte offset and the problem if it is not valid). */
 const mb_workload_t *mb_trace_workload(const char *path, char *err, size_t errsz);
+/* The workload of a trace this process has already opened, or NULL. */
+const mb_workload_t *mb_trace_opened(const char *path);
 
 /* Validate a binary trace in memory: 0, or -1 and err ("offset N: problem"). */
 int mb_trace_validate(const unsigned char *buf, size_t len, mb_trace_header_t *h, char *err, size_t errsz);
