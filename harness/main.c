@@ -86,7 +86,7 @@ static size_t parse_names(const char *what, const char *list, const void *const 
 }
 
 static const void *find_strategy(const char *n) { return mb_find_strategy(n); }
-static const void *find_workload(const char *n) { return mb_find_workload(n); }
+static const void *find_workload(const char *n) { return mb_open_workload(n); }
 static const char *strategy_name(const void *x) { return ((const mb_strategy_t *)x)->name; }
 static const char *workload_name(const void *x) { return ((const mb_workload_t *)x)->name; }
 
@@ -442,7 +442,8 @@ static int cmd_run(int argc, char **argv) {
         snprintf(label, sizeof label, "n=%" PRIu64, size);
         for (size_t k = 0; k < nsel; k++) {
             /* the whole name fits a results entry's, or the names of two cases could be one */
-            if (strlen(w->name) + strlen(sel[k].s->name) + sizeof "//interning:off" > sizeof suite.v->name)
+            char whole[sizeof suite.v->name + 1];
+            if (strlen(mb_case_name(whole, sizeof whole, w, sel[k].s, false)) >= sizeof suite.v->name)
                 usage_error("the benchmark names of %s would pass %zu characters: give the trace a shorter path",
                             w->name, sizeof suite.v->name - 1);
             mb_case_t cs = {.workload = w, .strategy = sel[k].s, .opt = opt,
