@@ -35,7 +35,7 @@ mb_obj_t *mb_intern_int(mb_rt_t *rt, int64_t v) {
  * collision of hashes with different text the next key of a fixed probe
  * sequence is tried, so equal strings always find the same object. */
 static uint64_t str_hash(const char *s, size_t len) {
-    return mb_fnv1a(MB_FNV1A_BASIS, s, len) | 2;                                   /* never NULL nor the tombstone */
+    return mb_fnv1a(MB_FNV1A_BASIS, s, len) | 2;   /* never NULL nor the tombstone */
 }
 
 mb_obj_t *mb_intern_str(mb_rt_t *rt, const char *s, size_t len) {

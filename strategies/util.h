@@ -65,7 +65,6 @@ static inline uint64_t mb_cpu_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* splitmix64: the deterministic generator of workloads and tests. */
 /* FNV-1a, 64 bits, over n bytes from h (MB_FNV1A_BASIS to start): the one
  * string hash of the project (interning, compare's names, the history's
  * content hash, a trace's body checksum). */
@@ -76,6 +75,7 @@ static inline uint64_t mb_fnv1a(uint64_t h, const void *p, size_t n) {
     return h;
 }
 
+/* splitmix64: the deterministic generator of workloads and tests. */
 static inline uint64_t mb_splitmix64(uint64_t *state) {
     uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
