@@ -3,10 +3,10 @@
 CC      ?= cc
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP -iquote $(CURDIR)
 LDLIBS  += -ljansson -lsqlite3 -ldl -lm -lgc -lpthread
 # The commit this binary was built from, in every JSON report ("unknown" outside git);
-# only harness/context.c sees it, rebuilt when the commit changes (a stamp file).
+# only harness/run/context.c sees it, rebuilt when the commit changes (a stamp file).
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # Build variants, each in its own directory so they never mix:
@@ -34,14 +34,14 @@ ifeq ($(SANITIZE),1)
   LDFLAGS += -fsanitize=address,undefined
 endif
 
-CORE_SRC  := $(wildcard strategies/*.c workloads/*.c) $(filter-out harness/main.c,$(wildcard harness/*.c))
+CORE_SRC  := $(wildcard runtime/*.c strategies/*.c workloads/*.c) $(filter-out harness/cli/main.c,$(wildcard harness/*/*.c))
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 # Recorded traces (docs/traces.md): every workload compiled once more with
-# the recording layer (harness/trace_rec.h), and the list of those copies.
+# the recording layer (harness/trace/trace_rec.h), and the list of those copies.
 REC_WL    := $(wildcard workloads/*.c)
 REC_OBJ   := $(REC_WL:workloads/%.c=$(BUILD)/obj/rec/workloads/%.o) $(BUILD)/obj/rec/rec_list.o
 CORE_OBJ  += $(REC_OBJ)
-MAIN_OBJ  := $(BUILD)/obj/harness/main.o
+MAIN_OBJ  := $(BUILD)/obj/harness/cli/main.o
 TEST_SRC  := $(wildcard tests/*.c)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 MEMBENCH  := $(BUILD)/membench
@@ -63,9 +63,9 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/rec/workloads/%.o: workloads/%.c harness/trace_rec.h | $(DEPS_STAMP)
+$(BUILD)/obj/rec/workloads/%.o: workloads/%.c harness/trace/trace_rec.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DMB_RECORDING -include harness/trace_rec.h -Dmb_workload_$*=mb_rec_workload_$* -c $< -o $@
+	$(CC) $(CFLAGS) -DMB_RECORDING -include harness/trace/trace_rec.h -Dmb_workload_$*=mb_rec_workload_$* -c $< -o $@
 $(BUILD)/obj/rec/rec_list.c: Makefile $(REC_WL)
 	@mkdir -p $(dir $@)
 	@{ echo '#include "$(CURDIR)/workloads/workload.h"'; \
@@ -79,13 +79,13 @@ $(BUILD)/obj/rec/rec_list.o: $(BUILD)/obj/rec/rec_list.c
 GIT_STAMP := $(BUILDROOT)/.git-commit
 $(GIT_STAMP): FORCE
 	@mkdir -p $(BUILDROOT); echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
-$(BUILD)/obj/harness/context.o: $(GIT_STAMP)
-$(BUILD)/obj/harness/context.o: CFLAGS += -DMB_GIT_COMMIT='"$(GIT_COMMIT)"'
+$(BUILD)/obj/harness/run/context.o: $(GIT_STAMP)
+$(BUILD)/obj/harness/run/context.o: CFLAGS += -DMB_GIT_COMMIT='"$(GIT_COMMIT)"'
 FORCE:
 
 # The executable exports the services plug-in strategies call, and only those
-# (harness/plugin.dynlist; docs/plugins.md).
-PLUGIN_SYMS := harness/plugin.dynlist
+# (harness/plugin/plugin.dynlist; docs/plugins.md).
+PLUGIN_SYMS := harness/plugin/plugin.dynlist
 $(MEMBENCH): $(CORE_OBJ) $(MAIN_OBJ) $(PLUGIN_SYMS)
 	$(CC) $(LDFLAGS) -Wl,--dynamic-list=$(PLUGIN_SYMS) -o $@ $(CORE_OBJ) $(MAIN_OBJ) $(LDLIBS)
 
@@ -376,23 +376,23 @@ plots-heap: $(MEMBENCH)
 	done
 	$(PLOTDATA) heap --out $(PLOTS_OUT) $(PLOTS_OUT)/heap/*.json
 
-# install: the binary, the plug-in headers (strategies/mb_plugin.h, object.h) and
+# install: the binary, the plug-in headers (include/membench/mb_plugin.h, object.h) and
 # membench.pc for pkg-config under PREFIX (DESTDIR for staging); INSTALL_BIN picks
 # another built binary (build/debug/membench) without rebuilding (docs/plugins.md).
 PREFIX      ?= /usr/local
 INSTALL_BIN ?= $(MEMBENCH)
-MB_VERSION   = $(shell sed -n 's/^const char mb_version\[\] = "\(.*\)";/\1/p' harness/context.c)
+MB_VERSION   = $(shell sed -n 's/^const char mb_version\[\] = "\(.*\)";/\1/p' harness/run/context.c)
 install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/membench $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/membench
-	install -m 644 strategies/mb_plugin.h strategies/object.h $(DESTDIR)$(PREFIX)/include/membench/
+	install -m 644 include/membench/mb_plugin.h include/membench/object.h $(DESTDIR)$(PREFIX)/include/membench/
 	install -m 644 docs/membench.1 $(DESTDIR)$(PREFIX)/share/man/man1/membench.1
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MB_VERSION)|' membench.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/membench.pc
 
 # plots-examples: the committed pictures of docs/plots.md, from a quick run of everything.
 EXAMPLES := throughput memory leaks pauses
-# The man page is made from the table of options (harness/options.c);
+# The man page is made from the table of options (harness/cli/options.c);
 # tests/test_options.c fails when the committed page differs.
 man: $(MEMBENCH)
 	$(MEMBENCH) man > docs/membench.1.tmp && mv docs/membench.1.tmp docs/membench.1

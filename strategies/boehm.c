@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strategy.h"
+#include "runtime/strategy.h"
 
 #define BW_SCRUB_BYTES 65536            /* stack zeroed below a collection (bw_scrub_stack) */
 

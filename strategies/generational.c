@@ -3,8 +3,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "heap.h"
-#include "strategy.h"
+#include "runtime/heap.h"
+#include "runtime/strategy.h"
 
 /*
  * Two generations (Ungar's generation scavenging, 1984; OpenJDK's serial

@@ -1,8 +1,8 @@
 /* mark_sweep.c: precise tracing from the root frames on a size-class heap (heap.h): bitmap marks, bitmap sweep. */
 #include <stdlib.h>
 
-#include "heap.h"
-#include "strategy.h"
+#include "runtime/heap.h"
+#include "runtime/strategy.h"
 
 /*
  * Objects live in the size-class heap of heap.h: pages of one size class,

@@ -2,7 +2,7 @@
  * no reclamation cost. Not a throughput ceiling: every allocation takes fresh
  * memory, so its first touch costs a page fault that a strategy reusing freed
  * cells avoids (docs/strategies.md has the figures). */
-#include "strategy.h"
+#include "runtime/strategy.h"
 
 const mb_strategy_t mb_strategy_none = {
     .name = "none",

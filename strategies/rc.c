@@ -1,5 +1,5 @@
 /* rc.c: pure reference counting; frees at zero, leaks every cycle (what it is there to show). */
-#include "strategy.h"
+#include "runtime/strategy.h"
 
 const mb_strategy_t mb_strategy_rc = {
     .name = "rc",

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strategy.h"
+#include "runtime/strategy.h"
 
 /*
  * Counts are the shared mechanism's (mutator.h keeps rc, refcount.c frees

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
-#include "strategy.h"
+#include "runtime/mem.h"
+#include "runtime/strategy.h"
 
 /*
  * The mutator counts references from object slots only (MB_ATTR_DEFERRED:

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
-#include "strategy.h"
+#include "runtime/mem.h"
+#include "runtime/strategy.h"
 
 /*
  * Objects are allocated by bumping a pointer through blocks of SS_BLOCK

@@ -6,8 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "helpers.h"
-#include "../harness/runner.h"
+#include "tests/helpers.h"
+#include "harness/run/runner.h"
 
 /* Every test's directory lives in one directory of the whole run,
  * $TMPDIR/membench-tests-XXXXXX (/tmp by default; made before the first test, its path in

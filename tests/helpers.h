@@ -6,8 +6,8 @@
 #include <criterion/parameterized.h>
 #include <stdlib.h>
 
-#include "../harness/case.h"
-#include "../harness/registry.h"
+#include "harness/run/case.h"
+#include "harness/run/registry.h"
 
 /*
  * STRATEGY_TEST(suite, name) { ... s ... } defines a test run once for every

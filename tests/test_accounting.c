@@ -1,7 +1,7 @@
 /* test_accounting.c: live bytes, peaks, object counts and the collection policy, on known structures. */
 #include <string.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 /* A list of 10 slots holding 10 distinct ints: exact live bytes. */
 STRATEGY_TEST(accounting, live_bytes_of_known_structure) {

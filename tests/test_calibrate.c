@@ -1,4 +1,4 @@
-/* test_calibrate.c: the probes of `make calibrate` (harness/probe.c) on every
+/* test_calibrate.c: the probes of `make calibrate` (harness/run/probe.c) on every
  * strategy and bdwgc direct, and its driver (scripts/calibrate): bad input
  * is exit 2 with one line, a missing runtime is skipped and said, and the
  * JSON it writes is read by `membench report` and `membench compare`. The
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/probe.h"
-#include "helpers.h"
+#include "harness/run/probe.h"
+#include "tests/helpers.h"
 
 #define SRC MB_SOURCE_DIR
 

@@ -1,7 +1,7 @@
 /* test_cli.c: the command line: list, run, tour, and bad input (exit 2 with a message naming it). */
 #include <string.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 static char out[1 << 16];
 

@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/compare.h"
-#include "../harness/utest.h"
-#include "helpers.h"
+#include "harness/results/compare.h"
+#include "harness/stats/mannwhitney.h"
+#include "tests/helpers.h"
 
 #define REAL "tests/data/gbench-real.json"           /* Google Benchmark 1.7: 9 reps, aggregates, counters, label, an error row */
 #define REAL_SLOWER "tests/data/gbench-real-slower.json"  /* the same program, BM_vector_push/256 doing 3x the work */

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/context.h"
-#include "helpers.h"
+#include "harness/run/context.h"
+#include "tests/helpers.h"
 
 static char out[1 << 16];
 

@@ -1,5 +1,5 @@
 /* test_cycles.c: cycle collection on every strategy: rings of many lengths, live structure never freed, garbage in pieces, freeze, deep rings. */
-#include "helpers.h"
+#include "tests/helpers.h"
 
 /* Build a ring of `len` containers (2 slots: next, payload) in variable
  * `head`, node i's payload an int 1000 + i; uses variables tail and tmp. */

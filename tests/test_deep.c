@@ -1,5 +1,5 @@
 /* test_deep.c: 10,000,000-long chains freed and traced without overflowing the C stack. */
-#include "helpers.h"
+#include "tests/helpers.h"
 
 /* Build head -> n1 -> n2 -> ... -> n_count, holding only the head. */
 static void build_chain(mb_rt_t *rt, uint64_t count) {

@@ -1,7 +1,7 @@
 /* test_deferred.c: rc-deferred's own rules: uncounted roots, the zero-count table, its threshold, reconciliation. */
 #include <string.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 static const mb_strategy_t *deferred(void) {
     const mb_strategy_t *s = mb_find_strategy("rc-deferred");

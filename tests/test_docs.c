@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 #define SRC MB_SOURCE_DIR
 
@@ -180,7 +180,7 @@ static size_t repo_files(char ***out) {
         pclose(p);
     }
     if (!n) {                                     /* not a git checkout: the directories and files we know */
-        p = popen("cd '" SRC "' && find harness strategies workloads scripts tests plots docs results -type f "
+        p = popen("cd '" SRC "' && find harness runtime include strategies workloads scripts tests plots docs results examples -type f "
                   "-not -path 'plots/out/*' 2>/dev/null; ls README.md Makefile", "r");
         cr_assert_not_null(p);
         while (fgets(line, sizeof line, p)) {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 /* A listener that counts the events and forwards them to the basic-stats one. */
 static struct {
@@ -86,27 +86,29 @@ STRATEGY_TEST(events, listener_sees_every_event) {
     }
 }
 
-/* No strategy file reads a clock: timing belongs to the listener (events.c). */
+/* No runtime or strategy file reads a clock: timing belongs to the listener (events.c). */
 Test(events, no_clock_in_strategies) {
-    const char *dir = MB_SOURCE_DIR "/strategies";
-    DIR *d = opendir(dir);
-    cr_assert_not_null(d, "%s", dir);
-    struct dirent *de;
+    static const char *const dirs[] = {MB_SOURCE_DIR "/runtime", MB_SOURCE_DIR "/strategies"};
     unsigned files = 0;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (l < 3 || strcmp(de->d_name + l - 2, ".c") != 0) continue;
-        if (!strcmp(de->d_name, "events.c") || !strcmp(de->d_name, "util.c")) continue;
-        char path[512], line[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        FILE *f = fopen(path, "r");
-        cr_assert_not_null(f, "%s", path);
-        files++;
-        for (unsigned n = 1; fgets(line, sizeof line, f); n++)
-            cr_assert(!strstr(line, "mb_now_ns") && !strstr(line, "mb_cpu_ns") && !strstr(line, "clock_gettime"),
-                      "%s:%u reads a clock: report an event instead (events.h)", path, n);
-        fclose(f);
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+        DIR *d = opendir(dirs[i]);
+        cr_assert_not_null(d, "%s", dirs[i]);
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            size_t l = strlen(de->d_name);
+            if (l < 3 || strcmp(de->d_name + l - 2, ".c") != 0) continue;
+            if (!strcmp(de->d_name, "events.c") || !strcmp(de->d_name, "util.c")) continue;
+            char path[512], line[1024];
+            snprintf(path, sizeof path, "%s/%s", dirs[i], de->d_name);
+            FILE *f = fopen(path, "r");
+            cr_assert_not_null(f, "%s", path);
+            files++;
+            for (unsigned n = 1; fgets(line, sizeof line, f); n++)
+                cr_assert(!strstr(line, "mb_now_ns") && !strstr(line, "mb_cpu_ns") && !strstr(line, "clock_gettime"),
+                          "%s:%u reads a clock: report an event instead (events.h)", path, n);
+            fclose(f);
+        }
+        closedir(d);
     }
-    closedir(d);
     cr_assert_gt(files, 10, "read the strategy sources");
 }

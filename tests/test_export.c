@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/report.h"
-#include "helpers.h"
+#include "harness/report/report.h"
+#include "tests/helpers.h"
 
 static char out[1 << 17];
 

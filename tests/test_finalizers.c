@@ -1,7 +1,7 @@
 /* test_finalizers.c: finalizer semantics (modern PEP 442, legacy Python < 3.4) on every strategy: exact counts, resurrection, at most once. */
 #include <string.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 static mb_rt_t *fin_rt(const mb_strategy_t *s, mb_finalizer_mode_t mode) {
     mb_options_t opt = {.census = true, .finalizers = mode};

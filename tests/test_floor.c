@@ -1,8 +1,8 @@
 /* test_floor.c: the direct twins (twins.h) build their workload's shapes: same checksum, same objects; bdwgc-direct collects. */
 #include <gc/gc.h>
 
-#include "../harness/twins.h"
-#include "helpers.h"
+#include "harness/run/twins.h"
+#include "tests/helpers.h"
 
 static void run_one(const char *wl, const mb_strategy_t *s, uint64_t n, uint64_t seed, double mult, mb_result_t *r) {
     const mb_workload_t *w = mb_find_workload(wl);

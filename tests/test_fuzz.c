@@ -1,6 +1,6 @@
 /* test_fuzz.c: the differential fuzzer on a fixed set of seeds, for every strategy. */
-#include "../harness/fuzz.h"
-#include "helpers.h"
+#include "harness/check/fuzz.h"
+#include "tests/helpers.h"
 
 STRATEGY_TEST(fuzz, fixed_seeds) {
     char err[1024];

@@ -1,7 +1,7 @@
 /* test_generational.c: the copying nursery: minor and major collections, promotion, the remembered set, exact counters. */
-#include "../harness/fuzz.h"
-#include "../strategies/strategy.h"
-#include "helpers.h"
+#include "harness/check/fuzz.h"
+#include "runtime/strategy.h"
+#include "tests/helpers.h"
 
 /*
  * Hand-computed sequences on a 64 KiB nursery. Every object below is a list

@@ -1,5 +1,5 @@
 /* test_generations.c: rc-gen's generations, counted exactly: collections of each generation and promotions. */
-#include "helpers.h"
+#include "tests/helpers.h"
 
 /*
  * CPython's scheme (strategies/rc_gen.c): a container allocation adds one to

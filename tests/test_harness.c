@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../harness/runner.h"
-#include "helpers.h"
+#include "harness/run/runner.h"
+#include "tests/helpers.h"
 
 static char out[1 << 17];
 

@@ -1,8 +1,8 @@
-/* test_heap.c: the size-class heap of mark-sweep (strategies/heap.h): bitmap allocation, sweep, footprint. */
+/* test_heap.c: the size-class heap of mark-sweep (runtime/heap.h): bitmap allocation, sweep, footprint. */
 #include <string.h>
 
-#include "../strategies/heap.h"
-#include "helpers.h"
+#include "runtime/heap.h"
+#include "tests/helpers.h"
 
 enum { N = 100000 };
 

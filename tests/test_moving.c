@@ -4,8 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../strategies/strategy.h"
-#include "helpers.h"
+#include "runtime/strategy.h"
+#include "tests/helpers.h"
 
 enum { A, B, C, BIG, T, NV };
 

@@ -1,4 +1,4 @@
-/* test_options.c: the table of options (harness/options.c) and what is made
+/* test_options.c: the table of options (harness/cli/options.c) and what is made
  * from it: every command's --help, validation of every row's range and
  * choices, the man page, strategy parameters, --filter, `all` everywhere,
  * the estimate of the time left. */
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "helpers.h"
-#include "../harness/options.h"
+#include "tests/helpers.h"
+#include "harness/cli/options.h"
 
 static char out[1 << 20];
 

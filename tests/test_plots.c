@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 #define FIXTURE "tests/data/results-small.json"      /* 3 workloads x 4 strategies x interning, 3 reps, one failed case */
 #define DEGRADED "tests/data/results-degraded.json"  /* rc only; a failed workload, a missing counter, no aggregates */

@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 static char out[1 << 17];
 

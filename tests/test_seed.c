@@ -1,5 +1,5 @@
 /* test_seed.c: the seed tutorial's scenarios (docs/design.md section 9) on every strategy where they apply. */
-#include "helpers.h"
+#include "tests/helpers.h"
 
 /* 1. x = [1,2,3]; a = x: one object, count 2 where counts are kept. */
 STRATEGY_TEST(seed, aliasing) {

@@ -12,8 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "helpers.h"
-#include "../harness/shard.h"
+#include "tests/helpers.h"
+#include "harness/run/shard.h"
 
 #define SRC MB_SOURCE_DIR
 static char out[1 << 20];

@@ -3,7 +3,7 @@
  * collector frees only at its next collection said so. */
 #include <string.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 static char out[1 << 18];
 

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../harness/trace.h"
-#include "helpers.h"
+#include "harness/trace/trace.h"
+#include "tests/helpers.h"
 
 int run_cli(const char *args, char *out, size_t outsz);
 void tmpdir(char *dir, size_t n);

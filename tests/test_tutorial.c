@@ -6,7 +6,7 @@
  * differ. Skipped without python3. */
 #include <string.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 #define SRC MB_SOURCE_DIR
 

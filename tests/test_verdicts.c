@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
+#include "tests/helpers.h"
 
 /* cycle-pairs: mark-sweep ~100 us, rc-cycle ~150 us, rc ~275 us, 5 repetitions each, rc leaks 100000;
  * shared-refs: rc and mark-sweep with identical times and peak RSS. No compiler/kernel keys (an older file). */

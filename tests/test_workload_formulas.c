@@ -1,5 +1,5 @@
 /* test_workload_formulas.c: each workload's subtle counts (rc leaks, GCBench node count, interning savings) derived independently. */
-#include "helpers.h"
+#include "tests/helpers.h"
 
 static mb_result_t run_wl(const char *name, const mb_strategy_t *s, uint64_t n, uint64_t seed, bool interning) {
     const mb_workload_t *w = mb_find_workload(name);

@@ -1,5 +1,5 @@
 /* test_workloads.c: exact leak counts and agreeing checksums of every workload under every strategy. */
-#include "helpers.h"
+#include "tests/helpers.h"
 
 static mb_result_t run_case(const mb_workload_t *w, const mb_strategy_t *s, uint64_t n, bool interning) {
     mb_case_t c = {.workload = w, .strategy = s, .args = {.n = n, .seed = 7, .interning = interning}};

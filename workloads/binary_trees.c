@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "workload.h"
+#include "workloads/workload.h"
 
 /*
  * Boehm's GCBench (after John Ellis and Pete Kovac), with n the maximum

@@ -1,5 +1,5 @@
 /* cycle_pairs.c: the seed's A <-> B pair (A.b = B; B.a = A), created and dropped n times. */
-#include "workload.h"
+#include "workloads/workload.h"
 
 enum { A, B, T, NVARS };
 

@@ -1,5 +1,5 @@
 /* cycle_rings.c: rings of 3, 100 and 10,000 nodes, each created, walked once and dropped. */
-#include "workload.h"
+#include "workloads/workload.h"
 
 /*
  * Ring i (0 <= i < n) has RING_LEN[i % 3] nodes. A node is a list of two

@@ -1,5 +1,5 @@
 /* dlist.c: doubly linked lists built, walked both ways, partly spliced and pruned, then dropped. */
-#include "workload.h"
+#include "workloads/workload.h"
 
 /*
  * One round builds two lists, A and B, of LEN nodes each. A list header is a

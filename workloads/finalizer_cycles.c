@@ -1,5 +1,5 @@
 /* finalizer_cycles.c: three-member rings whose members all have finalizers (the seed's __del__ in a cycle), built and dropped n times. */
-#include "workload.h"
+#include "workloads/workload.h"
 
 enum { A, B, C, T, NVARS };
 

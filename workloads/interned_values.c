@@ -1,7 +1,7 @@
 /* interned_values.c: small ints and repeated strings made in a loop and stored into containers: what interning saves. */
 #include <stdio.h>
 
-#include "workload.h"
+#include "workloads/workload.h"
 
 /*
  * n values, each drawn from the seed: a small int in -5..256 (half of them),

@@ -1,5 +1,5 @@
 /* large_live_heap.c: a large long-lived structure of n records plus steady churn: tracing pauses grow with live data. */
-#include "workload.h"
+#include "workloads/workload.h"
 
 /*
  * The live structure is a table of ceil(n / PAGE) pages, each a list of PAGE

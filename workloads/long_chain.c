@@ -1,5 +1,5 @@
 /* long_chain.c: a chain of n objects, walked once and then dropped at once: the refcount cascade is a pause too. */
-#include "workload.h"
+#include "workloads/workload.h"
 
 /*
  * The chain is built by prepending: node k (a list of one slot) points to

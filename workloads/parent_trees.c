@@ -1,5 +1,5 @@
 /* parent_trees.c: ternary trees whose nodes point to their parent (a cycle at every edge), built, walked, dropped. */
-#include "workload.h"
+#include "workloads/workload.h"
 
 /*
  * Tree i (0 <= i < n) is a complete ternary tree of 1 + i % 5 levels:

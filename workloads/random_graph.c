@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "workload.h"
+#include "workloads/workload.h"
 
 /*
  * A graph of nodes, each a list of 1 + EDGES slots: slot 0 the node's label

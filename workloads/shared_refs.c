@@ -1,5 +1,5 @@
 /* shared_refs.c: the seed's `a = x` aliasing: many variables and slots share objects; random reassignments, no cycles. */
-#include "workload.h"
+#include "workloads/workload.h"
 
 /*
  * A population of NVARS variables. Each list has LIST_SLOTS slots; slot 0

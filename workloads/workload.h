@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../strategies/mb.h"
+#include "runtime/mb.h"
 
 /* Settings a workload may read; it never learns which strategy runs it. */
 typedef struct mb_wl_args {
@@ -30,7 +30,7 @@ typedef struct mb_workload {
     uint64_t (*leaks_acyclic)(const mb_wl_args_t *a);
     /* Optional (NULL = 0): objects a strategy that collects cycles keeps as
      * uncollectable under legacy finalizers (--finalizers legacy): the
-     * garbage its finalizers keep, counted as harness/case.c's teardown does
+     * garbage its finalizers keep, counted as harness/run/case.c's teardown does
      * (objects in `garbage` and everything they reach). */
     uint64_t (*uncollectable_legacy)(const mb_wl_args_t *a);
     /* Run the workload on rt; return its checksum (below 2^53), which must be

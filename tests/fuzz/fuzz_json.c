@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../harness/compare.h"
-#include "../../harness/gbench_read.h"
-#include "../../harness/hyperfine.h"
+#include "harness/results/compare.h"
+#include "harness/base/gbench_read.h"
+#include "harness/results/hyperfine.h"
 
 /*
  * Each input is given to both readers. An input the compare reader accepts is

@@ -1,0 +1,576 @@
+/* check.c: `membench check`, the conformance suite every strategy (built-in or plug-in) must pass. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness/run/case.h"
+#include "harness/check/check.h"
+#include "harness/check/fuzz.h"
+#include "harness/plugin/plugin.h"
+#include "harness/run/runner.h"
+
+/*
+ * Each check runs in a child process of its own (a crash, a panic or a
+ * hang fails that check, not the suite) and returns 0 (pass), -1 (fail,
+ * with a message) or, before anything runs, a reason it does not apply to
+ * the strategy's attributes (skip). The checks restate, as plain code with
+ * messages, what the test suite asserts on every built-in strategy:
+ *
+ *   seed-scenarios      docs/design.md section 9, scenarios 1, 2 and 4 (tests/test_seed.c)
+ *   finalizers-modern   scenario 3 under PEP 442, and resurrection (tests/test_finalizers.c)
+ *   finalizers-legacy   scenario 3 before Python 3.4: `garbage`, uncollectable counts
+ *   fuzz                the differential fuzzer against the reachability oracle (fuzz.c)
+ *   workloads           every workload, small, interning off and on (and legacy
+ *                       finalizers): the runner's checks of leaks, uncollectable
+ *                       objects and the checksum against another strategy's
+ *   heap-verify         census and counters agree; the heap verifier (verify.c:
+ *                       I1-I3, then the strategy's own verify) after a collection
+ *   deep-structures     a chain of --depth objects collected and freed: no recursion
+ *   fault-injection     MB_FAIL_ALLOC: a failed allocation ends the case as "out of
+ *                       memory", never as a crash
+ */
+
+typedef struct ck {
+    const mb_strategy_t *s;
+    const mb_check_opts_t *o;
+    char *err;
+    size_t errsz;
+} ck_t;
+
+static int fail(ck_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(ck_t *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, c->errsz, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static bool has(const mb_strategy_t *s, unsigned a) { return (s->attrs & a) != 0; }
+static long want_count(const mb_strategy_t *s, long roots, long slots) {
+    return has(s, MB_ATTR_DEFERRED) ? slots : roots + slots;
+}
+/* Exactly `want` left, or for a conservative strategy at least `want`. */
+static bool left_ok(const mb_strategy_t *s, uint64_t got, uint64_t want) {
+    return has(s, MB_ATTR_CONSERVATIVE) ? got >= want : got == want;
+}
+
+static mb_rt_t *new_rt(ck_t *c, bool interning, mb_finalizer_mode_t fin) {
+    mb_options_t opt = {.interning = interning, .census = true, .finalizers = fin};
+    return mb_rt_new(c->s, &opt);
+}
+
+#define NEED(cond, ...) do { if (!(cond)) { int r_ = fail(c, __VA_ARGS__); mb_rt_free(rt); return r_; } } while (0)
+
+/* --- seed-scenarios ------------------------------------------------------- */
+
+static int seed_scenarios(ck_t *c) {
+    const mb_strategy_t *s = c->s;
+    for (int on = 0; on <= 1; on++) {           /* 1. x = [1, 2, 3]; a = x */
+        mb_rt_t *rt = new_rt(c, on, MB_FIN_MODERN);
+        if (!rt) return fail(c, "the runtime could not be created");
+        enum { X, A, T, N };
+        mb_push(rt, N);
+        mb_new_list(rt, X, 3);
+        for (uint32_t i = 0; i < 3; i++) {
+            mb_new_int(rt, T, i + 1);
+            mb_store(rt, X, i, T);
+        }
+        mb_none(rt, T);
+        mb_assign(rt, A, X);
+        NEED(mb_is(rt, A, X) && mb_id(rt, A) == mb_id(rt, X), "scenario 1: a = x are not one object");
+        long want = has(s, MB_ATTR_COUNTS) ? want_count(s, 2, 0) : MB_RC_NONE;
+        NEED(mb_refcount(rt, X) == want, "scenario 1: count of x is %ld, expected %ld (%s)", mb_refcount(rt, X), want,
+             has(s, MB_ATTR_COUNTS) ? "two names" : "MB_RC_NONE: no counts kept");
+        mb_new_int(rt, T, 0);
+        mb_load(rt, T, X, 2);
+        NEED(mb_is_int(rt, T) && mb_int_value(rt, T) == 3, "scenario 1: x[2] is not 3");
+        mb_pop(rt);
+        mb_rt_free(rt);
+    }
+    {                                           /* 2. A <-> B held by my_var, gc disabled */
+        mb_rt_t *rt = new_rt(c, false, MB_FIN_MODERN);
+        if (!rt) return fail(c, "the runtime could not be created");
+        enum { MY_VAR, B, N };
+        mb_auto_collect(rt, false);
+        mb_push(rt, N);
+        mb_new_list(rt, MY_VAR, 1);
+        mb_new_list(rt, B, 1);
+        mb_store(rt, MY_VAR, 0, B);
+        mb_store(rt, B, 0, MY_VAR);
+        uint64_t a = mb_id(rt, MY_VAR), b = mb_id(rt, B);
+        mb_none(rt, B);
+        if (has(s, MB_ATTR_COUNTS)) {
+            NEED(mb_refcount_id(rt, a) == want_count(s, 1, 1), "scenario 2: count of A is %ld, expected %ld",
+                 mb_refcount_id(rt, a), want_count(s, 1, 1));
+            NEED(mb_refcount_id(rt, b) == want_count(s, 0, 1), "scenario 2: count of B is %ld, expected %ld",
+                 mb_refcount_id(rt, b), want_count(s, 0, 1));
+        }
+        mb_none(rt, MY_VAR);
+        mb_pop(rt);
+        NEED(mb_exists(rt, a) && mb_exists(rt, b), "scenario 2: the cycle was freed with automatic collection off, "
+             "before collect()");
+        NEED(mb_census(rt) == 2, "scenario 2: census %zu, expected 2", mb_census(rt));
+        mb_collect(rt);
+        bool freed = has(s, MB_ATTR_CYCLES);
+        if (!has(s, MB_ATTR_CONSERVATIVE))
+            NEED(mb_exists(rt, a) == !freed && mb_exists(rt, b) == !freed,
+                 "scenario 2: after collect() the cycle %s, but the strategy %s cycles", freed ? "still exists" : "is gone",
+                 freed ? "declares it collects" : "does not declare it collects");
+        NEED(left_ok(s, mb_census(rt), freed ? 0 : 2), "scenario 2: census %zu after collect(), expected %d",
+             mb_census(rt), freed ? 0 : 2);
+        mb_rt_free(rt);
+    }
+    for (int on = 0; on <= 1; on++) {           /* 4. interning */
+        mb_rt_t *rt = new_rt(c, on, MB_FIN_MODERN);
+        if (!rt) return fail(c, "the runtime could not be created");
+        enum { A, B, C, D, N };
+        mb_push(rt, N);
+        mb_new_int(rt, A, 10);
+        mb_new_int(rt, B, 10);
+        NEED(mb_is(rt, A, B) == on, "scenario 4: a = 10; b = 10 %s one object with interning %s", on ? "not" : "are",
+             on ? "on" : "off");
+        if (on) NEED(mb_refcount(rt, A) == MB_RC_IMMORTAL, "scenario 4: an interned int is not immortal");
+        mb_new_int(rt, A, 1000);
+        mb_new_int(rt, B, 1000);
+        NEED(!mb_is(rt, A, B), "scenario 4: int(\"1000\") twice is one object");
+        mb_new_str(rt, A, "hello");
+        mb_new_str(rt, B, "hello");
+        NEED(mb_is(rt, A, B) == on, "scenario 4: a = \"hello\"; b = \"hello\" with interning %s", on ? "on" : "off");
+        NEED(!strcmp(mb_str_value(rt, A), "hello"), "scenario 4: the string reads back as '%s'", mb_str_value(rt, A));
+        mb_new_list(rt, C, 3);
+        mb_new_list(rt, D, 3);
+        NEED(!mb_is(rt, C, D), "scenario 4: two lists are one object");
+        mb_pop(rt);
+        mb_teardown(rt);
+        const mb_stats_t *st = mb_rt_stats(rt);
+        uint64_t want = has(s, MB_ATTR_FREES) ? 0 : st->objects_allocated - st->immortal_objects;
+        NEED(left_ok(s, st->leaked_objects, want), "scenario 4: %" PRIu64 " objects leaked after teardown, expected %"
+             PRIu64, st->leaked_objects, want);
+        NEED(st->immortal_objects == (on ? 2u : 0u), "scenario 4: %" PRIu64 " immortal objects, expected %d",
+             st->immortal_objects, on ? 2 : 0);
+        mb_rt_free(rt);
+    }
+    return 0;
+}
+
+/* --- finalizers ------------------------------------------------------------- */
+
+static void fin_nop(mb_rt_t *rt, void *ctx) { (void)rt; (void)ctx; }
+static void fin_resurrect(mb_rt_t *rt, void *ctx) { (void)ctx; mb_gset(rt, 0, 0); }
+
+/* A <-> B with finalizers, A[1] = an int; every name dropped. */
+static void garbage_pair(mb_rt_t *rt, mb_finalizer_fn fa, uint64_t *a, uint64_t *b) {
+    enum { A, B, T, N };
+    mb_push(rt, N);
+    mb_new_list(rt, A, 2);
+    mb_new_list(rt, B, 2);
+    mb_store(rt, A, 0, B);
+    mb_store(rt, B, 0, A);
+    mb_new_int(rt, T, 5555);
+    mb_store(rt, A, 1, T);
+    mb_set_finalizer(rt, A, fa, NULL);
+    mb_set_finalizer(rt, B, fin_nop, NULL);
+    *a = mb_id(rt, A);
+    *b = mb_id(rt, B);
+    mb_pop(rt);
+}
+
+static const char *fin_skip(const mb_strategy_t *s) {
+    if (!has(s, MB_ATTR_FREES)) return "never frees: no finalizer ever runs";
+    if (has(s, MB_ATTR_CONSERVATIVE)) return "conservative: a stale word may keep the garbage, so counts are not exact";
+    return NULL;
+}
+
+static int finalizers(ck_t *c, mb_finalizer_mode_t m) {
+    const mb_strategy_t *s = c->s;
+    bool cyc = has(s, MB_ATTR_CYCLES), legacy = m == MB_FIN_LEGACY;
+    mb_rt_t *rt = new_rt(c, false, m);
+    if (!rt) return fail(c, "the runtime could not be created");
+    mb_auto_collect(rt, false);
+    uint64_t a, b;
+    garbage_pair(rt, fin_nop, &a, &b);
+    mb_collect(rt);
+    const mb_stats_t *st = mb_rt_stats(rt);
+    if (cyc && !legacy) {
+        NEED(st->finalizers_run == 2, "cycle with finalizers: %" PRIu64 " finalizers ran at collect(), expected 2",
+             st->finalizers_run);
+        NEED(!mb_exists(rt, a) && !mb_exists(rt, b), "cycle with finalizers: not freed after its finalizers ran");
+        NEED(mb_census(rt) == 0, "cycle with finalizers: census %zu after collect(), expected 0", mb_census(rt));
+    } else if (cyc) {
+        NEED(st->finalizers_run == 0, "legacy: %" PRIu64 " finalizers ran, expected none", st->finalizers_run);
+        NEED(mb_exists(rt, a) && mb_exists(rt, b), "legacy: the cycle was freed instead of kept in garbage");
+        NEED(rt->garbage.n == 2, "legacy: %zu objects in garbage, expected the 2 with finalizers", rt->garbage.n);
+    } else {
+        NEED(st->finalizers_run == 0, "%s does not collect cycles, yet %" PRIu64 " finalizers ran", s->name,
+             st->finalizers_run);
+        NEED(mb_exists(rt, a) && mb_exists(rt, b), "%s does not collect cycles, yet the cycle was freed", s->name);
+    }
+    mb_collect(rt);
+    NEED(st->finalizers_run == (cyc && !legacy ? 2u : 0u), "a second collect() ran a finalizer again (%" PRIu64
+         " in all)", st->finalizers_run);
+    mb_teardown(rt);
+    uint64_t unc = cyc && legacy ? 3 : 0, leaked = cyc ? 0 : 3;
+    NEED(st->uncollectable_objects == unc, "%" PRIu64 " uncollectable objects after teardown, expected %" PRIu64,
+         st->uncollectable_objects, unc);
+    NEED(st->leaked_objects == leaked, "%" PRIu64 " objects leaked after teardown, expected %" PRIu64,
+         st->leaked_objects, leaked);
+    mb_rt_free(rt);
+    if (legacy || !cyc) return 0;
+    /* Resurrection (modern): A's finalizer stores A in a global; A, B and the int survive, intact. */
+    rt = new_rt(c, false, m);
+    if (!rt) return fail(c, "the runtime could not be created");
+    st = mb_rt_stats(rt);
+    mb_auto_collect(rt, false);
+    garbage_pair(rt, fin_resurrect, &a, &b);
+    mb_collect(rt);
+    NEED(st->finalizers_run == 2, "resurrection: %" PRIu64 " finalizers ran, expected 2", st->finalizers_run);
+    NEED(mb_exists(rt, a) && mb_exists(rt, b), "resurrection: an object its finalizer resurrected was freed");
+    mb_push(rt, 2);
+    mb_gget(rt, 0, 0);
+    mb_load(rt, 1, 0, 1);
+    NEED(mb_is_int(rt, 1) && mb_int_value(rt, 1) == 5555, "resurrection: A[1] no longer holds the int 5555");
+    mb_pop(rt);
+    mb_push(rt, 1);
+    mb_gset(rt, 0, 0);                  /* globals[0] = None: garbage again */
+    mb_pop(rt);
+    mb_collect(rt);
+    NEED(st->finalizers_run == 2, "resurrection: a finalizer ran twice (%" PRIu64 " in all)", st->finalizers_run);
+    NEED(!mb_exists(rt, a) && !mb_exists(rt, b), "resurrection: dropped again, the pair was not freed");
+    mb_rt_free(rt);
+    return 0;
+}
+
+static int finalizers_modern(ck_t *c) { return finalizers(c, MB_FIN_MODERN); }
+static int finalizers_legacy(ck_t *c) { return finalizers(c, MB_FIN_LEGACY); }
+
+/* --- fuzz --------------------------------------------------------------------- */
+
+static int fuzz(ck_t *c) {
+    char spec[4200];
+    mb_strategy_spec(c->s, spec, sizeof spec);
+    for (uint64_t k = 0; k < c->o->seeds; k++) {
+        /* If the seed crashes the process (a panic of the heap verifier), the parent names it. */
+        fprintf(stderr, "\n@CONTEXT reproduce: membench fuzz -s %s --seed %" PRIu64 " --seeds 1 --steps %" PRIu64 "\n",
+                spec, 1 + k, c->o->steps);
+        fflush(stderr);
+        if (mb_fuzz_run(c->s, 1 + k, c->o->steps, c->err, c->errsz) != 0) return -1;
+    }
+    return 0;
+}
+
+/* --- workloads ------------------------------------------------------------------ */
+
+/* A small size of w: a tenth of its quick size, at least 20 (binary-trees: a depth, 8). */
+static uint64_t small_size(const mb_workload_t *w) {
+    if (w->size_max && w->size_max <= 64) return 8;
+    uint64_t n = w->size_quick / 10;
+    return n < 20 ? 20 : n;
+}
+
+static int workloads(ck_t *c) {
+    /* The checksum is checked against a reference strategy run first (rc, or none for rc). */
+    const mb_strategy_t *ref = mb_find_strategy(strcmp(c->s->name, "rc") ? "rc" : "none");
+    mb_suite_t suite = {.timeout_s = 120};
+    setenv("MB_QUIET", "1", 1);
+    for (size_t i = 0; mb_workloads[i]; i++) {
+        const mb_workload_t *w = mb_workloads[i];
+        for (int k = 0; k < 3; k++) {          /* interning off, on; legacy finalizers */
+            bool legacy = k == 2;
+            if (legacy && !w->uncollectable_legacy) continue;
+            mb_case_t cs = {.workload = w, .strategy = ref,
+                            .opt = {.finalizers = legacy ? MB_FIN_LEGACY : MB_FIN_MODERN},
+                            .args = {.n = small_size(w), .seed = 42, .interning = k == 1, .finalizers = true}};
+            mb_suite_add(&suite, &cs, 1, "reference");
+            cs.strategy = c->s;
+            mb_suite_add(&suite, &cs, 1, "check");
+        }
+    }
+    mb_suite_run(&suite);
+    int rc = 0;
+    char spec[4200];
+    for (size_t e = 0; e < suite.n && rc == 0; e++) {
+        const mb_entry_t *x = &suite.v[e];
+        if (!x->error) continue;
+        bool legacy = x->c.opt.finalizers == MB_FIN_LEGACY;
+        rc = fail(c, "%s%s: %s (reproduce: membench run -s %s -w %s -n %" PRIu64 " -i %s%s -r 1)", x->name,
+                  legacy ? " (legacy finalizers)" : "", x->message, mb_strategy_spec(x->c.strategy, spec, sizeof spec),
+                  x->c.workload->name, x->c.args.n, x->c.args.interning ? "on" : "off",
+                  legacy ? " --finalizers legacy" : "");
+    }
+    mb_suite_free(&suite);
+    return rc;
+}
+
+/* --- heap-verify ---------------------------------------------------------------- */
+
+static int heap_verify(ck_t *c) {
+    for (size_t i = 0; mb_workloads[i]; i++) {
+        const mb_workload_t *w = mb_workloads[i];
+        for (int on = 0; on <= 1; on++) {
+            mb_rt_t *rt = new_rt(c, on, MB_FIN_MODERN);
+            if (!rt) return fail(c, "the runtime could not be created");
+            mb_wl_args_t args = {.n = small_size(w), .seed = 42, .interning = on, .finalizers = true};
+            mb_push(rt, 1);             /* a frame of its own, so the census is read between workload and teardown */
+            w->run(rt, &args);
+            const mb_stats_t *st = mb_rt_stats(rt);
+            for (int pass = 0; pass < 2; pass++) {
+                uint64_t owned = st->live_objects - st->immortal_objects;
+                NEED(mb_census(rt) == owned, "%s, interning %s, %s: the census holds %zu objects, the counters say %"
+                     PRIu64, w->name, on ? "on" : "off", pass ? "after collect()" : "after the workload", mb_census(rt),
+                     owned);
+                if (pass == 0) mb_collect(rt);
+            }
+            mb_verify(rt);              /* I1-I3 and the strategy's verify: a broken invariant panics */
+            mb_pop(rt);
+            mb_rt_free(rt);
+        }
+    }
+    return 0;
+}
+
+/* --- deep-structures -------------------------------------------------------------- */
+
+static int deep(ck_t *c) {
+    const mb_strategy_t *s = c->s;
+    mb_rt_t *rt = new_rt(c, false, MB_FIN_MODERN);
+    if (!rt) return fail(c, "the runtime could not be created");
+    enum { HEAD, T, N };
+    uint64_t n = c->o->depth;
+    mb_push(rt, N);
+    for (uint64_t i = 0; i < n; i++) {
+        mb_new_list(rt, T, 1);
+        mb_store(rt, T, 0, HEAD);
+        mb_assign(rt, HEAD, T);
+    }
+    mb_none(rt, T);
+    mb_collect(rt);                     /* the whole chain is live: a mark must follow it n deep */
+    NEED(mb_census(rt) == n, "a live chain of %" PRIu64 ": %zu objects after collect()", n, mb_census(rt));
+    mb_assign(rt, T, HEAD);
+    for (uint64_t i = 0; i + 1 < n; i++) mb_load(rt, T, T, 0);
+    NEED(mb_is_list(rt, T), "the chain's last link is gone");
+    mb_none(rt, T);
+    mb_none(rt, HEAD);                  /* drop it at once: a counting release must not recurse */
+    mb_collect(rt);
+    uint64_t want = has(s, MB_ATTR_FREES) ? 0 : n;
+    NEED(left_ok(s, mb_census(rt), want), "a dropped chain of %" PRIu64 ": %zu objects left after collect(), expected %"
+         PRIu64, n, mb_census(rt), want);
+    mb_pop(rt);
+    mb_rt_free(rt);
+    return 0;
+}
+
+/* --- fault-injection ---------------------------------------------------------------- */
+
+static int fault_injection(ck_t *c) {
+    static const uint64_t nth[] = {1, 2, 3, 5, 8, 13, 40, 100, 300, 1000};
+    static const char *const wls[] = {"cycle-pairs", "finalizer-cycles", "random-graph"};
+    char spec[4200];
+    for (size_t wi = 0; wi < sizeof wls / sizeof *wls; wi++) {
+        const mb_workload_t *w = mb_find_workload(wls[wi]);
+        if (!w) continue;
+        for (size_t k = 0; k < sizeof nth / sizeof *nth; k++) {
+            char env[32], err[256];
+            snprintf(env, sizeof env, "%" PRIu64, nth[k]);
+            setenv("MB_FAIL_ALLOC", env, 1);
+            mb_case_t cs = {.workload = w, .strategy = c->s, .args = {.n = 100, .seed = 42, .finalizers = true}};
+            mb_result_t r;
+            int st = mb_run_isolated(&cs, 60, &r, err, sizeof err);
+            unsetenv("MB_FAIL_ALLOC");
+            if (st != 0 && !strstr(err, "out of memory"))
+                return fail(c, "%s with allocation %" PRIu64 " failing: %s, not \"out of memory\" (reproduce: "
+                            "MB_FAIL_ALLOC=%" PRIu64 " membench run -s %s -w %s -n 100 -i off -r 1)", w->name, nth[k],
+                            err, nth[k], mb_strategy_spec(c->s, spec, sizeof spec), w->name);
+        }
+    }
+    return 0;
+}
+
+/* --- the suite ------------------------------------------------------------------------- */
+
+typedef struct check {
+    const char *name;
+    int (*fn)(ck_t *c);
+    const char *(*skip)(const mb_strategy_t *s);        /* why it does not apply, or NULL */
+} check_t;
+
+static const check_t checks[] = {
+    {"seed-scenarios", seed_scenarios, NULL},
+    {"finalizers-modern", finalizers_modern, fin_skip},
+    {"finalizers-legacy", finalizers_legacy, fin_skip},
+    {"fuzz", fuzz, NULL},
+    {"workloads", workloads, NULL},
+    {"heap-verify", heap_verify, NULL},
+    {"deep-structures", deep, NULL},
+    {"fault-injection", fault_injection, NULL},
+};
+#define NCHECKS (sizeof checks / sizeof *checks)
+
+const char *mb_check_names(void) {
+    static char names[512];
+    if (!*names)
+        for (size_t i = 0; i < NCHECKS; i++) {
+            size_t l = strlen(names);
+            snprintf(names + l, sizeof names - l, "%s%s", i ? "," : "", checks[i].name);
+        }
+    return names;
+}
+
+int mb_check_only_valid(const char *list, char *bad, size_t badsz) {
+    char *copy = strdup(list), *save = NULL;
+    if (!copy) return -1;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        bool known = false;
+        for (size_t i = 0; i < NCHECKS; i++) known |= !strcmp(t, checks[i].name);
+        if (!known) {
+            snprintf(bad, badsz, "%s", t);
+            free(copy);
+            return -1;
+        }
+    }
+    free(copy);
+    return 0;
+}
+
+static bool selected(const char *only, const char *name) {
+    if (!only) return true;
+    size_t l = strlen(name);
+    for (const char *p = only; (p = strstr(p, name)); p += l)
+        if ((p == only || p[-1] == ',') && (p[l] == ',' || p[l] == '\0')) return true;
+    return false;
+}
+
+/* Run one check in a child; returns 0 pass, -1 fail (message in err). */
+static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_opts_t *o, char *err, size_t errsz) {
+    int fds[2];
+    if (pipe(fds) != 0) {
+        snprintf(err, errsz, "cannot make a pipe: %s", strerror(errno));
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errsz, "cannot fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) dup2(devnull, 1);
+        dup2(fds[1], 2);                /* a panic's message comes back on the pipe too */
+        char msg[4096] = "";
+        ck_t c = {.s = s, .o = o, .err = msg, .errsz = sizeof msg};
+        int rc = k->fn(&c);
+        if (rc != 0) fprintf(stderr, "\n@FAIL %s\n", msg);
+        fflush(stderr);
+        _exit(rc != 0 ? 1 : 0);
+    }
+    close(fds[1]);
+    char buf[1 << 16];
+    size_t got = 0;
+    uint64_t deadline = mb_now_ns() + (uint64_t)(o->timeout_s * 1e9);
+    bool timed_out = false;
+    for (;;) {
+        uint64_t now = mb_now_ns();
+        if (now >= deadline) {
+            timed_out = true;
+            break;
+        }
+        struct pollfd p = {.fd = fds[0], .events = POLLIN};
+        int pr = poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr <= 0) continue;
+        char tmp[4096];
+        ssize_t r = read(fds[0], tmp, sizeof tmp);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        size_t take = (size_t)r;
+        if (got + take > sizeof buf - 1) {   /* keep the last part: the message is at the end */
+            size_t drop = got + take - (sizeof buf - 1);
+            if (drop > got) drop = got;
+            memmove(buf, buf + drop, got - drop);
+            got -= drop;
+            if (take > sizeof buf - 1 - got) take = sizeof buf - 1 - got;
+        }
+        memcpy(buf + got, tmp, take);
+        got += take;
+    }
+    close(fds[0]);
+    buf[got] = '\0';
+    if (timed_out) kill(pid, SIGKILL);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    if (timed_out) {
+        snprintf(err, errsz, "timed out after %g s (killed)", o->timeout_s);
+        return -1;
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
+    char *m = strstr(buf, "\n@FAIL ");
+    if (m && WIFEXITED(st) && WEXITSTATUS(st) == 1) {
+        m += 7;
+        m[strcspn(m, "\n")] = '\0';
+        snprintf(err, errsz, "%s", m);
+        return -1;
+    }
+    /* A crash or a panic: its last line of output says what happened, the
+     * last context line what it was doing. */
+    char ctx[4400] = "";
+    for (char *p = buf; (p = strstr(p, "\n@CONTEXT ")); p++) {
+        p += 10;
+        size_t l = strcspn(p, "\n");
+        snprintf(ctx, sizeof ctx, " (%.*s)", (int)(l < 4300 ? l : 4300), p);
+        memset(p - 10, ' ', l + 10);    /* not a line of output any more */
+    }
+    while (got && (buf[got - 1] == '\n' || buf[got - 1] == ' ')) buf[--got] = '\0';
+    char *last = strrchr(buf, '\n');
+    last = last ? last + 1 : buf;
+    if (WIFSIGNALED(st))
+        snprintf(err, errsz, "crashed: killed by signal %d (%s)%s%.1000s%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
+                 *last ? ": " : "", last, ctx);
+    else
+        snprintf(err, errsz, "exited with status %d%s%.1000s%s", WEXITSTATUS(st), *last ? ": " : "", last, ctx);
+    return -1;
+}
+
+int mb_check(const mb_strategy_t *s, const mb_check_opts_t *o, FILE *out, unsigned *passed, unsigned *failed,
+             unsigned *skipped) {
+    char spec[4200];
+    mb_strategy_spec(s, spec, sizeof spec);
+    fprintf(out, "# membench check: strategy %s%s%s\n", s->name, mb_plugin_path(s) ? ", plug-in " : "",
+            mb_plugin_path(s) ? mb_plugin_path(s) : "");
+    int rc = 0;
+    for (size_t i = 0; i < NCHECKS; i++) {
+        const check_t *k = &checks[i];
+        if (!selected(o->only, k->name)) continue;
+        const char *why = k->skip ? k->skip(s) : NULL;
+        if (why) {
+            fprintf(out, "SKIP %s: %s\n", k->name, why);
+            ++*skipped;
+            continue;
+        }
+        char err[8192];
+        fflush(out);
+        if (run_child(k, s, o, err, sizeof err) == 0) {
+            fprintf(out, "PASS %s\n", k->name);
+            ++*passed;
+        } else {
+            fprintf(out, "FAIL %s: %s\n", k->name, err);
+            if (!strstr(err, "reproduce:"))
+                fprintf(out, "  reproduce: membench check -s %s --only %s\n", spec, k->name);
+            ++*failed;
+            rc = 1;
+        }
+        fflush(out);
+    }
+    return rc;
+}

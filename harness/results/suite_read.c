@@ -1,0 +1,217 @@
+/* suite_read.c: a Google Benchmark JSON file (ours or Google Benchmark's own) read back into a suite, for `membench report`. */
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/base/gbench_read.h"
+#include "harness/results/suite_read.h"
+#include "harness/base/json_read.h"
+#include "harness/run/registry.h"
+#include "harness/report/report.h"
+
+static char gb_scale[64], gb_alloc[64], gb_exe[512];
+
+/* A counter as an integer: a JSON integer exactly (jansson's integer type:
+ * a double would turn 6296949671375805 into ...806); a real rounded,
+ * negatives and NaN as 0, huge values saturated (never UB). */
+static uint64_t to_u64(double v) {
+    if (!(v > 0)) return 0;
+    if (v >= 18446744073709549568.0) return UINT64_MAX;
+    return (uint64_t)(v + 0.5);
+}
+
+static uint64_t counter_u64(const mb_gb_counter_t *c) {
+    if (c->integer) return c->ival > 0 ? (uint64_t)c->ival : 0;
+    return to_u64(c->value);
+}
+
+/* Counter c into r if it is one of metrics.h (or jemalloc's); false if it is a user counter. */
+static bool set_counter(mb_result_t *r, const mb_gb_counter_t *c, double real_ns) {
+    const char *name = c->name;
+    uint64_t u = counter_u64(c);
+    if (!strcmp(name, "items_per_second")) r->ops = to_u64(c->value * real_ns / 1e9);
+    else if (!strcmp(name, "objects_allocated")) r->stats.objects_allocated = u;
+    else if (!strcmp(name, "objects_freed")) r->stats.objects_freed = u;
+    else if (!strcmp(name, "leaked_objects")) r->stats.leaked_objects = u;
+    else if (!strcmp(name, "leaked_bytes")) r->stats.leaked_bytes = u;
+    else if (!strcmp(name, "uncollectable_objects")) r->stats.uncollectable_objects = u;
+    else if (!strcmp(name, "peak_live_bytes")) r->stats.peak_live_bytes = u;
+    else if (!strcmp(name, "peak_rss_bytes")) r->peak_rss_bytes = u;
+    else if (!strcmp(name, "collections")) r->stats.collections = u;
+    else if (!strcmp(name, "gc_time_ns")) r->stats.gc_time_ns = u;
+    else if (!strcmp(name, "pause_p50_ns")) r->pause_p50_ns = u;
+    else if (!strcmp(name, "pause_p99_ns")) r->pause_p99_ns = u;
+    else if (!strcmp(name, "pause_max_ns")) r->pause_max_ns = u;
+    else if (!strcmp(name, "checksum")) r->checksum = u;
+    else if (!strcmp(name, "max_bytes_used")) { r->max_bytes_used = u; r->have_jemalloc = true; }
+    else if (!strcmp(name, "total_allocated_bytes")) { r->total_allocated_bytes = u; r->have_jemalloc = true; }
+    else return false;
+    return true;
+}
+
+/* The row carries every counter of metrics.h: a membench case (else a
+ * Google Benchmark or hyperfine row, whose numbers are user counters). */
+static bool has_our_counters(const mb_gb_row_t *r) {
+    for (size_t j = 0; j < MB_NMETRICS; j++)
+        if (!mb_gb_counter_get(r, mb_metric_names[j])) return false;
+    return true;
+}
+
+static void grow(mb_suite_t *s) {
+    if (s->n < s->cap) return;
+    size_t ncap = s->cap ? 2 * s->cap : 16;
+    mb_entry_t *v = realloc(s->v, ncap * sizeof *v);
+    if (!v) mb_harness_oom("the results read");
+    s->v = v;
+    s->cap = ncap;
+}
+
+/* A row into a new entry of family fam, named name (an iteration row's
+ * name, an aggregate row's run_name); -1 on out of memory. */
+static int add_entry(mb_suite_t *s, const mb_gb_row_t *r, const char *name, unsigned fam) {
+    grow(s);
+    mb_entry_t *e = &s->v[s->n];
+    memset(e, 0, sizeof *e);
+    /* the case from the name <workload>/<strategy>/interning:<on|off> */
+    char wname[160], sname[160];
+    bool interning;
+    if (mb_case_split(name, wname, sizeof wname, sname, sizeof sname, &interning)) {
+        e->c.workload = mb_find_workload(wname);
+        e->c.strategy = mb_find_strategy(sname);
+        e->c.args.interning = interning;
+    }
+    snprintf(e->name, sizeof e->name, "%s", name);
+    e->family = fam;
+    e->repetition = r->repetition_index >= 0 ? (unsigned)(r->repetition_index > 1000000000 ? 1000000000 : r->repetition_index) : 0;
+    e->repetitions = r->repetitions >= 1 ? (unsigned)(r->repetitions > 1000000000 ? 1000000000 : r->repetitions) : 1;
+    e->iterations = r->iterations > 0 ? (uint64_t)r->iterations : 1;
+    e->ftimes = true;
+    e->real_f = r->real_ns;
+    e->cpu_f = r->cpu_ns;
+    e->res.real_ns = (uint64_t)llround(r->real_ns);
+    e->res.cpu_ns = (uint64_t)llround(r->cpu_ns);
+    e->error = r->error;
+    if (r->error) snprintf(e->message, sizeof e->message, "%s", r->error_message);
+    if (r->label) snprintf(e->label, sizeof e->label, "%s", r->label);
+    e->counters = has_our_counters(r);
+    e->measured = !e->error || e->counters;
+    for (size_t i = 0; i < r->ncounters; i++) {
+        const mb_gb_counter_t *c = &r->counters[i];
+        if (e->counters && set_counter(&e->res, c, r->real_ns)) continue;
+        if (!e->extra && !(e->extra = json_object())) return -1;
+        json_t *v = c->integer ? json_integer(c->ival) : json_real(c->value);
+        if (!v || json_object_set_new(e->extra, c->name, v) != 0) return -1;
+    }
+    s->n++;
+    return 0;
+}
+
+/* The aggregate a row is, from its name: <run_name>_<mean|median|stddev|cv>;
+ * false for another (a user-defined statistic). */
+static bool agg_of(const mb_gb_row_t *r, mb_agg_t *a) {
+    size_t n = strlen(r->run_name);
+    if (strncmp(r->name, r->run_name, n) || r->name[n] != '_') return false;
+    for (int k = 0; k < MB_NAGG; k++)
+        if (!strcmp(r->name + n + 1, mb_agg_names[k])) {
+            *a = (mb_agg_t)k;
+            return true;
+        }
+    return false;
+}
+
+/* Entries in family order (first appearance of each run_name), file order within a family. */
+static int by_family(const void *a, const void *b) {
+    const mb_entry_t *x = a, *y = b;
+    if (x->family != y->family) return x->family < y->family ? -1 : 1;
+    return x->harness_ns < y->harness_ns ? -1 : x->harness_ns > y->harness_ns;   /* the file position */
+}
+
+int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
+    mb_gb_file_t f;
+    char gerr[900];
+    if (mb_gb_load(path, &f, gerr, sizeof gerr) != 0) {
+        snprintf(err, errsz, "cannot read %s", gerr);
+        return -1;
+    }
+    /* Families by run_name (Google Benchmark puts BM_Alloc/64 and
+     * BM_Alloc/4096 in one family_index; each is its own case here). */
+    json_t *fams = json_object(), *runs = json_object();   /* run_name -> family; those with a successful run */
+    if (!fams || !runs) goto oom;
+    for (size_t i = 0; i < f.n; i++) {
+        const mb_gb_row_t *r = &f.rows[i];
+        if (r->aggregate) continue;                      /* recomputed from the repetitions */
+        json_t *fj = json_object_get(fams, r->run_name);
+        unsigned fam = fj ? (unsigned)json_integer_value(fj) : (unsigned)json_object_size(fams);
+        if (!fj && json_object_set_new(fams, r->run_name, json_integer(fam)) != 0) goto oom;
+        if (!r->error && json_object_set_new(runs, r->run_name, json_true()) != 0) goto oom;
+        if (add_entry(s, r, r->name, fam) != 0) goto oom;
+        s->v[s->n - 1].harness_ns = (double)i;          /* sort key only, reset below */
+    }
+    /* A case with aggregate rows and no successful repetition (run
+     * --aggregates-only keeps only the failed ones): its aggregates as they
+     * are, one entry each (mb_entry_t.aggregate), after its failed runs. */
+    for (size_t i = 0; i < f.n; i++) {
+        const mb_gb_row_t *r = &f.rows[i];
+        mb_agg_t a;
+        if (!r->aggregate || !agg_of(r, &a)) continue;
+        json_t *fj = json_object_get(fams, r->run_name);
+        unsigned fam;
+        if (json_object_get(runs, r->run_name)) continue;         /* recomputed from the repetitions */
+        if (fj) {
+            fam = (unsigned)json_integer_value(fj);
+        } else {
+            fam = (unsigned)json_object_size(fams);
+            if (json_object_set_new(fams, r->run_name, json_integer(fam)) != 0) goto oom;
+        }
+        if (add_entry(s, r, r->run_name, fam) != 0) goto oom;
+        mb_entry_t *e = &s->v[s->n - 1];
+        e->harness_ns = (double)i;
+        e->aggregate = true;
+        e->agg = a;
+        e->repetition = (unsigned)a;
+        for (size_t j = 0; j < MB_NMETRICS; j++) {
+            double v;
+            if (mb_gb_counter(r, mb_metric_names[j], &v)) e->agg_m[j] = v;
+        }
+        mb_gb_counter(r, "max_bytes_used", &e->agg_je[0]);
+        mb_gb_counter(r, "total_allocated_bytes", &e->agg_je[1]);
+    }
+    json_decref(runs);
+    runs = NULL;
+    json_decref(fams);
+    fams = NULL;
+    if (s->n) qsort(s->v, s->n, sizeof *s->v, by_family);
+    for (size_t i = 0; i < s->n; i++) s->v[i].harness_ns = 0;
+    /* The file's own context, written back as it is (report -f json). */
+    json_t *ctx = f.context;
+    s->context = json_is_object(ctx) ? json_incref(ctx) : json_object();
+    if (!s->context) goto oom;
+    const char *v;
+    if ((v = mb_json_str(ctx, "scale"))) { snprintf(gb_scale, sizeof gb_scale, "%s", v); s->scale = gb_scale; }
+    if ((v = mb_json_str(ctx, "allocator"))) { snprintf(gb_alloc, sizeof gb_alloc, "%s", v); s->allocator = gb_alloc; }
+    if ((v = mb_json_str(ctx, "executable"))) { snprintf(gb_exe, sizeof gb_exe, "%s", v); s->executable = gb_exe; }
+    const json_t *seed = json_object_get(ctx, "seed");
+    if (json_is_integer(seed) && json_integer_value(seed) >= 0) s->seed = (unsigned long long)json_integer_value(seed);
+    double d;
+    if (mb_json_num(ctx, "heap_multiplier", &d)) s->heap_multiplier = d;
+    s->planned = s->n;
+    if (json_is_true(json_object_get(ctx, "incomplete"))) {   /* an interrupted run */
+        s->interrupted = SIGINT;
+        if ((v = mb_json_str(ctx, "interrupted_by")))
+            for (int sig = 1; sig < 32; sig++)
+                if (sigabbrev_np(sig) && !strncmp(v, "SIG", 3) && !strcmp(v + 3, sigabbrev_np(sig))) s->interrupted = sig;
+        const json_t *rp = json_object_get(ctx, "runs_planned");
+        if (json_is_integer(rp) && json_integer_value(rp) >= (json_int_t)s->n && json_integer_value(rp) < 1000000000000LL)
+            s->planned = (size_t)json_integer_value(rp);
+    }
+    mb_gb_free(&f);
+    return 0;
+oom:
+    if (fams) json_decref(fams);
+    if (runs) json_decref(runs);
+    mb_gb_free(&f);
+    mb_suite_free(s);
+    snprintf(err, errsz, "%s: out of memory", path);
+    return -1;
+}

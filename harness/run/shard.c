@@ -1,0 +1,138 @@
+/* shard.c: `run --shard I/N`: parsing, the cost model, a previous results
+ * file's times as costs, and the LPT assignment (docs/sharding.md). */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/base/gbench_read.h"
+#include "harness/run/shard.h"
+
+int mb_shard_parse(const char *text, unsigned *index, unsigned *count, char *err, size_t errsz) {
+    const char *form = "I/N: two integers, N from 1 to " "10000" " shards and I from 0 to N-1";
+    const char *slash = strchr(text, '/');
+    unsigned long long v[2];
+    const char *part[2] = {text, slash ? slash + 1 : NULL};
+    for (int k = 0; k < 2; k++) {
+        const char *p = part[k];
+        char *end;
+        if (!p || !*p || *p < '0' || *p > '9') goto bad;
+        errno = 0;
+        v[k] = strtoull(p, &end, 10);
+        if (errno || end == p || (k == 0 ? end != slash : *end != '\0')) goto bad;
+    }
+    if (v[1] < 1 || v[1] > MB_SHARD_MAX) {
+        snprintf(err, errsz, "--shard '%s': N must be from 1 to %d (the number of shards)", text, MB_SHARD_MAX);
+        return -1;
+    }
+    if (v[0] >= v[1]) {
+        snprintf(err, errsz, "--shard '%s': I must be from 0 to %llu (shards are numbered from 0)", text, v[1] - 1);
+        return -1;
+    }
+    *index = (unsigned)v[0];
+    *count = (unsigned)v[1];
+    return 0;
+bad:
+    snprintf(err, errsz, "--shard must be %s, not '%s'", form, text);
+    return -1;
+}
+
+/* Seconds per repetition of one case at the default size, the mean over
+ * the nine strategies and both interning settings: the cpu_time of
+ * `membench run -s all -w all -i both -r 1` (release build) on the 2-core
+ * development VM. CPU time, not wall time: the VM was shared while it was
+ * measured, and CPU time is what an idle machine's wall time would be. Only
+ * the ratios between workloads matter for the balance; a workload missing
+ * here costs the mean of the table. */
+static const struct {
+    const char *workload;
+    double seconds;
+} model[] = {
+    {"shared-refs", 0.1997},     {"cycle-pairs", 0.0984},  {"cycle-rings", 1.3674},     {"dlist", 1.4145},
+    {"parent-trees", 0.1349},    {"binary-trees", 1.4421}, {"interned-values", 0.3417}, {"random-graph", 0.1266},
+    {"long-chain", 0.2278},      {"large-live-heap", 2.9980}, {"finalizer-cycles", 0.7333},
+};
+
+double mb_shard_model_seconds(const mb_workload_t *w, uint64_t n) {
+    size_t nm = sizeof model / sizeof *model;
+    double base = 0, mean = 0;
+    for (size_t i = 0; i < nm; i++) {
+        mean += model[i].seconds / (double)nm;
+        if (!strcmp(model[i].workload, w->name)) base = model[i].seconds;
+    }
+    if (base <= 0) base = mean;
+    double d = (double)w->size_default, x = (double)n;
+    /* A size that is an exponent (binary-trees' depth): each step doubles the work. */
+    bool exponent = w->size_max && w->size_max <= 64;
+    double scale = exponent ? pow(2.0, x - d) : d > 0 ? x / d : 1;
+    return base * scale + MB_SHARD_OVERHEAD_S;
+}
+
+typedef struct costs_acc {
+    json_t *sum, *count;
+} costs_acc_t;
+
+static int costs_row(void *arg, const mb_gb_row_t *r) {
+    costs_acc_t *a = arg;
+    if (r->aggregate || r->error || !r->has_times) return 0;
+    json_t *s = json_object_get(a->sum, r->run_name), *c = json_object_get(a->count, r->run_name);
+    double sv = s ? json_real_value(s) : 0;
+    json_int_t cv = c ? json_integer_value(c) : 0;
+    if (json_object_set_new(a->sum, r->run_name, json_real(sv + r->real_ns / 1e9)) != 0) return -1;
+    if (json_object_set_new(a->count, r->run_name, json_integer(cv + 1)) != 0) return -1;
+    return 0;
+}
+
+json_t *mb_shard_costs_read(const char *path, char *err, size_t errsz) {
+    costs_acc_t a = {json_object(), json_object()};
+    if (!a.sum || !a.count) {
+        snprintf(err, errsz, "%s: out of memory", path);
+        goto fail;
+    }
+    char rerr[900];
+    if (mb_gb_read(path, costs_row, &a, NULL, rerr, sizeof rerr) != 0) {
+        snprintf(err, errsz, "--shard-costs: cannot read %s", rerr);
+        goto fail;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(a.sum, k, v) {
+        json_int_t c = json_integer_value(json_object_get(a.count, k));
+        json_real_set(v, json_real_value(v) / (double)(c > 0 ? c : 1));
+    }
+    json_decref(a.count);
+    return a.sum;
+fail:
+    if (a.sum) json_decref(a.sum);
+    if (a.count) json_decref(a.count);
+    return NULL;
+}
+
+void mb_shard_assign(const double *cost, size_t n, unsigned count, unsigned *shard_of, double *load) {
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order) {
+        fprintf(stderr, "membench: out of memory (the shard plan)\n");
+        exit(2);
+    }
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    /* costliest first; equal costs in plan order (insertion sort: stable, n is small) */
+    for (size_t i = 1; i < n; i++) {
+        size_t x = order[i], j = i;
+        while (j > 0 && cost[order[j - 1]] < cost[x]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = x;
+    }
+    for (unsigned k = 0; k < count; k++) load[k] = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned best = 0;
+        for (unsigned k = 1; k < count; k++)
+            if (load[k] < load[best]) best = k;
+        shard_of[order[i]] = best;
+        load[best] += cost[order[i]];
+    }
+    free(order);
+}
