@@ -1,5 +1,5 @@
 # heap.gp: the time-space trade-off of the heap policy: throughput and peak memory against --heap-multiplier.
-WIDTH = 1500; HEIGHT = 560
+WIDTH = 1200; HEIGHT = 600
 load GPDIR . "/common.gp"
 # earlier lines thicker, so a line drawn over an equal one still shows at its edges
 LW(i) = (i < 5 ? 4.5 - 0.8 * i : 1.2)

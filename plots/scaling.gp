@@ -1,6 +1,6 @@
 # scaling.gp: one workload at sizes over orders of magnitude: time, peak live bytes and peak RSS against size, log-log.
 # A line per strategy; the legend gives each line's least-squares slope in log-log (1 = linear in size).
-WIDTH = 1500; HEIGHT = 560
+WIDTH = 1200; HEIGHT = 600
 load GPDIR . "/common.gp"
 # earlier lines thicker, so a line drawn over an equal one still shows at its edges
 LW(i) = (i < 5 ? 4.5 - 0.8 * i : 1.2)
