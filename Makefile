@@ -417,7 +417,7 @@ man: $(MEMBENCH)
 
 plots-examples: $(MEMBENCH)
 	@mkdir -p $(PLOTS_OUT)/examples plots/examples
-	$(MEMBENCH) run -s all -w all -i both --scale quick -r 6 -f json -o $(PLOTS_OUT)/examples/run.json
+	$(MEMBENCH) run -s all -w all -i both --twins --scale quick -r 6 -f json -o $(PLOTS_OUT)/examples/run.json
 	$(PLOTDATA) plots $(PLOTS_OUT)/examples/run.json --out $(PLOTS_OUT)/examples --no-svg
 	$(MAKE) --no-print-directory plots-scaling SCALING_SIZES="1000 10000 100000 1000000 10000000" PLOTS_OUT=$(PLOTS_OUT)/examples
 	for p in $(EXAMPLES); do cp $(PLOTS_OUT)/examples/$$p*.png plots/examples/; done
