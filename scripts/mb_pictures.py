@@ -61,14 +61,26 @@ def key_plot(entries):
     return "plot -1 with lines notitle, " + ", ".join(f"keyentry {st} title {gp_str(t)}" for st, t in entries)
 
 
-def write_pages(res, out, pic, panels, key, title, keyrows=2):
-    """panels: [(workload, block text, panel title, panel commands)]; one picture per
-    COLS x ROWS of them; key: [(style, title)], the legend. Returns the page names written."""
+def key_rows(key):
+    """Rows of the legend: as many columns as its longest entry allows across the picture (gnuplot
+    gives every column that width, and drops the entries that do not fit in maxrows)."""
+    longest = max(len(t) for _, t in key) * FONT * 0.6 + 90      # pixels: text, sample and gaps
+    cols = max(1, min(len(key), int((PAGE_W - 40) // longest)))
+    return (len(key) + cols - 1) // cols
+
+
+def write_pages(res, out, pic, panels, key_fn, title):
+    """panels: [(workload, block text, panel title, panel commands, tags)]; one picture per
+    COLS x ROWS of them; key_fn(tags of a picture's panels) gives its legend, [(style, title)],
+    so that a legend lists only what its own picture draws. Returns the page names written."""
     groups = chunks(panels, COLS * ROWS)
     names = page_names(pic, len(groups))
     for k, (name, group) in enumerate(zip(names, groups)):
+        key = key_fn(set().union(*(p[4] for p in group)))
+        keyrows = key_rows(key)
+        key_h = max(KEY_H, 22 * keyrows + 26)
         rows = (len(group) + COLS - 1) // COLS
-        height = TITLE_H + KEY_H + rows * CELL_H
+        height = TITLE_H + key_h + rows * CELL_H
         write(os.path.join(out, name + ".dat"), "\n\n\n".join(p[1] for p in group) + "\n")
         pg = f" (picture {k + 1} of {len(groups)})" if len(groups) > 1 else ""
         meta(os.path.join(out, name + ".meta"),
@@ -77,7 +89,7 @@ def write_pages(res, out, pic, panels, key, title, keyrows=2):
               "WIDTH": PAGE_W, "HEIGHT": height, "FONT": FONT, "SMALL": SMALL, "KEYROWS": keyrows,
               "KEYPLOT": key_plot(key),
               # screen fractions: the legend's top edge (under the title), the panels' top edge
-              "KEYTOP": round(1 - TITLE_H / height, 4), "PTOP": round(1 - (TITLE_H + KEY_H) / height, 4)},
+              "KEYTOP": round(1 - TITLE_H / height, 4), "PTOP": round(1 - (TITLE_H + key_h) / height, 4)},
              {"PTITLE": [p[2] for p in group], "PCMD": ["; ".join(p[3]) for p in group]})
     return names
 
@@ -95,7 +107,7 @@ def reference(rated):
     throughput), so that neither a noisy fastest case nor an outlier sets the scale."""
     twins = sorted((c for c in rated if c.strategy in TWINS), key=lambda c: c.interning != "off")
     if twins:
-        return twins[0], "explicit-floor twin"
+        return twins[0], "twin"
     by = sorted(rated, key=lambda c: c.stat("items_per_second"))
     return by[(len(by) - 1) // 2], "median case"
 
@@ -151,16 +163,16 @@ def throughput_panel(res, w, coverages, present):
                               "1" if c.interning == "on" else "0"] + [num(v) for v in cvs + laby] +
                               [w, c.strategy, c.interning]))
     cmds = panel_frame(res, w, strategies, slots) + [f"set yrange [0:{cap * 1.3:.4g}]"]
-    return (w, "\n".join(lines), f"{w}: 1.0 = {ref.strategy}, interning {ref.interning} ({kind})", cmds)
+    return (w, "\n".join(lines), f"{w}: 1.0 = {ref.strategy} {ref.interning} ({kind})", cmds, present)
 
 
 def throughput_picture(res, out):
     """Throughput relative to a reference per workload (see reference()): a wall bar per case, its
     whisker the confidence interval of the median (order statistics), its cv above it, and a
     point at the case's CPU throughput (also relative to the reference's)."""
-    panels, coverages, present = [], [], set()
+    panels, coverages = [], []
     for w in res.workloads:
-        p = throughput_panel(res, w, coverages, present)
+        p = throughput_panel(res, w, coverages, set())
         if p:
             panels.append(p)
     if not panels:
@@ -169,14 +181,16 @@ def throughput_picture(res, out):
     cov = min(coverages) if coverages else 0.0
     ci = (f"whisker: {CONF:.0%} confidence interval of the median" if cov >= CONF else
           f"whisker: min..max of the repetitions ({cov:.0%} confidence interval of the median)")
-    key = [(f'with boxes lc rgb "#0072B2" fs pattern {PATTERN[i]}', f"per wall second, interning {i}")
-           for i in ("off", "on") if i in present]
-    key += [('with points pt 13 ps 1.3 lc rgb "#000000"', "per CPU second (the median)"),
-            ('with lines dt 2 lw 1.5 lc rgb "#444444"', "1.0: the reference named in the panel's title"),
-            ('with yerrorbars pt -1 lc rgb "#000000"', ci)]
+
+    def key(present):
+        return [(f'with boxes lc rgb "#0072B2" fs pattern {PATTERN[i]}', f"per wall second, interning {i}")
+                for i in ("off", "on") if i in present] + \
+            [('with points pt 13 ps 1.3 lc rgb "#000000"', "per CPU second (the median)"),
+             ('with lines dt 2 lw 1.5 lc rgb "#444444"', "1.0: the reference named in the panel's title"),
+             ('with yerrorbars pt -1 lc rgb "#000000"', ci)]
     title = (f"Throughput relative to a stable reference (median of the repetitions; above each bar its cv, "
              f"red from {CV_RED:.0%})")
-    return write_pages(res, out, "throughput", panels, key, title, keyrows=3)
+    return write_pages(res, out, "throughput", panels, key, title)
 
 
 def pair_lines(res, w, strategies, slots, counters, pic):
@@ -206,24 +220,24 @@ def pair_lines(res, w, strategies, slots, counters, pic):
 def memory_picture(res, out):
     """Peak live bytes and peak RSS per case, bars on a linear axis in one unit a panel
     (KiB below 1 MiB, else MiB), whiskers one standard deviation."""
-    panels, present, spread = [], set(), False
+    panels = []
     for w in res.workloads:
         strategies, slots = panel_strategies(res, w), Slots(res, 2)
         lines, rows = pair_lines(res, w, strategies, slots, ("peak_live_bytes", "peak_rss_bytes"), "memory")
         tops = [(r[k] or 0) + (r[k + 1] or 0) for _, _, r in rows for k in (0, 2)]
-        present |= {i for _, i, _ in rows}
-        spread |= any((r[k] or 0) > 0 for _, _, r in rows for k in (1, 3))
+        tags = {i for _, i, _ in rows} | ({"sd"} if any((r[k] or 0) > 0 for _, _, r in rows for k in (1, 3)) else set())
         unit, div = ("MiB", 1 << 20) if max(tops, default=0) >= 1 << 20 else ("KiB", 1 << 10)
         top = max(max(tops, default=0) / div, 1.0) * 1.08
         cmds = panel_frame(res, w, strategies, slots) + [f"U = {div}.0", f'set ylabel "{unit}"', f"set yrange [0:{top:.6g}]"]
-        panels.append((w, "\n".join(lines), w, cmds))
+        panels.append((w, "\n".join(lines), w, cmds, tags))
     if not panels:
         res.skip("memory: no case has results")
         return []
-    key = [(f'with boxes lc rgb "{col}" fs pattern {PATTERN[i]}', f"{what}, interning {i}")
-           for what, col in (("peak live bytes", "#0072B2"), ("peak RSS", "#D55E00")) for i in ("off", "on") if i in present]
-    if spread:
-        key.append(('with yerrorbars pt -1 lw 1.5 lc rgb "#000000"', "whisker: ±1 standard deviation"))
+    def key(tags):
+        return [(f'with boxes lc rgb "{col}" fs pattern {PATTERN[i]}', f"{what}, interning {i}")
+                for what, col in (("peak live bytes", "#0072B2"), ("peak RSS", "#D55E00")) for i in ("off", "on")
+                if i in tags] + \
+            ([('with yerrorbars pt -1 lw 1.5 lc rgb "#000000"', "whisker: ±1 standard deviation")] if "sd" in tags else [])
     return write_pages(res, out, "memory", panels, key,
                        "Peak memory by workload (median of the repetitions; linear axis, one unit a panel)")
 
@@ -231,12 +245,12 @@ def memory_picture(res, out):
 def leaks_picture(res, out):
     """Leaked and uncollectable objects per case, log scale; a zero draws nothing, a workload where
     nothing leaked has no panel (its name is in the title)."""
-    panels, clean, seen = [], [], set()
+    panels, clean = [], []
     for w in res.workloads:
         strategies, slots = panel_strategies(res, w), Slots(res, 2)
         lines, rows = pair_lines(res, w, strategies, slots, ("leaked_objects", "uncollectable_objects"), "leaks")
         cons = conservative_strategies(res)
-        vals = [r[k] for _, _, r in rows for k in (0, 2) if r[k]]
+        vals, seen = [r[k] for _, _, r in rows for k in (0, 2) if r[k]], set()
         for s, i, r in rows:
             if r[0]:
                 seen.add(("cons", "") if s in cons else ("leak", i))
@@ -246,18 +260,19 @@ def leaks_picture(res, out):
             clean.append(w)
             continue
         cmds = panel_frame(res, w, strategies, slots) + [f"set yrange [0.6:{max(vals) * 12:.6g}]"]
-        panels.append((w, "\n".join(lines), w, cmds))
+        panels.append((w, "\n".join(lines), w, cmds, seen))
     if not panels:
         res.skip("leaks: no case leaked: picture not drawn" if clean else "leaks: no case has results")
         return []
     present = sorted({s for s in res.strategies if s in conservative_strategies(res)})
-    key = [(f'with boxes lc rgb "#D55E00" fs pattern {PATTERN[i]}', f"leaked, interning {i}")
-           for i in ("off", "on") if ("leak", i) in seen]
-    key += [(f'with boxes lc rgb "#009E73" fs pattern {PATTERN[i]}', f"uncollectable (legacy finalizers), interning {i}")
-            for i in ("off", "on") if ("unc", i) in seen]
-    if ("cons", "") in seen:
-        key.append(('with boxes lc rgb "#777777" fs pattern 1',
-                    f"conservative retention ({', '.join(present)}: objects kept by ambiguous pointers)"))
+
+    def key(seen):
+        return [(f'with boxes lc rgb "#D55E00" fs pattern {PATTERN[i]}', f"leaked, interning {i}")
+                for i in ("off", "on") if ("leak", i) in seen] + \
+            [(f'with boxes lc rgb "#009E73" fs pattern {PATTERN[i]}', f"uncollectable (legacy finalizers), interning {i}")
+             for i in ("off", "on") if ("unc", i) in seen] + \
+            ([('with boxes lc rgb "#777777" fs pattern 1', f"conservative retention ({', '.join(present)}: "
+               "kept by ambiguous pointers)")] if ("cons", "") in seen else [])
     title = "Leaks by workload (median of the repetitions, log scale; no bar: nothing leaked)"
     if clean:
         title += "\nnothing leaked in: " + ", ".join(clean)
@@ -320,26 +335,28 @@ def pause_panel(res, w, seen):
         both = len(mine) == sum(1 for i in ("off", "on") if res.case(w, s, i) is not None)
         for x in ([float(j)] if both else [slots.x(j, i) for i in mine]):
             cmds.append(f'set label "no pauses" at {x:.3f}, graph 0.04 rotate by 90 left front font ",{SMALL}" tc rgb "#555555"')
-    return (w, "\n".join(lines) + "\n\n\n" + "\n".join(pts), w, cmds)
+    return (w, "\n".join(lines) + "\n\n\n" + "\n".join(pts), w, cmds, seen)
 
 
 def pause_picture(res, out):
     """Every case with pause data: a box plot (median to p99 pause, whiskers from the lowest
     repetition's median to the longest pause), or each pause as a point when a repetition has
     fewer than FEW_PAUSES collections; "no pauses" where a strategy has none."""
-    panels, seen = [], set()
+    panels = []
     for w in res.workloads:
-        p = pause_panel(res, w, seen)
+        p = pause_panel(res, w, set())
         if p:
             panels.append(p)
     if not panels:
         res.skip("pauses: no case has pause data: picture not drawn")
         return []
     col = {"off": "#56B4E9", "on": "#0072B2"}
-    key = [(f'with boxes lc rgb "{col[i]}" fs pattern {PATTERN[i]}', f"box, interning {i}")
-           for i in ("off", "on") if (i, "box") in seen]
-    key += [(f'with points pt {6 if i == "off" else 7} ps 1.2 lc rgb "{col[i]}"', f"a pause (under {FEW_PAUSES} a run), interning {i}")
-            for i in ("off", "on") if (i, "point") in seen]
+
+    def key(seen):
+        return [(f'with boxes lc rgb "{col[i]}" fs pattern {PATTERN[i]}', f"box, interning {i}")
+                for i in ("off", "on") if (i, "box") in seen] + \
+            [(f'with points pt {6 if i == "off" else 7} ps 1.2 lc rgb "{col[i]}"', f"a pause (under {FEW_PAUSES} a run), interning {i}")
+             for i in ("off", "on") if (i, "point") in seen]
     return write_pages(res, out, "pauses", panels, key,
                        "Pauses (collections and refcount cascades, log scale): box from the median to the p99 "
                        "pause,\nwhiskers from the lowest repetition's median to the longest pause")

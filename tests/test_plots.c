@@ -504,6 +504,8 @@ Test(plots, leaks_mark_conservative_retention) {
         said = exists(dir, name) && strstr(slurp2(dir, name), "\"conservative retention (boehm");
     }
     cr_assert(said, "the leaks legend names boehm's conservative retention");
+    /* boehm retains only on cycle-pairs (page 1): the other page's legend has no such entry */
+    cr_assert_null(strstr(slurp2(dir, "leaks-2.meta"), "conservative retention"), "a legend lists its own page's series");
     cleanup(dir);
 }
 
