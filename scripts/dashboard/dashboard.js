@@ -136,6 +136,8 @@
 
   document.querySelectorAll("input[name=metric]").forEach(function (r) { r.addEventListener("change", function () { drawAll(); check(); }); });
   document.querySelectorAll("table.sortable").forEach(sortable);
+  var asked = /metric=([A-Za-z_]+)/.exec(location.hash), radio = asked && document.querySelector("input[name=metric][value=" + asked[1] + "]");
+  if (radio) radio.checked = true;       /* index.html#metric=peak_rss_bytes opens on that metric */
   drawAll();
   var t = null;
   window.addEventListener("resize", function () { clearTimeout(t); t = setTimeout(function () { drawAll(); check(); }, 150); });
