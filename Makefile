@@ -110,7 +110,7 @@ define install_missing
 	fi
 	@mkdir -p build && touch $@
 endef
-deps: $(DEPS_STAMP)
+deps: $(DEPS_STAMP) $(UPLOT)
 $(DEPS_STAMP): Makefile
 	$(call install_missing,$(DEB_PKGS))
 PERF_PKGS := linux-perf lua5.4
@@ -327,6 +327,24 @@ regress-instructions: $(MEMBENCH)
 	scripts/mb-callgrind --membench $(MEMBENCH) -o $(B)/regress-instructions.json $(INSTR_CASES)
 	$(MEMBENCH) compare $(INSTR_BASELINE) $(B)/regress-instructions.json --metric instructions $(COMPARE_ARGS)
 
+# The dashboard's charting library, uPlot, from the npm registry at the version and hash of
+# scripts/dashboard/package-lock.json, into build/npm (part of deps; the test binary needs it for
+# tests/test_history.c): mb-dashboard copies it beside the page, which loads nothing from a network.
+# NPM_PKGS: Debian's Node.js and npm, installed only where no npm is on PATH (a machine with another
+# Node.js build, which carries its own npm, would refuse Debian's npm as a conflict).
+NPM_PKGS  := nodejs npm
+NPM_STAMP := build/.deps-npm-ok
+$(NPM_STAMP): Makefile | $(DEPS_STAMP)
+	@if command -v npm >/dev/null 2>&1; then mkdir -p build && touch $@; fi
+	$(if $(shell command -v npm),,$(call install_missing,$(NPM_PKGS)))
+NPM_DIR := build/npm
+UPLOT   := $(NPM_DIR)/node_modules/uplot/dist/uPlot.iife.min.js
+$(UPLOT): scripts/dashboard/package.json scripts/dashboard/package-lock.json | $(NPM_STAMP)
+	@mkdir -p $(NPM_DIR) && cp scripts/dashboard/package.json scripts/dashboard/package-lock.json $(NPM_DIR)/
+	cd $(NPM_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+$(TESTBIN): | $(UPLOT)
+
 # plots, report: pictures of a results file (docs/plots.md).
 RESULTS   ?= results/latest.json
 PLOTS_OUT ?= plots/out
@@ -339,15 +357,15 @@ report: plots
 	$(PLOTDATA) report $(RESULTS) --pictures $(PLOTS_OUT) --out $(REPORT)
 	@echo "membench: report written to $(REPORT)"
 
-# dashboard: a static site of the history (scripts/mb-dashboard, docs/history.md): the latest
-# report and per workload a trend picture per metric across commits, change points circled,
-# into DASHBOARD/index.html. DASH_PKGS: chromium is what tests/test_history.c renders it with.
-DASH_PKGS  := gnuplot-nox python3 chromium
+# dashboard: a static site of the history (scripts/mb-dashboard, docs/history.md): the change
+# points and a trend chart per workload first, then the runs and the latest results, into
+# DASHBOARD/index.html. DASH_PKGS: chromium is what tests/test_history.c renders it with.
+DASH_PKGS  := python3 chromium
 DASH_STAMP := build/.deps-dash-ok
 $(DASH_STAMP): Makefile | $(DEPS_STAMP)
 	$(call install_missing,$(DASH_PKGS))
 DASHBOARD ?= results/dashboard
-dashboard: $(MEMBENCH) $(DASH_STAMP)
+dashboard: $(MEMBENCH) $(DASH_STAMP) $(UPLOT)
 	/usr/bin/python3 scripts/mb-dashboard --membench $(MEMBENCH) --db $(HISTORY) --results $(RESULTS) --out $(DASHBOARD)
 
 # plots-scaling: each SCALING_WORKLOADS at SCALING_SIZES (three orders of magnitude and more), every strategy.
@@ -399,7 +417,7 @@ man: $(MEMBENCH)
 
 plots-examples: $(MEMBENCH)
 	@mkdir -p $(PLOTS_OUT)/examples plots/examples
-	$(MEMBENCH) run -s all -w all -i both --scale quick -r 6 -f json -o $(PLOTS_OUT)/examples/run.json
+	$(MEMBENCH) run -s all -w all -i both --twins --scale quick -r 6 -f json -o $(PLOTS_OUT)/examples/run.json
 	$(PLOTDATA) plots $(PLOTS_OUT)/examples/run.json --out $(PLOTS_OUT)/examples --no-svg
 	$(MAKE) --no-print-directory plots-scaling SCALING_SIZES="1000 10000 100000 1000000 10000000" PLOTS_OUT=$(PLOTS_OUT)/examples
 	for p in $(EXAMPLES); do cp $(PLOTS_OUT)/examples/$$p*.png plots/examples/; done

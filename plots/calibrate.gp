@@ -2,7 +2,7 @@
 # one group of bars per shape, one bar per pair, log scale, the dashed line at 1.0 (as fast as the runtime).
 # Called with datafile (shape, then one ratio column per pair; NaN where the runtime was missing)
 # and outfile (the PNG).
-set terminal pngcairo size 1400, 700 noenhanced font "sans,12" background "white"
+set terminal pngcairo size 1400, 700 noenhanced font "sans,17" background "white"
 set output outfile
 set border 3 lw 1
 set tics nomirror out

@@ -1,18 +1,16 @@
 # heap.gp: the time-space trade-off of the heap policy: throughput and peak memory against --heap-multiplier.
-WIDTH = 1500; HEIGHT = 560
+WIDTH = 1200; HEIGHT = 1500
 load GPDIR . "/common.gp"
 # earlier lines thicker, so a line drawn over an equal one still shows at its edges
 LW(i) = (i < 5 ? 4.5 - 0.8 * i : 1.2)
 PS(i) = (i < 5 ? 1.9 - 0.25 * i : 0.8)
-set multiplot layout 1,3 title "Time-space trade-off (heap multiplier): " . RUN
+set multiplot layout 3,1 title "Time-space trade-off (heap multiplier): " . RUN
 set xlabel "heap multiplier (x live bytes after the last collection, log scale)"
 set logscale x 2
 set xrange [1.15:6.5]
 set xtics ("1.25" 1.25, "1.5" 1.5, "2" 2, "3" 3, "4" 4, "6" 6)
 set grid xtics ytics lc rgb "#dddddd"
-# headroom above the data for the legend
-set offsets 0, 0, graph 0.3, 0
-set key top left Left reverse samplen 3 box opaque
+set key outside right top Left reverse samplen 3 box opaque
 set title "throughput (median, ±1 standard deviation)"
 set ylabel "throughput (million workload operations / s)"
 set yrange [0:*]

@@ -1,22 +1,18 @@
-# memory.gp: peak live bytes and peak resident set size per case, log scale; one panel per workload.
-WIDTH = 1600; HEIGHT = 900
+# memory.gp: peak live bytes and peak resident set size per case, bars on a linear axis from zero in one
+# unit a panel (U: KiB or MiB, set by the panel), whiskers ±1 standard deviation; one panel per workload.
 load GPDIR . "/common.gp"
 load GPDIR . "/panels.gp"
 CLIVE = "#0072B2"; CRSS = "#D55E00"
-set logscale y 4
-set format y "%.0b %BB"
-set ylabel "bytes (log scale)"
+set format y "%g"
 do for [k=1:NP] {
     eval PANEL
-    plot DAT index (k-1) using ($1-0.095):($7 == 0 ? $2 : NaN):3:(0.19) with boxerrorbars lc rgb CLIVE fs pattern 4 notitle, \
-         DAT index (k-1) using ($1-0.095):($7 == 1 ? $2 : NaN):3:(0.19) with boxerrorbars lc rgb CLIVE fs pattern 3 notitle, \
-         DAT index (k-1) using ($1+0.095):($7 == 0 ? $4 : NaN):5:(0.19) with boxerrorbars lc rgb CRSS fs pattern 4 notitle, \
-         DAT index (k-1) using ($1+0.095):($7 == 1 ? $4 : NaN):5:(0.19) with boxerrorbars lc rgb CRSS fs pattern 3 notitle
+    plot DAT index (k-1) using ($1-OFF):($7 == 0 ? $2/U : NaN):(BW) with boxes lc rgb CLIVE fs pattern 4 notitle, \
+         DAT index (k-1) using ($1-OFF):($7 == 1 ? $2/U : NaN):(BW) with boxes lc rgb CLIVE fs pattern 3 notitle, \
+         DAT index (k-1) using ($1+OFF):($7 == 0 ? $4/U : NaN):(BW) with boxes lc rgb CRSS fs pattern 4 notitle, \
+         DAT index (k-1) using ($1+OFF):($7 == 1 ? $4/U : NaN):(BW) with boxes lc rgb CRSS fs pattern 3 notitle, \
+         DAT index (k-1) using ($1-OFF):($3 > 0 ? $2/U : NaN):($3/U) with yerrorbars pt -1 lw 1.5 lc rgb "#000000" notitle, \
+         DAT index (k-1) using ($1+OFF):($5 > 0 ? $4/U : NaN):($5/U) with yerrorbars pt -1 lw 1.5 lc rgb "#000000" notitle
 }
 eval KEYPANEL
-plot -1 with lines notitle, \
-     keyentry with boxes lc rgb CLIVE fs pattern 4 title "peak live bytes, interning off", \
-     keyentry with boxes lc rgb CLIVE fs pattern 3 title "peak live bytes, interning on", \
-     keyentry with boxes lc rgb CRSS fs pattern 4 title "peak RSS, interning off", \
-     keyentry with boxes lc rgb CRSS fs pattern 3 title "peak RSS, interning on"
+eval KEYPLOT
 unset multiplot

@@ -1,25 +1,21 @@
-# throughput.gp: throughput relative to a reference per workload (1.0), wall-time and CPU-time bars,
-# whiskers the confidence interval of the median; one panel per workload.
-WIDTH = 1600; HEIGHT = 900
+# throughput.gp: throughput relative to a stable reference per workload (1.0): a wall-time bar per case,
+# centred on its strategy, its whisker the confidence interval of the median and its cv above it (red
+# from CVRED), a point at the case's CPU-time throughput; one panel per workload.
 load GPDIR . "/common.gp"
 load GPDIR . "/panels.gp"
-CWALL = "#0072B2"; CCPU = "#E69F00"
+CWALL = "#0072B2"; CVRED = 0.10
 set ylabel "throughput / reference's (linear)"
+cvtext(v) = (v == v ? sprintf("%.0f%%", 100 * v) : "")
 do for [k=1:NP] {
     eval PANEL
     set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb "#444444" back
-    plot DAT index (k-1) using ($1-0.095):($10 == 0 ? $2 : NaN):3:4:(0.19) with boxerrorbars lc rgb CWALL fs pattern 4 notitle, \
-         DAT index (k-1) using ($1-0.095):($10 == 1 ? $2 : NaN):3:4:(0.19) with boxerrorbars lc rgb CWALL fs pattern 3 notitle, \
-         DAT index (k-1) using ($1+0.095):($10 == 0 ? $5 : NaN):6:7:(0.19) with boxerrorbars lc rgb CCPU fs pattern 4 notitle, \
-         DAT index (k-1) using ($1+0.095):($10 == 1 ? $5 : NaN):6:7:(0.19) with boxerrorbars lc rgb CCPU fs pattern 3 notitle
+    plot DAT index (k-1) using 1:($10 == 0 ? $2 : NaN):(BW) with boxes lc rgb CWALL fs pattern 4 notitle, \
+         DAT index (k-1) using 1:($10 == 1 ? $2 : NaN):(BW) with boxes lc rgb CWALL fs pattern 3 notitle, \
+         DAT index (k-1) using 1:2:3:4 with yerrorbars pt -1 lw 1.2 lc rgb "#000000" notitle, \
+         DAT index (k-1) using 1:5 with points pt 13 ps 1.3 lc rgb "#000000" notitle, \
+         DAT index (k-1) using 1:13:($11 < CVRED ? cvtext($11) : "") with labels rotate by 90 left offset 0,0.4 font ",".SMALL tc rgb "#333333" notitle, \
+         DAT index (k-1) using 1:13:($11 >= CVRED ? cvtext($11) : "") with labels rotate by 90 left offset 0,0.4 font ",".SMALL tc rgb "#C00000" notitle
 }
 eval KEYPANEL
-set key maxrows 3
-plot -1 with lines notitle, \
-     keyentry with boxes lc rgb CWALL fs pattern 4 title "per wall second, interning off", \
-     keyentry with boxes lc rgb CWALL fs pattern 3 title "per wall second, interning on", \
-     keyentry with boxes lc rgb CCPU fs pattern 4 title "per CPU second, interning off", \
-     keyentry with boxes lc rgb CCPU fs pattern 3 title "per CPU second, interning on", \
-     keyentry with lines dt 2 lw 1.5 lc rgb "#444444" title "1.0 = the reference (named in each panel)", \
-     keyentry with yerrorbars pt -1 lc rgb "#000000" title "whisker: confidence interval of the median (coverage in the title)"
+eval KEYPLOT
 unset multiplot
