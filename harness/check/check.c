@@ -284,6 +284,63 @@ static bool selected(const char *only, const char *name) {
     return false;
 }
 
+/* The child's output on fd until it closes it or the deadline passes (then true): the last part of it in buf
+ * (the message is at the end), NUL-terminated, its length in *got. */
+static bool read_child(int fd, uint64_t deadline, char *buf, size_t bufsz, size_t *got) {
+    *got = 0;
+    for (;;) {
+        uint64_t now = mb_now_ns();
+        if (now >= deadline) return true;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int pr = poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr <= 0) continue;
+        char tmp[4096];
+        ssize_t r = read(fd, tmp, sizeof tmp);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        size_t take = (size_t)r;
+        if (*got + take > bufsz - 1) {  /* keep the last part: the message is at the end */
+            size_t drop = *got + take - (bufsz - 1);
+            if (drop > *got) drop = *got;
+            memmove(buf, buf + drop, *got - drop);
+            *got -= drop;
+            if (take > bufsz - 1 - *got) take = bufsz - 1 - *got;
+        }
+        memcpy(buf + *got, tmp, take);
+        *got += take;
+    }
+    buf[*got] = '\0';
+    return false;
+}
+
+/* Why the child failed, from its wait status st and its output buf (got bytes): its @FAIL message, or for a
+ * crash or a panic its last line of output and the last context line (what it was doing). */
+static void child_failure(int st, char *buf, size_t got, char *err, size_t errsz) {
+    char *m = strstr(buf, "\n@FAIL ");
+    if (m && WIFEXITED(st) && WEXITSTATUS(st) == 1) {
+        m += 7;
+        m[strcspn(m, "\n")] = '\0';
+        snprintf(err, errsz, "%s", m);
+        return;
+    }
+    char ctx[4400] = "";
+    for (char *p = buf; (p = strstr(p, "\n@CONTEXT ")); p++) {
+        p += 10;
+        size_t l = strcspn(p, "\n");
+        snprintf(ctx, sizeof ctx, " (%.*s)", (int)(l < 4300 ? l : 4300), p);
+        memset(p - 10, ' ', l + 10);    /* not a line of output any more */
+    }
+    while (got && (buf[got - 1] == '\n' || buf[got - 1] == ' ')) buf[--got] = '\0';
+    char *last = strrchr(buf, '\n');
+    last = last ? last + 1 : buf;
+    if (WIFSIGNALED(st))
+        snprintf(err, errsz, "crashed: killed by signal %d (%s)%s%.1000s%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
+                 *last ? ": " : "", last, ctx);
+    else
+        snprintf(err, errsz, "exited with status %d%s%.1000s%s", WEXITSTATUS(st), *last ? ": " : "", last, ctx);
+}
+
 /* Run one check in a child; returns 0 pass, -1 fail (message in err). */
 static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_opts_t *o, char *err, size_t errsz) {
     int fds[2];
@@ -313,36 +370,9 @@ static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_op
     }
     close(fds[1]);
     char buf[1 << 16];
-    size_t got = 0;
-    uint64_t deadline = mb_now_ns() + (uint64_t)(o->timeout_s * 1e9);
-    bool timed_out = false;
-    for (;;) {
-        uint64_t now = mb_now_ns();
-        if (now >= deadline) {
-            timed_out = true;
-            break;
-        }
-        struct pollfd p = {.fd = fds[0], .events = POLLIN};
-        int pr = poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
-        if (pr < 0 && errno == EINTR) continue;
-        if (pr <= 0) continue;
-        char tmp[4096];
-        ssize_t r = read(fds[0], tmp, sizeof tmp);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        size_t take = (size_t)r;
-        if (got + take > sizeof buf - 1) {   /* keep the last part: the message is at the end */
-            size_t drop = got + take - (sizeof buf - 1);
-            if (drop > got) drop = got;
-            memmove(buf, buf + drop, got - drop);
-            got -= drop;
-            if (take > sizeof buf - 1 - got) take = sizeof buf - 1 - got;
-        }
-        memcpy(buf + got, tmp, take);
-        got += take;
-    }
+    size_t got;
+    bool timed_out = read_child(fds[0], mb_now_ns() + (uint64_t)(o->timeout_s * 1e9), buf, sizeof buf, &got);
     close(fds[0]);
-    buf[got] = '\0';
     if (timed_out) kill(pid, SIGKILL);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
@@ -351,30 +381,7 @@ static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_op
         return -1;
     }
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
-    char *m = strstr(buf, "\n@FAIL ");
-    if (m && WIFEXITED(st) && WEXITSTATUS(st) == 1) {
-        m += 7;
-        m[strcspn(m, "\n")] = '\0';
-        snprintf(err, errsz, "%s", m);
-        return -1;
-    }
-    /* A crash or a panic: its last line of output says what happened, the
-     * last context line what it was doing. */
-    char ctx[4400] = "";
-    for (char *p = buf; (p = strstr(p, "\n@CONTEXT ")); p++) {
-        p += 10;
-        size_t l = strcspn(p, "\n");
-        snprintf(ctx, sizeof ctx, " (%.*s)", (int)(l < 4300 ? l : 4300), p);
-        memset(p - 10, ' ', l + 10);    /* not a line of output any more */
-    }
-    while (got && (buf[got - 1] == '\n' || buf[got - 1] == ' ')) buf[--got] = '\0';
-    char *last = strrchr(buf, '\n');
-    last = last ? last + 1 : buf;
-    if (WIFSIGNALED(st))
-        snprintf(err, errsz, "crashed: killed by signal %d (%s)%s%.1000s%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
-                 *last ? ": " : "", last, ctx);
-    else
-        snprintf(err, errsz, "exited with status %d%s%.1000s%s", WEXITSTATUS(st), *last ? ": " : "", last, ctx);
+    child_failure(st, buf, got, err, errsz);
     return -1;
 }
 
