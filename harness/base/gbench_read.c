@@ -16,15 +16,15 @@
 /* The file, top level and "benchmarks". */
 
 typedef struct gbs {
-    rd_t *rd;
-    mb_gb_row_fn fn;
-    void *arg;
-    rowbuf_t rb;
+    rd_t *rd;                           /* the input */
+    mb_gb_row_fn fn;                    /* called with each good row */
+    void *arg;                          /* its argument */
+    rowbuf_t rb;                        /* the row being read */
     json_t *context;                    /* "context", whatever its type */
     bool has_bench;                     /* "benchmarks" seen */
     const char *bench_type;             /* its type when it is not an array; NULL: an array */
     bool row_failed;                    /* row_err holds the first bad row's message */
-    char row_err[1024];
+    char row_err[1024];                 /* the first bad row's message */
 } gbs_t;
 
 /* Element idx of "benchmarks" at b[pos]: read, checked and handed to fn while every row so far was good. */
@@ -321,9 +321,9 @@ int mb_gb_read_buffer(const char *buf, size_t len, const char *name, mb_gb_row_f
 /* Whole files: every row kept, its strings and counters in an arena. */
 
 typedef struct mb_gb_arena {
-    struct mb_gb_arena *next;
-    size_t used, cap;
-    max_align_t data[];
+    struct mb_gb_arena *next;           /* the block before */
+    size_t used, cap;                   /* bytes used, allocated */
+    max_align_t data[];                 /* the strings and counters */
 } arena_t;
 
 static void *arena_alloc(mb_gb_file_t *f, size_t n) {

@@ -21,42 +21,42 @@ typedef struct cmp_side {
     char *error_message;                /* the first error row's message */
     char *label;                        /* the first iteration row's label ("n=20000"), or NULL */
     unsigned char *log;                 /* its iteration rows in file order, packed (side_put) */
-    size_t len, cap;
+    size_t len, cap;                    /* log bytes used, allocated */
 } cmp_side_t;
 
 typedef struct cmp_entry {
     const char *key;                    /* the name (an aggregate row stands for its run_name) */
-    uint64_t hash;
+    uint64_t hash;                      /* the key's hash */
     cmp_side_t side[2];                 /* per file */
 } cmp_entry_t;
 
 typedef struct cmp_chunk {              /* the names' storage */
-    struct cmp_chunk *next;
-    size_t used, cap;
-    char data[];
+    struct cmp_chunk *next;             /* the chunk before */
+    size_t used, cap;                   /* bytes used, allocated */
+    char data[];                        /* the names, NUL-terminated */
 } cmp_chunk_t;
 
 struct mb_cmp {
-    mb_cmp_opts_t o;
+    mb_cmp_opts_t o;                    /* the options */
     char *list_copy;                    /* the counter list, cut at its commas */
     const char **list;                  /* its names in order (repeats kept: each is a row) */
     size_t *list_idx;                   /* ... and their counter indexes */
-    size_t nlist;
+    size_t nlist;                       /* how many */
     const char **counters;              /* the counters read, each once: a counter's index is its place here */
-    size_t ncounters;
+    size_t ncounters;                   /* how many */
     size_t instr_idx, rss_idx;          /* "instructions", "peak_rss_bytes" (SIZE_MAX: not read) */
     uint32_t *cslot;                    /* counter names hashed: index + 1, 0 empty */
-    size_t cmask;
+    size_t cmask;                       /* its size - 1 */
     cmp_entry_t *e;                     /* the entries in file order, the baseline's first */
-    size_t n, cap;
+    size_t n, cap;                      /* entries used, allocated */
     uint32_t *slot;                     /* entry names hashed: index + 1, 0 empty */
-    size_t smask;
+    size_t smask;                       /* its size - 1 */
     size_t last;                        /* the entry of the last row */
-    cmp_chunk_t *names;
+    cmp_chunk_t *names;                 /* the names' storage, newest chunk first */
     size_t most;                        /* the most iteration rows of one side */
     json_t *ctx[2];                     /* each file's "context" (a reference), or NULL */
     size_t *ridx;                       /* scratch: the counter index of each counter of a row */
-    size_t ridx_cap;
+    size_t ridx_cap;                    /* its size */
 };
 
 /* "out of memory", exit 2. */
@@ -79,7 +79,7 @@ bool cmp_side_ints(const cmp_side_t *s, size_t idx, long long *first, bool *vari
 /* --- the table (compare_table.c) ------------------------------------------ */
 
 typedef struct cmp_row {
-    char bench[160], metric[40], old[48], new_[48], change[24], p[16], verdict[200];
+    char bench[160], metric[40], old[48], new_[48], change[24], p[16], verdict[200];   /* the cells */
     bool fail;                          /* shown in bold in Markdown */
 } cmp_row_t;
 
@@ -87,11 +87,11 @@ typedef struct cmp_row {
  * entry's own), then, once it is done, packed into text (a fail byte and the
  * seven cells, each ending in NUL), with the widest cell of each column. */
 typedef struct cmp_table {
-    cmp_row_t *v;
-    size_t n, cap;
-    char *text;
-    size_t len, tcap;
-    int w[7];
+    cmp_row_t *v;                       /* the rows of the entry being checked */
+    size_t n, cap;                      /* rows used, allocated */
+    char *text;                         /* the rows of the entries done, packed */
+    size_t len, tcap;                   /* text bytes used, allocated */
+    int w[7];                           /* the widest cell of each column */
 } cmp_table_t;
 
 /* A row for bench and metric, its other cells empty. */

@@ -20,8 +20,8 @@ typedef struct commit {
 
 typedef struct sample {
     size_t commit;                      /* index in commit order */
-    long long run;
-    double v;
+    long long run;                      /* its run */
+    double v;                           /* its value */
     bool integer;                       /* stored as an INTEGER */
 } sample_t;
 
@@ -38,18 +38,18 @@ static int by_commit(const void *a, const void *b) {
 static double median_of(const double *v, size_t n) { return mb_aggregate(MB_AGG_MEDIAN, v, n); }
 
 typedef struct point {
-    size_t commit;
+    size_t commit;                      /* index in commit order */
     size_t first, n;                    /* its samples: s[first .. first + n) */
-    long long runs;
-    double median;
+    long long runs;                     /* runs of the commit with samples */
+    double median;                      /* the median of its samples */
     bool integer;                       /* every sample an integer: the median printed as one when whole */
     bool change;                        /* a change point: the first commit after a shift */
     double before, after, pct, p;       /* the windows' medians, the change in percent, the U test's p */
 } point_t;
 
 typedef struct run_commit {
-    long long run;
-    size_t commit;
+    long long run;                      /* a run's id */
+    size_t commit;                      /* its commit's index */
 } run_commit_t;
 
 static int by_run(const void *a, const void *b) {

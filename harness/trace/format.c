@@ -130,10 +130,10 @@ static void emit(trace_t *t, uint32_t w) {
 /* The frames' shadow for validation: per variable what is known of it. */
 enum { K_UNKNOWN = -1, K_SCALAR = -2, K_NONE = -3 };   /* >= 0: a list of that length */
 typedef struct shadow {
-    int64_t *k;
-    size_t n, cap;
-    size_t *base;
-    size_t depth, capd;
+    int64_t *k;                         /* per variable of every frame: K_ or a list's length */
+    size_t n, cap;                      /* variables, allocated */
+    size_t *base;                       /* each frame's first variable */
+    size_t depth, capd;                 /* frames, allocated */
 } shadow_t;
 
 static void sh_push(shadow_t *s, uint64_t nv, int64_t init) {

@@ -55,7 +55,7 @@ typedef struct trace {
     struct finctx {                     /* a finalizer's context: its trace and body */
         struct trace *t;                /* the trace */
         size_t id;                      /* the body */
-    } *fctx;
+    } *fctx;                            /* one per finalizer body */
     mb_workload_t w;                    /* the workload that replays it */
     char name[4200];                    /* its name: "trace:PATH" */
     uint64_t mismatches;                /* queries whose result differed, this run */
