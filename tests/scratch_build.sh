@@ -24,7 +24,7 @@ if [ -d "$src/build$sub/obj" ]; then
     find "$dir/build$sub/obj" -name '*.d' -exec sed -i "s|$src/|$dir/|g" {} +
     rm -f "$dir/build$sub/obj/rec/rec_list.c"
 fi
-[ -f "$src/build/.deps-ok" ] && cp "$src/build/.deps-ok" "$dir/build/"
+: >"$dir/build/.deps-ok"             # never `make deps` (apt-get) from a test: a missing package fails the build
 find "$dir/build" -type f -exec touch -d 2001-01-01 {} +
 
 sed -e 's/mb_strategy_none\b/mb_strategy_dummy/' -e 's/\.name = "none"/.name = "dummy"/' \
