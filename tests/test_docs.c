@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "tests/helpers.h"
@@ -273,4 +274,110 @@ Test(docs, design_sections_exist) {
     free(design);
     cr_assert_gt(refs, 0, "no reference to a docs/design.md section found");
     cr_assert_eq(bad[0], '\0', "references to sections docs/design.md does not have:%s", bad);
+}
+
+/* The number a word names ("nine", "11", "1,000"), or -1. */
+static long number_word(const char *w, size_t n) {
+    static const char *const words[] = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                        "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+                                        "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+        if (strlen(words[k]) == n && !strncasecmp(w, words[k], n)) return (long)k;
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] == ',') continue;
+        if (!isdigit((unsigned char)w[i])) return -1;
+        v = v * 10 + (w[i] - '0');
+    }
+    return n ? v : -1;
+}
+
+/* The words of a line: start and length of each (letters, digits, ',', '-'), at most max; near[i]: only blanks
+ * between word i - 1 and word i (one phrase, not "four counters; strategies" nor "5. Workloads"). */
+static size_t line_words(const char *line, size_t len, const char *ws[], size_t wl[], bool near[], size_t max) {
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < max;) {
+        bool blank = true;
+        for (; i < len && !isalnum((unsigned char)line[i]); i++) blank &= line[i] == ' ';
+        size_t b = i;
+        while (i < len && (isalnum((unsigned char)line[i]) || line[i] == ',' || line[i] == '-')) i++;
+        size_t e = i;
+        while (e > b && line[e - 1] == ',') e--;
+        if (e > b) {
+            near[n] = blank && n > 0 && line[b - 1] == ' ' && ws[n - 1][wl[n - 1]] == ' ';
+            ws[n] = line + b;
+            wl[n++] = e - b;
+        }
+    }
+    return n;
+}
+
+/* Every "N strategies" / "N workloads" (N a number from three up, in digits or words, perhaps one word between:
+ * "nine interchangeable strategies") in the text, checked against the registry: a count written by hand goes
+ * stale the day a strategy or workload is added. Failures are appended to bad as "page:line: ...". */
+static void check_counts(const char *page, const char *text, long nstrat, long nwork, char *bad, size_t badsz) {
+    unsigned lineno = 0;
+    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        lineno++;
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *ws[256];
+        size_t wl[256];
+        bool near[256];
+        size_t nw = line_words(line, len, ws, wl, near, 256);
+        for (size_t i = 1; i < nw; i++) {
+            bool strat = wl[i] == 10 && !strncasecmp(ws[i], "strategies", 10);
+            bool work = wl[i] == 9 && !strncasecmp(ws[i], "workloads", 9);
+            if (!strat && !work) continue;
+            if (!near[i]) continue;
+            long v = number_word(ws[i - 1], wl[i - 1]);
+            if (v < 0 && i >= 2 && near[i - 1]) v = number_word(ws[i - 2], wl[i - 2]);
+            long want = strat ? nstrat : nwork;
+            if (v < 3 || v == want) continue;
+            size_t l = strlen(bad);
+            snprintf(bad + l, badsz - l, "%s:%u: %ld %s, the registry has %ld\n", page, lineno, v,
+                     strat ? "strategies" : "workloads", want);
+        }
+    }
+}
+
+/* No page counts the strategies or the workloads by hand unless the count is the registry's. */
+Test(docs, counts_are_the_registry_s) {
+    long nstrat = 0, nwork = 0;
+    while (mb_strategies[nstrat]) nstrat++;
+    while (mb_workloads[nwork]) nwork++;
+    char pages[64][256], bad[8192] = "";
+    size_t np = markdown_pages(pages, 64);
+    snprintf(pages[np++], 256, "strategies/README.md");
+    for (size_t i = 0; i < np; i++) {
+        char path[512];
+        snprintf(path, sizeof path, SRC "/%s", pages[i]);
+        char *text = slurp(path, NULL);
+        cr_assert_not_null(text, "cannot read %s", path);
+        check_counts(pages[i], text, nstrat, nwork, bad, sizeof bad);
+        free(text);
+    }
+    cr_assert_str_empty(bad, "counts written by hand that are not the registry's:\n%s", bad);
+}
+
+/* Every strategy and every workload of the registry has its own entry in its docs page, by name in backquotes. */
+Test(docs, registry_documented) {
+    char bad[4096] = "";
+    char *strat = slurp(SRC "/docs/strategies.md", NULL), *work = slurp(SRC "/docs/workloads.md", NULL);
+    cr_assert(strat && work, "docs/strategies.md or docs/workloads.md missing");
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0;; i++) {
+            const char *name = k ? (mb_workloads[i] ? mb_workloads[i]->name : NULL)
+                                 : (mb_strategies[i] ? mb_strategies[i]->name : NULL);
+            if (!name) break;
+            char quoted[160];
+            snprintf(quoted, sizeof quoted, "`%s`", name);
+            if (strstr(k ? work : strat, quoted)) continue;
+            size_t l = strlen(bad);
+            snprintf(bad + l, sizeof bad - l, "%s %s is not in docs/%s.md\n", k ? "workload" : "strategy", name,
+                     k ? "workloads" : "strategies");
+        }
+    free(strat);
+    free(work);
+    cr_assert_str_empty(bad, "%s", bad);
 }

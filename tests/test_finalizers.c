@@ -1,6 +1,7 @@
 /* test_finalizers.c: finalizer semantics (modern PEP 442, legacy Python < 3.4) on every strategy: exact counts, resurrection, at most once. */
 #include <string.h>
 
+#include "harness/check/scenarios.h"
 #include "tests/helpers.h"
 
 static mb_rt_t *fin_rt(const mb_strategy_t *s, mb_finalizer_mode_t mode) {
@@ -27,23 +28,6 @@ static void fin_break(mb_rt_t *rt, void *ctx) {
     mb_store_none(rt, 0, 0);
 }
 
-/* A <-> B, both with finalizers fn, A[1] = an int 5555; every name dropped. */
-static void garbage_pair(mb_rt_t *rt, mb_finalizer_fn fa, mb_finalizer_fn fb, uint64_t *a_id, uint64_t *b_id) {
-    enum { A, B, T, N };
-    mb_push(rt, N);
-    mb_new_list(rt, A, 2);
-    mb_new_list(rt, B, 2);
-    mb_store(rt, A, 0, B);
-    mb_store(rt, B, 0, A);
-    mb_new_int(rt, T, 5555);
-    mb_store(rt, A, 1, T);
-    if (fa) mb_set_finalizer(rt, A, fa, NULL);
-    if (fb) mb_set_finalizer(rt, B, fb, NULL);
-    *a_id = mb_id(rt, A);
-    *b_id = mb_id(rt, B);
-    mb_pop(rt);
-}
-
 /* A conservative collector (boehm) may keep dead garbage alive through a
  * word that looks like a pointer, which depends on the binary's stack
  * layout; then no finalizer runs and the semantics under test are not
@@ -55,41 +39,14 @@ static void skip_if_retained(const mb_strategy_t *s, mb_rt_t *rt, bool ran) {
     cr_skip_test("%s kept the garbage alive conservatively (a stale word): nothing to check in this run", s->name);
 }
 
-/* Exact counts: a garbage pair whose members have finalizers. */
+/* Exact counts: a garbage pair whose members have finalizers (scenarios.c), modern and legacy. */
 STRATEGY_TEST(finalizers, cycle_exact_counts) {
     /* A conservative collector may retain the pair (then nothing runs). */
     if (has(s, MB_ATTR_CONSERVATIVE)) cr_skip_test("%s is conservative", s->name);
     for (int m = MB_FIN_MODERN; m <= MB_FIN_LEGACY; m++) {
-        mb_rt_t *rt = fin_rt(s, (mb_finalizer_mode_t)m);
-        mb_auto_collect(rt, false);
-        uint64_t a, b;
-        garbage_pair(rt, fin_nop, fin_nop, &a, &b);
-        mb_collect(rt);
-        bool cyc = has(s, MB_ATTR_CYCLES), legacy = m == MB_FIN_LEGACY;
-        const char *mode = legacy ? "legacy" : "modern";
-        if (cyc && !legacy) {
-            cr_assert_eq(rt->mut.stats.finalizers_run, 2, "%s/%s: both finalizers run once", s->name, mode);
-            cr_assert(has(s, MB_ATTR_CONSERVATIVE) || (!mb_exists(rt, a) && !mb_exists(rt, b)));
-            cr_assert(left_ok(s, mb_census(rt), 0));
-            cr_assert_eq(rt->garbage.n, 0);
-        } else if (cyc && legacy) {
-            cr_assert_eq(rt->mut.stats.finalizers_run, 0, "%s/%s: no finalizer runs", s->name, mode);
-            cr_assert(mb_exists(rt, a) && mb_exists(rt, b), "%s/%s: kept", s->name, mode);
-            cr_assert_eq(rt->garbage.n, 2, "%s/%s: both members in garbage", s->name, mode);
-        } else {
-            cr_assert_eq(rt->mut.stats.finalizers_run, 0, "%s never finds the cycle", s->name);
-            cr_assert(mb_exists(rt, a) && mb_exists(rt, b));
-        }
-        mb_collect(rt);                 /* a second collection changes nothing */
-        cr_assert_eq(rt->mut.stats.finalizers_run, cyc && !legacy ? 2 : 0, "at most once");
-        mb_teardown(rt);
-        uint64_t unc = cyc && legacy ? 3 : 0;
-        uint64_t leaked = cyc ? 0 : 3;
-        cr_assert_eq(rt->mut.stats.uncollectable_objects, unc, "%s/%s uncollectable %llu", s->name, mode,
-                     (unsigned long long)rt->mut.stats.uncollectable_objects);
-        cr_assert_eq(rt->mut.stats.leaked_objects, leaked, "%s/%s leaked %llu", s->name, mode,
-                     (unsigned long long)rt->mut.stats.leaked_objects);
-        mb_rt_free(rt);
+        char err[1024] = "";
+        cr_assert_eq(mb_sc_fin_cycle(s, (mb_finalizer_mode_t)m, err, sizeof err), MB_SC_PASS, "%s/%s: %s", s->name,
+                     m == MB_FIN_LEGACY ? "legacy" : "modern", err);
     }
 }
 
@@ -115,48 +72,16 @@ STRATEGY_TEST(finalizers, acyclic) {
     }
 }
 
-/* Resurrection (modern): A's finalizer stores A in a global. A, and B and
- * the int that A reaches, survive intact; B's finalizer ran too (PEP 442
- * runs all finalizers of the garbage first). Dropped again, they are freed
- * and no finalizer runs a second time. */
+/* Resurrection (modern, scenarios.c): A's finalizer stores A in a global.
+ * A, and B and the int that A reaches, survive intact; B's finalizer ran too
+ * (PEP 442 runs all finalizers of the garbage first). Dropped again, they
+ * are freed and no finalizer runs a second time. */
 STRATEGY_TEST(finalizers, resurrection) {
     if (!has(s, MB_ATTR_CYCLES)) cr_skip_test("%s collects no cycles", s->name);
-    mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
-    mb_auto_collect(rt, false);
-    uint64_t a, b;
-    garbage_pair(rt, fin_resurrect, fin_nop, &a, &b);
-    mb_collect(rt);
-    skip_if_retained(s, rt, rt->mut.stats.finalizers_run > 0);
-    cr_assert_eq(rt->mut.stats.finalizers_run, 2, "%s", s->name);
-    cr_assert(mb_exists(rt, a) && mb_exists(rt, b), "%s: resurrected objects survive", s->name);
-    enum { A, B, T, N };
-    mb_push(rt, N);
-    mb_gget(rt, A, 0);
-    cr_assert_eq(mb_id(rt, A), a);
-    cr_assert_eq(mb_len(rt, A), 2);
-    mb_load(rt, B, A, 0);
-    cr_assert_eq(mb_id(rt, B), b, "A[0] is still B");
-    mb_load(rt, T, B, 0);
-    cr_assert(mb_is(rt, T, A), "B[0] is still A");
-    mb_load(rt, T, A, 1);
-    cr_assert(mb_is_int(rt, T));
-    cr_assert_eq(mb_int_value(rt, T), 5555, "A's payload intact");
-    if (has(s, MB_ATTR_COUNTS)) {
-        cr_assert_eq(mb_refcount(rt, A), 3, "global, B[0], variable A");
-        cr_assert_eq(mb_refcount(rt, B), 2, "A[0], variable B");
-    }
-    mb_pop(rt);
-    mb_collect(rt);
-    cr_assert(mb_exists(rt, a), "still held by the global");
-    cr_assert_eq(rt->mut.stats.finalizers_run, 2);
-    mb_push(rt, 1);
-    mb_gset(rt, 0, 0);                  /* global = None (variable 0 is None) */
-    mb_pop(rt);
-    mb_collect(rt);
-    cr_assert(has(s, MB_ATTR_CONSERVATIVE) || (!mb_exists(rt, a) && !mb_exists(rt, b)), "%s: freed once unreachable again", s->name);
-    cr_assert_eq(rt->mut.stats.finalizers_run, 2, "%s: a finalizer runs at most once per object", s->name);
-    cr_assert_eq(mb_census(rt), 0);
-    mb_rt_free(rt);
+    char err[1024] = "";
+    int rc = mb_sc_fin_resurrection(s, err, sizeof err);
+    if (rc == MB_SC_RETAINED) cr_skip_test("%s: nothing to check in this run", err);
+    cr_assert_eq(rc, MB_SC_PASS, "%s: %s", s->name, err);
 }
 
 /* Counting strategies: a finalizer that resurrects at count zero; dropped
@@ -196,7 +121,7 @@ STRATEGY_TEST(finalizers, finalizer_breaks_cycle) {
     mb_rt_t *rt = fin_rt(s, MB_FIN_MODERN);
     mb_auto_collect(rt, false);
     uint64_t a, b;
-    garbage_pair(rt, fin_break, fin_break, &a, &b);
+    mb_sc_garbage_pair(rt, fin_break, fin_break, NULL, &a, &b);
     mb_collect(rt);
     skip_if_retained(s, rt, rt->mut.stats.finalizers_run > 0);
     cr_assert_eq(rt->mut.stats.finalizers_run, 2);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "runtime/mb.h"
+#include "runtime/util.h"
 
 /* Settings a workload may read; it never learns which strategy runs it. */
 typedef struct mb_wl_args {
@@ -40,13 +41,8 @@ typedef struct mb_workload {
 
 #define MB_CHECKSUM_MASK ((UINT64_C(1) << 53) - 1)
 
-/* The deterministic generator of workloads (splitmix64). */
-static inline uint64_t mb_wl_rand(uint64_t *state) {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+/* The deterministic generator of workloads: runtime/util.h's splitmix64 under the workload's name. */
+static inline uint64_t mb_wl_rand(uint64_t *state) { return mb_splitmix64(state); }
 /* Fold a value into a checksum. */
 static inline uint64_t mb_wl_mix(uint64_t sum, uint64_t v) {
     return (sum * 1000003u + v) & MB_CHECKSUM_MASK;

@@ -1,4 +1,5 @@
-/* gbench_read.h: any Google Benchmark JSON file (ours or Google Benchmark's own) read as a stream and validated, for `membench compare` and `report`. */
+/* gbench_read.h: the one reader of Google Benchmark JSON (ours or Google Benchmark's own), streamed and validated:
+ * compare, report (results/suite_read.c), history, merge and the shard costs all read results files through it. */
 #ifndef MB_GBENCH_READ_H
 #define MB_GBENCH_READ_H
 

@@ -1,4 +1,5 @@
-/* json_read.h: small generic helpers for reading JSON files with jansson (hyperfine import, compare). */
+/* json_read.h: small jansson helpers for JSON that is not read as Google Benchmark rows (hyperfine's export, a
+ * shard's whole document for merge, contexts); results files are read by gbench_read.h. */
 #ifndef MB_JSON_READ_H
 #define MB_JSON_READ_H
 

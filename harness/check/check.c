@@ -14,6 +14,7 @@
 #include "harness/run/case.h"
 #include "harness/check/check.h"
 #include "harness/check/fuzz.h"
+#include "harness/check/scenarios.h"
 #include "harness/plugin/plugin.h"
 #include "harness/run/runner.h"
 
@@ -21,11 +22,13 @@
  * Each check runs in a child process of its own (a crash, a panic or a
  * hang fails that check, not the suite) and returns 0 (pass), -1 (fail,
  * with a message) or, before anything runs, a reason it does not apply to
- * the strategy's attributes (skip). The checks restate, as plain code with
+ * the strategy's attributes (skip). The checks say, as plain code with
  * messages, what the test suite asserts on every built-in strategy:
  *
- *   seed-scenarios      docs/design.md section 9, scenarios 1, 2 and 4 (tests/test_seed.c)
- *   finalizers-modern   scenario 3 under PEP 442, and resurrection (tests/test_finalizers.c)
+ *   seed-scenarios      docs/design.md section 9, scenarios 1, 2 and 4 (scenarios.c,
+ *                       which tests/test_seed.c runs on every built-in strategy)
+ *   finalizers-modern   scenario 3 under PEP 442, and resurrection (scenarios.c, which
+ *                       tests/test_finalizers.c runs too)
  *   finalizers-legacy   scenario 3 before Python 3.4: `garbage`, uncollectable counts
  *   fuzz                the differential fuzzer against the reachability oracle (fuzz.c)
  *   workloads           every workload, small, interning off and on (and legacy
@@ -55,9 +58,6 @@ static int fail(ck_t *c, const char *fmt, ...) {
 }
 
 static bool has(const mb_strategy_t *s, unsigned a) { return (s->attrs & a) != 0; }
-static long want_count(const mb_strategy_t *s, long roots, long slots) {
-    return has(s, MB_ATTR_DEFERRED) ? slots : roots + slots;
-}
 /* Exactly `want` left, or for a conservative strategy at least `want`. */
 static bool left_ok(const mb_strategy_t *s, uint64_t got, uint64_t want) {
     return has(s, MB_ATTR_CONSERVATIVE) ? got >= want : got == want;
@@ -70,183 +70,19 @@ static mb_rt_t *new_rt(ck_t *c, bool interning, mb_finalizer_mode_t fin) {
 
 #define NEED(cond, ...) do { if (!(cond)) { int r_ = fail(c, __VA_ARGS__); mb_rt_free(rt); return r_; } } while (0)
 
-/* --- seed-scenarios ------------------------------------------------------- */
+/* --- seed-scenarios, finalizers (scenarios.c) ------------------------------ */
 
 static int seed_scenarios(ck_t *c) {
-    const mb_strategy_t *s = c->s;
-    for (int on = 0; on <= 1; on++) {           /* 1. x = [1, 2, 3]; a = x */
-        mb_rt_t *rt = new_rt(c, on, MB_FIN_MODERN);
-        if (!rt) return fail(c, "the runtime could not be created");
-        enum { X, A, T, N };
-        mb_push(rt, N);
-        mb_new_list(rt, X, 3);
-        for (uint32_t i = 0; i < 3; i++) {
-            mb_new_int(rt, T, i + 1);
-            mb_store(rt, X, i, T);
-        }
-        mb_none(rt, T);
-        mb_assign(rt, A, X);
-        NEED(mb_is(rt, A, X) && mb_id(rt, A) == mb_id(rt, X), "scenario 1: a = x are not one object");
-        long want = has(s, MB_ATTR_COUNTS) ? want_count(s, 2, 0) : MB_RC_NONE;
-        NEED(mb_refcount(rt, X) == want, "scenario 1: count of x is %ld, expected %ld (%s)", mb_refcount(rt, X), want,
-             has(s, MB_ATTR_COUNTS) ? "two names" : "MB_RC_NONE: no counts kept");
-        mb_new_int(rt, T, 0);
-        mb_load(rt, T, X, 2);
-        NEED(mb_is_int(rt, T) && mb_int_value(rt, T) == 3, "scenario 1: x[2] is not 3");
-        mb_pop(rt);
-        mb_rt_free(rt);
-    }
-    {                                           /* 2. A <-> B held by my_var, gc disabled */
-        mb_rt_t *rt = new_rt(c, false, MB_FIN_MODERN);
-        if (!rt) return fail(c, "the runtime could not be created");
-        enum { MY_VAR, B, N };
-        mb_auto_collect(rt, false);
-        mb_push(rt, N);
-        mb_new_list(rt, MY_VAR, 1);
-        mb_new_list(rt, B, 1);
-        mb_store(rt, MY_VAR, 0, B);
-        mb_store(rt, B, 0, MY_VAR);
-        uint64_t a = mb_id(rt, MY_VAR), b = mb_id(rt, B);
-        mb_none(rt, B);
-        if (has(s, MB_ATTR_COUNTS)) {
-            NEED(mb_refcount_id(rt, a) == want_count(s, 1, 1), "scenario 2: count of A is %ld, expected %ld",
-                 mb_refcount_id(rt, a), want_count(s, 1, 1));
-            NEED(mb_refcount_id(rt, b) == want_count(s, 0, 1), "scenario 2: count of B is %ld, expected %ld",
-                 mb_refcount_id(rt, b), want_count(s, 0, 1));
-        }
-        mb_none(rt, MY_VAR);
-        mb_pop(rt);
-        NEED(mb_exists(rt, a) && mb_exists(rt, b), "scenario 2: the cycle was freed with automatic collection off, "
-             "before collect()");
-        NEED(mb_census(rt) == 2, "scenario 2: census %zu, expected 2", mb_census(rt));
-        mb_collect(rt);
-        bool freed = has(s, MB_ATTR_CYCLES);
-        if (!has(s, MB_ATTR_CONSERVATIVE))
-            NEED(mb_exists(rt, a) == !freed && mb_exists(rt, b) == !freed,
-                 "scenario 2: after collect() the cycle %s, but the strategy %s cycles", freed ? "still exists" : "is gone",
-                 freed ? "declares it collects" : "does not declare it collects");
-        NEED(left_ok(s, mb_census(rt), freed ? 0 : 2), "scenario 2: census %zu after collect(), expected %d",
-             mb_census(rt), freed ? 0 : 2);
-        mb_rt_free(rt);
-    }
-    for (int on = 0; on <= 1; on++) {           /* 4. interning */
-        mb_rt_t *rt = new_rt(c, on, MB_FIN_MODERN);
-        if (!rt) return fail(c, "the runtime could not be created");
-        enum { A, B, C, D, N };
-        mb_push(rt, N);
-        mb_new_int(rt, A, 10);
-        mb_new_int(rt, B, 10);
-        NEED(mb_is(rt, A, B) == on, "scenario 4: a = 10; b = 10 %s one object with interning %s", on ? "not" : "are",
-             on ? "on" : "off");
-        if (on) NEED(mb_refcount(rt, A) == MB_RC_IMMORTAL, "scenario 4: an interned int is not immortal");
-        mb_new_int(rt, A, 1000);
-        mb_new_int(rt, B, 1000);
-        NEED(!mb_is(rt, A, B), "scenario 4: int(\"1000\") twice is one object");
-        mb_new_str(rt, A, "hello");
-        mb_new_str(rt, B, "hello");
-        NEED(mb_is(rt, A, B) == on, "scenario 4: a = \"hello\"; b = \"hello\" with interning %s", on ? "on" : "off");
-        NEED(!strcmp(mb_str_value(rt, A), "hello"), "scenario 4: the string reads back as '%s'", mb_str_value(rt, A));
-        mb_new_list(rt, C, 3);
-        mb_new_list(rt, D, 3);
-        NEED(!mb_is(rt, C, D), "scenario 4: two lists are one object");
-        mb_pop(rt);
-        mb_teardown(rt);
-        const mb_stats_t *st = mb_rt_stats(rt);
-        uint64_t want = has(s, MB_ATTR_FREES) ? 0 : st->objects_allocated - st->immortal_objects;
-        NEED(left_ok(s, st->leaked_objects, want), "scenario 4: %" PRIu64 " objects leaked after teardown, expected %"
-             PRIu64, st->leaked_objects, want);
-        NEED(st->immortal_objects == (on ? 2u : 0u), "scenario 4: %" PRIu64 " immortal objects, expected %d",
-             st->immortal_objects, on ? 2 : 0);
-        mb_rt_free(rt);
-    }
-    return 0;
+    if (mb_sc_seed_aliasing(c->s, c->err, c->errsz) != MB_SC_PASS) return -1;
+    if (mb_sc_seed_cycle(c->s, c->err, c->errsz) != MB_SC_PASS) return -1;
+    return mb_sc_seed_interning(c->s, c->err, c->errsz) == MB_SC_PASS ? 0 : -1;
 }
 
-/* --- finalizers ------------------------------------------------------------- */
-
-static void fin_nop(mb_rt_t *rt, void *ctx) { (void)rt; (void)ctx; }
-static void fin_resurrect(mb_rt_t *rt, void *ctx) { (void)ctx; mb_gset(rt, 0, 0); }
-
-/* A <-> B with finalizers, A[1] = an int; every name dropped. */
-static void garbage_pair(mb_rt_t *rt, mb_finalizer_fn fa, uint64_t *a, uint64_t *b) {
-    enum { A, B, T, N };
-    mb_push(rt, N);
-    mb_new_list(rt, A, 2);
-    mb_new_list(rt, B, 2);
-    mb_store(rt, A, 0, B);
-    mb_store(rt, B, 0, A);
-    mb_new_int(rt, T, 5555);
-    mb_store(rt, A, 1, T);
-    mb_set_finalizer(rt, A, fa, NULL);
-    mb_set_finalizer(rt, B, fin_nop, NULL);
-    *a = mb_id(rt, A);
-    *b = mb_id(rt, B);
-    mb_pop(rt);
-}
-
-static const char *fin_skip(const mb_strategy_t *s) {
-    if (!has(s, MB_ATTR_FREES)) return "never frees: no finalizer ever runs";
-    if (has(s, MB_ATTR_CONSERVATIVE)) return "conservative: a stale word may keep the garbage, so counts are not exact";
-    return NULL;
-}
-
+/* The pair's counts under m; under modern finalizers, on a cycle collector, resurrection too. */
 static int finalizers(ck_t *c, mb_finalizer_mode_t m) {
-    const mb_strategy_t *s = c->s;
-    bool cyc = has(s, MB_ATTR_CYCLES), legacy = m == MB_FIN_LEGACY;
-    mb_rt_t *rt = new_rt(c, false, m);
-    if (!rt) return fail(c, "the runtime could not be created");
-    mb_auto_collect(rt, false);
-    uint64_t a, b;
-    garbage_pair(rt, fin_nop, &a, &b);
-    mb_collect(rt);
-    const mb_stats_t *st = mb_rt_stats(rt);
-    if (cyc && !legacy) {
-        NEED(st->finalizers_run == 2, "cycle with finalizers: %" PRIu64 " finalizers ran at collect(), expected 2",
-             st->finalizers_run);
-        NEED(!mb_exists(rt, a) && !mb_exists(rt, b), "cycle with finalizers: not freed after its finalizers ran");
-        NEED(mb_census(rt) == 0, "cycle with finalizers: census %zu after collect(), expected 0", mb_census(rt));
-    } else if (cyc) {
-        NEED(st->finalizers_run == 0, "legacy: %" PRIu64 " finalizers ran, expected none", st->finalizers_run);
-        NEED(mb_exists(rt, a) && mb_exists(rt, b), "legacy: the cycle was freed instead of kept in garbage");
-        NEED(rt->garbage.n == 2, "legacy: %zu objects in garbage, expected the 2 with finalizers", rt->garbage.n);
-    } else {
-        NEED(st->finalizers_run == 0, "%s does not collect cycles, yet %" PRIu64 " finalizers ran", s->name,
-             st->finalizers_run);
-        NEED(mb_exists(rt, a) && mb_exists(rt, b), "%s does not collect cycles, yet the cycle was freed", s->name);
-    }
-    mb_collect(rt);
-    NEED(st->finalizers_run == (cyc && !legacy ? 2u : 0u), "a second collect() ran a finalizer again (%" PRIu64
-         " in all)", st->finalizers_run);
-    mb_teardown(rt);
-    uint64_t unc = cyc && legacy ? 3 : 0, leaked = cyc ? 0 : 3;
-    NEED(st->uncollectable_objects == unc, "%" PRIu64 " uncollectable objects after teardown, expected %" PRIu64,
-         st->uncollectable_objects, unc);
-    NEED(st->leaked_objects == leaked, "%" PRIu64 " objects leaked after teardown, expected %" PRIu64,
-         st->leaked_objects, leaked);
-    mb_rt_free(rt);
-    if (legacy || !cyc) return 0;
-    /* Resurrection (modern): A's finalizer stores A in a global; A, B and the int survive, intact. */
-    rt = new_rt(c, false, m);
-    if (!rt) return fail(c, "the runtime could not be created");
-    st = mb_rt_stats(rt);
-    mb_auto_collect(rt, false);
-    garbage_pair(rt, fin_resurrect, &a, &b);
-    mb_collect(rt);
-    NEED(st->finalizers_run == 2, "resurrection: %" PRIu64 " finalizers ran, expected 2", st->finalizers_run);
-    NEED(mb_exists(rt, a) && mb_exists(rt, b), "resurrection: an object its finalizer resurrected was freed");
-    mb_push(rt, 2);
-    mb_gget(rt, 0, 0);
-    mb_load(rt, 1, 0, 1);
-    NEED(mb_is_int(rt, 1) && mb_int_value(rt, 1) == 5555, "resurrection: A[1] no longer holds the int 5555");
-    mb_pop(rt);
-    mb_push(rt, 1);
-    mb_gset(rt, 0, 0);                  /* globals[0] = None: garbage again */
-    mb_pop(rt);
-    mb_collect(rt);
-    NEED(st->finalizers_run == 2, "resurrection: a finalizer ran twice (%" PRIu64 " in all)", st->finalizers_run);
-    NEED(!mb_exists(rt, a) && !mb_exists(rt, b), "resurrection: dropped again, the pair was not freed");
-    mb_rt_free(rt);
-    return 0;
+    if (mb_sc_fin_cycle(c->s, m, c->err, c->errsz) != MB_SC_PASS) return -1;
+    if (m == MB_FIN_LEGACY || !has(c->s, MB_ATTR_CYCLES)) return 0;
+    return mb_sc_fin_resurrection(c->s, c->err, c->errsz) == MB_SC_PASS ? 0 : -1;
 }
 
 static int finalizers_modern(ck_t *c) { return finalizers(c, MB_FIN_MODERN); }
@@ -404,8 +240,8 @@ typedef struct check {
 
 static const check_t checks[] = {
     {"seed-scenarios", seed_scenarios, NULL},
-    {"finalizers-modern", finalizers_modern, fin_skip},
-    {"finalizers-legacy", finalizers_legacy, fin_skip},
+    {"finalizers-modern", finalizers_modern, mb_sc_fin_skip},
+    {"finalizers-legacy", finalizers_legacy, mb_sc_fin_skip},
     {"fuzz", fuzz, NULL},
     {"workloads", workloads, NULL},
     {"heap-verify", heap_verify, NULL},
@@ -448,6 +284,63 @@ static bool selected(const char *only, const char *name) {
     return false;
 }
 
+/* The child's output on fd until it closes it or the deadline passes (then true): the last part of it in buf
+ * (the message is at the end), NUL-terminated, its length in *got. */
+static bool read_child(int fd, uint64_t deadline, char *buf, size_t bufsz, size_t *got) {
+    *got = 0;
+    for (;;) {
+        uint64_t now = mb_now_ns();
+        if (now >= deadline) return true;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int pr = poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr <= 0) continue;
+        char tmp[4096];
+        ssize_t r = read(fd, tmp, sizeof tmp);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        size_t take = (size_t)r;
+        if (*got + take > bufsz - 1) {  /* keep the last part: the message is at the end */
+            size_t drop = *got + take - (bufsz - 1);
+            if (drop > *got) drop = *got;
+            memmove(buf, buf + drop, *got - drop);
+            *got -= drop;
+            if (take > bufsz - 1 - *got) take = bufsz - 1 - *got;
+        }
+        memcpy(buf + *got, tmp, take);
+        *got += take;
+    }
+    buf[*got] = '\0';
+    return false;
+}
+
+/* Why the child failed, from its wait status st and its output buf (got bytes): its @FAIL message, or for a
+ * crash or a panic its last line of output and the last context line (what it was doing). */
+static void child_failure(int st, char *buf, size_t got, char *err, size_t errsz) {
+    char *m = strstr(buf, "\n@FAIL ");
+    if (m && WIFEXITED(st) && WEXITSTATUS(st) == 1) {
+        m += 7;
+        m[strcspn(m, "\n")] = '\0';
+        snprintf(err, errsz, "%s", m);
+        return;
+    }
+    char ctx[4400] = "";
+    for (char *p = buf; (p = strstr(p, "\n@CONTEXT ")); p++) {
+        p += 10;
+        size_t l = strcspn(p, "\n");
+        snprintf(ctx, sizeof ctx, " (%.*s)", (int)(l < 4300 ? l : 4300), p);
+        memset(p - 10, ' ', l + 10);    /* not a line of output any more */
+    }
+    while (got && (buf[got - 1] == '\n' || buf[got - 1] == ' ')) buf[--got] = '\0';
+    char *last = strrchr(buf, '\n');
+    last = last ? last + 1 : buf;
+    if (WIFSIGNALED(st))
+        snprintf(err, errsz, "crashed: killed by signal %d (%s)%s%.1000s%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
+                 *last ? ": " : "", last, ctx);
+    else
+        snprintf(err, errsz, "exited with status %d%s%.1000s%s", WEXITSTATUS(st), *last ? ": " : "", last, ctx);
+}
+
 /* Run one check in a child; returns 0 pass, -1 fail (message in err). */
 static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_opts_t *o, char *err, size_t errsz) {
     int fds[2];
@@ -477,36 +370,9 @@ static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_op
     }
     close(fds[1]);
     char buf[1 << 16];
-    size_t got = 0;
-    uint64_t deadline = mb_now_ns() + (uint64_t)(o->timeout_s * 1e9);
-    bool timed_out = false;
-    for (;;) {
-        uint64_t now = mb_now_ns();
-        if (now >= deadline) {
-            timed_out = true;
-            break;
-        }
-        struct pollfd p = {.fd = fds[0], .events = POLLIN};
-        int pr = poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
-        if (pr < 0 && errno == EINTR) continue;
-        if (pr <= 0) continue;
-        char tmp[4096];
-        ssize_t r = read(fds[0], tmp, sizeof tmp);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        size_t take = (size_t)r;
-        if (got + take > sizeof buf - 1) {   /* keep the last part: the message is at the end */
-            size_t drop = got + take - (sizeof buf - 1);
-            if (drop > got) drop = got;
-            memmove(buf, buf + drop, got - drop);
-            got -= drop;
-            if (take > sizeof buf - 1 - got) take = sizeof buf - 1 - got;
-        }
-        memcpy(buf + got, tmp, take);
-        got += take;
-    }
+    size_t got;
+    bool timed_out = read_child(fds[0], mb_now_ns() + (uint64_t)(o->timeout_s * 1e9), buf, sizeof buf, &got);
     close(fds[0]);
-    buf[got] = '\0';
     if (timed_out) kill(pid, SIGKILL);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
@@ -515,30 +381,7 @@ static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_op
         return -1;
     }
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
-    char *m = strstr(buf, "\n@FAIL ");
-    if (m && WIFEXITED(st) && WEXITSTATUS(st) == 1) {
-        m += 7;
-        m[strcspn(m, "\n")] = '\0';
-        snprintf(err, errsz, "%s", m);
-        return -1;
-    }
-    /* A crash or a panic: its last line of output says what happened, the
-     * last context line what it was doing. */
-    char ctx[4400] = "";
-    for (char *p = buf; (p = strstr(p, "\n@CONTEXT ")); p++) {
-        p += 10;
-        size_t l = strcspn(p, "\n");
-        snprintf(ctx, sizeof ctx, " (%.*s)", (int)(l < 4300 ? l : 4300), p);
-        memset(p - 10, ' ', l + 10);    /* not a line of output any more */
-    }
-    while (got && (buf[got - 1] == '\n' || buf[got - 1] == ' ')) buf[--got] = '\0';
-    char *last = strrchr(buf, '\n');
-    last = last ? last + 1 : buf;
-    if (WIFSIGNALED(st))
-        snprintf(err, errsz, "crashed: killed by signal %d (%s)%s%.1000s%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
-                 *last ? ": " : "", last, ctx);
-    else
-        snprintf(err, errsz, "exited with status %d%s%.1000s%s", WEXITSTATUS(st), *last ? ": " : "", last, ctx);
+    child_failure(st, buf, got, err, errsz);
     return -1;
 }
 

@@ -211,6 +211,70 @@ static int fz_check(fz_t *f, bool collected) {
     return rc;
 }
 
+/* One step's operation, drawn from r, on the runtime and the model alike; true if it was a collect(). */
+static bool fz_step(fz_t *f, uint64_t r) {
+    static const char *const words[] = {"", "a", "spam", "membench"};
+    mb_var_t x = (mb_var_t)(r % FZ_VARS), y = (mb_var_t)((r >> 8) % FZ_VARS);
+    unsigned slot = (unsigned)((r >> 16) % FZ_SLOTS);
+    int32_t nx = f->var[x], ny = f->var[y];
+    bool in_list = nx >= 0 && f->nodes[nx].kind == MB_LIST && slot < f->nodes[nx].nslots;
+    switch ((r >> 24) % 16) {
+    case 0: case 1: case 2: {           /* x = [None] * k */
+        uint8_t k = (uint8_t)(1 + (r >> 32) % FZ_SLOTS);
+        mb_new_list(f->rt, x, k);
+        f->var[x] = fz_new_node(f, MB_LIST, k, 0);
+        break;
+    }
+    case 3: {                           /* x = an int */
+        int64_t val = (int64_t)(r >> 33) + 1000;
+        mb_new_int(f->rt, x, val);
+        f->var[x] = fz_new_node(f, MB_INT, 0, val);
+        break;
+    }
+    case 4: {                           /* x = a string */
+        const char *w = words[(r >> 33) % 4];
+        mb_new_str(f->rt, x, w);
+        f->var[x] = fz_new_node(f, MB_STR, 0, (int64_t)strlen(w));
+        break;
+    }
+    case 5: case 6:                     /* x = y */
+        mb_assign(f->rt, x, y);
+        f->var[x] = ny;
+        return false;
+    case 7: case 8: case 9:             /* x[slot] = y */
+        if (in_list) {
+            mb_store(f->rt, x, slot, y);
+            f->nodes[nx].edge[slot] = ny;
+        }
+        return false;
+    case 10:                            /* x[slot] = None */
+        if (in_list) {
+            mb_store_none(f->rt, x, slot);
+            f->nodes[nx].edge[slot] = -1;
+        }
+        return false;
+    case 11:                            /* y = x[slot] */
+        if (in_list) {
+            mb_load(f->rt, y, x, slot);
+            f->var[y] = f->nodes[nx].edge[slot];
+        }
+        return false;
+    case 12: case 13:                   /* x = None */
+        mb_none(f->rt, x);
+        f->var[x] = -1;
+        return false;
+    case 14:                            /* gc.collect() */
+        if ((r >> 40) % 4 != 0) return false;
+        mb_collect(f->rt);
+        return true;
+    default:                            /* gc.disable() / gc.enable() */
+        mb_auto_collect(f->rt, (r >> 40) & 1);
+        return false;
+    }
+    f->nodes[f->var[x]].id = mb_id(f->rt, x);   /* a new object */
+    return false;
+}
+
 static int fz_one(const mb_strategy_t *s, const char *params, uint64_t seed, uint64_t steps, char *err,
                   size_t errsz) {
     mb_options_t opt = {.census = true, .params = params};
@@ -221,71 +285,9 @@ static int fz_one(const mb_strategy_t *s, const char *params, uint64_t seed, uin
     mb_push(f.rt, FZ_VARS + 1);
     uint64_t rng = seed * 0x2545f4914f6cdd1dull + 1;
     int rc = 0;
-    static const char *const words[] = {"", "a", "spam", "membench"};
     for (f.step = 0; f.step < steps && rc == 0; f.step++) {
         uint64_t r = mb_splitmix64(&rng);
-        mb_var_t x = (mb_var_t)(r % FZ_VARS), y = (mb_var_t)((r >> 8) % FZ_VARS);
-        unsigned slot = (unsigned)((r >> 16) % FZ_SLOTS);
-        int32_t nx = f.var[x], ny = f.var[y];
-        bool collected = false;
-        switch ((r >> 24) % 16) {
-        case 0: case 1: case 2: {       /* x = [None] * k */
-            uint8_t k = (uint8_t)(1 + (r >> 32) % FZ_SLOTS);
-            mb_new_list(f.rt, x, k);
-            f.var[x] = fz_new_node(&f, MB_LIST, k, 0);
-            f.nodes[f.var[x]].id = mb_id(f.rt, x);
-            break;
-        }
-        case 3: {                       /* x = an int */
-            int64_t val = (int64_t)(r >> 33) + 1000;
-            mb_new_int(f.rt, x, val);
-            f.var[x] = fz_new_node(&f, MB_INT, 0, val);
-            f.nodes[f.var[x]].id = mb_id(f.rt, x);
-            break;
-        }
-        case 4: {                       /* x = a string */
-            const char *w = words[(r >> 33) % 4];
-            mb_new_str(f.rt, x, w);
-            f.var[x] = fz_new_node(&f, MB_STR, 0, (int64_t)strlen(w));
-            f.nodes[f.var[x]].id = mb_id(f.rt, x);
-            break;
-        }
-        case 5: case 6:                 /* x = y */
-            mb_assign(f.rt, x, y);
-            f.var[x] = ny;
-            break;
-        case 7: case 8: case 9:         /* x[slot] = y */
-            if (nx >= 0 && f.nodes[nx].kind == MB_LIST && slot < f.nodes[nx].nslots) {
-                mb_store(f.rt, x, slot, y);
-                f.nodes[nx].edge[slot] = ny;
-            }
-            break;
-        case 10:                        /* x[slot] = None */
-            if (nx >= 0 && f.nodes[nx].kind == MB_LIST && slot < f.nodes[nx].nslots) {
-                mb_store_none(f.rt, x, slot);
-                f.nodes[nx].edge[slot] = -1;
-            }
-            break;
-        case 11:                        /* y = x[slot] */
-            if (nx >= 0 && f.nodes[nx].kind == MB_LIST && slot < f.nodes[nx].nslots) {
-                mb_load(f.rt, y, x, slot);
-                f.var[y] = f.nodes[nx].edge[slot];
-            }
-            break;
-        case 12: case 13:               /* x = None */
-            mb_none(f.rt, x);
-            f.var[x] = -1;
-            break;
-        case 14:                        /* gc.collect() */
-            if ((r >> 40) % 4 == 0) {
-                mb_collect(f.rt);
-                collected = true;
-            }
-            break;
-        default:                        /* gc.disable() / gc.enable() */
-            mb_auto_collect(f.rt, (r >> 40) & 1);
-            break;
-        }
+        bool collected = fz_step(&f, r);
         bool moved = (s->attrs & MB_ATTR_MOVES) && mb_rt_stats(f.rt)->collections != f.collections;
         if (collected || moved || (r >> 48) % 16 == 0) rc = fz_check(&f, collected);
     }

@@ -5,6 +5,7 @@
 
 #include "harness/results/hyperfine.h"
 #include "harness/base/json_read.h"
+#include "harness/cli/options.h"
 #include "harness/run/registry.h"
 #include "harness/report/report.h"
 
@@ -54,36 +55,16 @@ static int seconds_ok(const json_t *v, const char *field, double *out, char *err
     return 0;
 }
 
-static int import_result(mb_suite_t *s, const json_t *res, size_t idx, char *err, size_t errsz) {
+/* user and system (mean CPU seconds per run) make cpu_time: numbers, 0..1e9 s. The summary
+ * statistics are not used, but a mistyped one means a file we misread. */
+static int cpu_and_stats(const json_t *res, size_t idx, double *user, double *sys, char *err, size_t errsz) {
     char field[96];
-    if (!json_is_object(res)) {
-        snprintf(err, errsz, "results[%zu] is %s, not an object", idx, type_name(res));
-        return -1;
-    }
-    const char *cmd = mb_json_str(res, "command");
-    if (!cmd) {
-        snprintf(err, errsz, "results[%zu] has no \"command\" string", idx);
-        return -1;
-    }
-    json_t *times = mb_json_array(res, "times");
-    if (!times || json_array_size(times) == 0) {
-        snprintf(err, errsz, "results[%zu] has no \"times\" array of run times", idx);
-        return -1;
-    }
-    size_t nt = json_array_size(times);
-    if (nt > 1000000) {
-        snprintf(err, errsz, "results[%zu].times has %zu runs, more than 1000000", idx, nt);
-        return -1;
-    }
-    /* user and system (mean CPU seconds per run) make cpu_time: numbers, 0..1e9 s. */
-    double user = 0, sys = 0;
     static const char *const cpu_keys[2] = {"user", "system"};
     for (int k = 0; k < 2; k++) {
         const json_t *v = json_object_get(res, cpu_keys[k]);
         snprintf(field, sizeof field, "results[%zu].%s", idx, cpu_keys[k]);
-        if (v && seconds_ok(v, field, k ? &sys : &user, err, errsz) != 0) return -1;
+        if (v && seconds_ok(v, field, k ? sys : user, err, errsz) != 0) return -1;
     }
-    /* The summary statistics are not used, but a mistyped one means a file we misread. */
     static const char *const stat_keys[] = {"mean", "stddev", "median", "min", "max"};
     for (size_t k = 0; k < sizeof stat_keys / sizeof *stat_keys; k++) {
         const json_t *v = json_object_get(res, stat_keys[k]);
@@ -91,8 +72,11 @@ static int import_result(mb_suite_t *s, const json_t *res, size_t idx, char *err
         snprintf(field, sizeof field, "results[%zu].%s", idx, stat_keys[k]);
         if (v && !json_is_null(v) && seconds_ok(v, field, &d, err, errsz) != 0) return -1;
     }
-    /* exit_codes: one per run, each an integer, or null (hyperfine's "no exit code": killed by a signal). */
-    const json_t *codes = json_object_get(res, "exit_codes");
+    return 0;
+}
+
+/* exit_codes (optional): one per run, each an integer, or null (hyperfine's "no exit code": killed by a signal). */
+static int exit_codes_ok(const json_t *codes, size_t idx, size_t nt, char *err, size_t errsz) {
     if (codes && !json_is_array(codes)) {
         snprintf(err, errsz, "results[%zu].exit_codes is %s, not an array", idx, type_name(codes));
         return -1;
@@ -112,6 +96,59 @@ static int import_result(mb_suite_t *s, const json_t *res, size_t idx, char *err
                      type_name(code));
         return -1;
     }
+    return 0;
+}
+
+/* The entries from first, one per time: named <w>/<st>/interning:<in> (w or st NULL: after the
+ * command), hyperfine's wall time of each run, cpu the mean CPU seconds, a nonzero or missing exit
+ * code an error. */
+static void name_runs(mb_suite_t *s, size_t first, const char *w, const char *st, bool in, const char *cmd,
+                      const json_t *times, const json_t *codes, double cpu) {
+    size_t nt = json_array_size(times);
+    for (size_t k = 0; k < nt; k++) {
+        mb_entry_t *e = &s->v[first + k];
+        if (w && st) snprintf(e->name, sizeof e->name, "%.60s/%.60s/interning:%s", w, st, in ? "on" : "off");
+        else snprintf(e->name, sizeof e->name, "%.159s", cmd);
+        e->counters = false;
+        e->measured = true;
+        e->res.real_ns = (uint64_t)(json_number_value(json_array_get(times, k)) * 1e9 + 0.5);
+        e->res.cpu_ns = (uint64_t)(cpu * 1e9 + 0.5);
+        const json_t *code = codes ? json_array_get(codes, k) : NULL;
+        if (json_is_null(code)) {
+            e->error = true;
+            snprintf(e->message, sizeof e->message, "the command ended without an exit status (killed by a signal)");
+        } else if (json_is_integer(code) && json_integer_value(code) != 0) {
+            e->error = true;
+            snprintf(e->message, sizeof e->message, "the command exited with status %lld",
+                     (long long)json_integer_value(code));
+        }
+    }
+}
+
+static int import_result(mb_suite_t *s, const json_t *res, size_t idx, char *err, size_t errsz) {
+    if (!json_is_object(res)) {
+        snprintf(err, errsz, "results[%zu] is %s, not an object", idx, type_name(res));
+        return -1;
+    }
+    const char *cmd = mb_json_str(res, "command");
+    if (!cmd) {
+        snprintf(err, errsz, "results[%zu] has no \"command\" string", idx);
+        return -1;
+    }
+    json_t *times = mb_json_array(res, "times");
+    if (!times || json_array_size(times) == 0) {
+        snprintf(err, errsz, "results[%zu] has no \"times\" array of run times", idx);
+        return -1;
+    }
+    size_t nt = json_array_size(times);
+    if (nt > 1000000) {
+        snprintf(err, errsz, "results[%zu].times has %zu runs, more than 1000000", idx, nt);
+        return -1;
+    }
+    double user = 0, sys = 0;
+    if (cpu_and_stats(res, idx, &user, &sys, err, errsz) != 0) return -1;
+    const json_t *codes = json_object_get(res, "exit_codes");
+    if (exit_codes_ok(codes, idx, nt, err, errsz) != 0) return -1;
     const json_t *params = json_object_get(res, "parameters");
     if (params && !json_is_object(params)) {
         snprintf(err, errsz, "results[%zu].parameters is %s, not an object", idx, type_name(params));
@@ -128,6 +165,7 @@ static int import_result(mb_suite_t *s, const json_t *res, size_t idx, char *err
     c.strategy = st ? mb_find_strategy(st) : NULL;
     c.args.interning = in && !strcmp(in, "on");
     double secs[1];
+    char field[96];
     for (size_t k = 0; k < nt; k++) {           /* every time checked before anything is added */
         snprintf(field, sizeof field, "results[%zu].times[%zu]", idx, k);
         if (seconds_ok(json_array_get(times, k), field, secs, err, errsz) != 0) return -1;
@@ -136,24 +174,7 @@ static int import_result(mb_suite_t *s, const json_t *res, size_t idx, char *err
     snprintf(label, sizeof label, "hyperfine: %.140s", cmd);
     size_t first = s->n;
     mb_suite_add(s, &c, (unsigned)nt, label);
-    for (size_t k = 0; k < nt; k++) {
-        mb_entry_t *e = &s->v[first + k];
-        if (w && st) snprintf(e->name, sizeof e->name, "%.60s/%.60s/interning:%s", w, st, c.args.interning ? "on" : "off");
-        else snprintf(e->name, sizeof e->name, "%.159s", cmd);
-        e->counters = false;
-        e->measured = true;
-        e->res.real_ns = (uint64_t)(json_number_value(json_array_get(times, k)) * 1e9 + 0.5);
-        e->res.cpu_ns = (uint64_t)((user + sys) * 1e9 + 0.5);
-        const json_t *code = codes ? json_array_get(codes, k) : NULL;
-        if (json_is_null(code)) {
-            e->error = true;
-            snprintf(e->message, sizeof e->message, "the command ended without an exit status (killed by a signal)");
-        } else if (json_is_integer(code) && json_integer_value(code) != 0) {
-            e->error = true;
-            snprintf(e->message, sizeof e->message, "the command exited with status %lld",
-                     (long long)json_integer_value(code));
-        }
-    }
+    name_runs(s, first, w, st, c.args.interning, cmd, times, codes, user + sys);
     return 0;
 }
 
@@ -187,7 +208,9 @@ static int import_root(json_t *root, const char *path, mb_suite_t *s, char *err,
         if (opt_value(cmd, "--heap-multiplier", "--heap-multiplier", buf, sizeof buf)) {
             char *end;
             double hm = strtod(buf, &end);
-            if (!*end && hm >= 1 && hm <= 1e6 && json_object_set_new(ctx, "heap_multiplier", json_real(hm)) != 0) goto oom;
+            const mb_optdef_t *d = mb_opt_find(MB_CMD_RUN, MB_O_HEAPMUL);    /* run's range, from the table */
+            if (!*end && hm >= d->min && hm <= d->max &&
+                json_object_set_new(ctx, "heap_multiplier", json_real(hm)) != 0) goto oom;
         }
         if (opt_value(cmd, "--seed", "--seed", buf, sizeof buf)) {
             char *end;

@@ -186,19 +186,10 @@ static json_t *shard_summary(const shard_file_t *s) {
     return o;
 }
 
-int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsigned *missing, char *err, size_t errsz) {
-    *out = NULL;
-    *missing = 0;
-    int rc = -1;
-    shard_file_t *v = calloc((size_t)n, sizeof *v);
-    mentry_t *m = NULL;
-    json_t *where = json_object(), *merged = NULL;      /* run_name -> the file it came from */
-    if (!v || !where) goto oom;
-    for (int k = 0; k < n; k++)
-        if (load_shard(paths[k], &v[k], err, errsz) != 0 || check_shard(v, k, err, errsz) != 0) goto done;
-    unsigned count = v[0].count;
-    bool *have = calloc(count, sizeof *have);
-    if (!have) goto oom;
+/* Which of the plan's count shards were given (have[i]), and how many are missing (*missing); -1 with err when
+ * some are and allow_partial is not given. */
+static int find_missing(const shard_file_t *v, int n, unsigned count, bool *have, bool allow_partial,
+                        unsigned *missing, char *err, size_t errsz) {
     for (int k = 0; k < n; k++) have[v[k].index] = true;
     char list[512] = "";
     for (unsigned i = 0; i < count; i++)
@@ -210,15 +201,16 @@ int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsign
     if (*missing && !allow_partial) {
         snprintf(err, errsz, "merge: shard%s %s missing (%d of %u given; --allow-partial merges without %s)",
                  *missing > 1 ? "s" : "", list, n, count, *missing > 1 ? "them" : "it");
-        free(have);
-        goto done;
+        return -1;
     }
-    /* Every entry, with its shard and the whole plan's family index. */
-    size_t total = 0;
-    for (int k = 0; k < n; k++) total += json_array_size(json_object_get(v[k].doc, "benchmarks"));
-    m = calloc(total ? total : 1, sizeof *m);
-    if (!m) { free(have); goto oom; }
-    size_t nm = 0;
+    return 0;
+}
+
+/* Every entry, with its shard and the whole plan's family index, into m (*nm of them), sorted in the unsharded
+ * run's order; where: run_name -> the file it came from. 0, -1 with err (the shards overlap), -2 out of memory. */
+static int gather_entries(const shard_file_t *v, int n, json_t *where, mentry_t *m, size_t *nm, char *err,
+                          size_t errsz) {
+    *nm = 0;
     for (int k = 0; k < n; k++) {
         json_t *b = json_object_get(v[k].doc, "benchmarks"), *e;
         size_t pos;
@@ -227,27 +219,20 @@ int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsign
             const char *other = mb_json_str(where, rn);
             if (other && strcmp(other, v[k].path)) {
                 snprintf(err, errsz, "merge: %s: case %s is in %s too: the shards overlap", v[k].path, rn, other);
-                free(have);
-                goto done;
+                return -1;
             }
-            if (!other && json_object_set_new(where, rn, json_string(v[k].path)) != 0) { free(have); goto oom; }
+            if (!other && json_object_set_new(where, rn, json_string(v[k].path)) != 0) return -2;
             json_t *fi = json_object_get(e, "family_index");
-            m[nm++] = (mentry_t){e, v[k].index, json_is_integer(fi) ? json_integer_value(fi) : 0, pos};
+            m[(*nm)++] = (mentry_t){e, v[k].index, json_is_integer(fi) ? json_integer_value(fi) : 0, pos};
         }
     }
-    if (nm) qsort(m, nm, sizeof *m, by_plan);
-    /* The context: the lowest shard's, its own "shard" replaced by every shard's. */
-    const shard_file_t *lo = &v[0];
-    for (int k = 1; k < n; k++)
-        if (v[k].index < lo->index) lo = &v[k];
-    json_t *ctx = json_deep_copy(lo->ctx), *shards = json_array(), *bench = json_array();
-    merged = json_object();
-    if (!ctx || !shards || !bench || !merged) { free(have); goto oom; }
-    json_object_del(ctx, "shard");
-    json_object_del(ctx, "incomplete");
-    json_object_del(ctx, "interrupted_by");
-    json_object_del(ctx, "runs_planned");
-    json_object_del(ctx, "runs_finished");
+    if (*nm) qsort(m, *nm, sizeof *m, by_plan);
+    return 0;
+}
+
+/* Into ctx: the hosts, the plan, every shard's summary in shard order, and what was missing or interrupted. */
+static void shards_context(json_t *ctx, const shard_file_t *v, int n, unsigned count, const bool *have,
+                           unsigned missing, json_t *plan, json_t *shards) {
     char hosts[1024] = "";
     json_t *interrupted = json_array();
     json_int_t runs_finished = 0, runs_planned = 0;    /* over the shards given */
@@ -268,9 +253,9 @@ int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsign
         }
     if (hosts[0]) json_object_set_new(ctx, "host_name", json_string(hosts));
     json_object_set_new(ctx, "shard_count", json_integer(count));
-    json_object_set(ctx, "shard_plan", json_object_get(lo->shard, "plan"));
+    json_object_set(ctx, "shard_plan", plan);
     json_object_set_new(ctx, "shards", shards);
-    if (*missing || json_array_size(interrupted)) {
+    if (missing || json_array_size(interrupted)) {
         json_t *miss = json_array();
         for (unsigned i = 0; i < count; i++)
             if (!have[i]) json_array_append_new(miss, json_integer(i));
@@ -286,9 +271,27 @@ int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsign
         }
     }
     json_decref(interrupted);
-    free(have);
-    json_object_set_new(merged, "context", ctx);
-    /* The entries in the unsharded run's order, families numbered 0, 1, ... */
+}
+
+/* The merged context: the lowest shard's, its own "shard" replaced by every shard's. NULL: out of memory. */
+static json_t *merged_context(const shard_file_t *v, int n, unsigned count, const bool *have, unsigned missing) {
+    const shard_file_t *lo = &v[0];
+    for (int k = 1; k < n; k++)
+        if (v[k].index < lo->index) lo = &v[k];
+    json_t *ctx = json_deep_copy(lo->ctx), *shards = json_array();
+    if (!ctx || !shards) {
+        json_decref(ctx);
+        json_decref(shards);
+        return NULL;
+    }
+    static const char *const drop[] = {"shard", "incomplete", "interrupted_by", "runs_planned", "runs_finished"};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) json_object_del(ctx, drop[i]);
+    shards_context(ctx, v, n, count, have, missing, json_object_get(lo->shard, "plan"), shards);
+    return ctx;
+}
+
+/* The entries in the unsharded run's order into bench, families numbered 0, 1, ... -1: out of memory. */
+static int renumber(const mentry_t *m, size_t nm, json_t *bench) {
     long long fam = -1, prev = LLONG_MIN;
     unsigned prev_shard = 0;
     for (size_t i = 0; i < nm; i++) {
@@ -298,9 +301,38 @@ int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsign
         json_t *e = m[i].e;
         json_object_set_new(e, "family_index", json_integer(fam));
         json_object_set_new(e, "shard", json_integer(m[i].shard));
-        if (json_array_append(bench, e) != 0) goto oom;
+        if (json_array_append(bench, e) != 0) return -1;
     }
+    return 0;
+}
+
+int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsigned *missing, char *err, size_t errsz) {
+    *out = NULL;
+    *missing = 0;
+    int rc = -1;
+    shard_file_t *v = calloc((size_t)n, sizeof *v);
+    mentry_t *m = NULL;
+    bool *have = NULL;
+    json_t *where = json_object(), *merged = NULL, *ctx = NULL, *bench = NULL;  /* where: run_name -> its file */
+    if (!v || !where) goto oom;
+    for (int k = 0; k < n; k++)
+        if (load_shard(paths[k], &v[k], err, errsz) != 0 || check_shard(v, k, err, errsz) != 0) goto done;
+    unsigned count = v[0].count;
+    if (!(have = calloc(count, sizeof *have))) goto oom;
+    if (find_missing(v, n, count, have, allow_partial, missing, err, errsz) != 0) goto done;
+    size_t total = 0, nm;
+    for (int k = 0; k < n; k++) total += json_array_size(json_object_get(v[k].doc, "benchmarks"));
+    if (!(m = calloc(total ? total : 1, sizeof *m))) goto oom;
+    int g = gather_entries(v, n, where, m, &nm, err, errsz);
+    if (g == -1) goto done;
+    if (g != 0 || !(ctx = merged_context(v, n, count, have, *missing)) || !(bench = json_array()) ||
+        !(merged = json_object()))
+        goto oom;
+    json_object_set_new(merged, "context", ctx);
+    ctx = NULL;
+    if (renumber(m, nm, bench) != 0) goto oom;
     json_object_set_new(merged, "benchmarks", bench);
+    bench = NULL;
     *out = merged;
     merged = NULL;
     rc = 0;
@@ -308,9 +340,12 @@ int mb_merge(char *const *paths, int n, bool allow_partial, json_t **out, unsign
 oom:
     snprintf(err, errsz, "out of memory (merging)");
 done:
-    if (merged) json_decref(merged);
-    if (where) json_decref(where);
+    json_decref(merged);
+    json_decref(ctx);
+    json_decref(bench);
+    json_decref(where);
     free(m);
+    free(have);
     for (int k = 0; v && k < n; k++)
         if (v[k].doc) json_decref(v[k].doc);
     free(v);

@@ -127,44 +127,39 @@ static int by_family(const void *a, const void *b) {
     return x->harness_ns < y->harness_ns ? -1 : x->harness_ns > y->harness_ns;   /* the file position */
 }
 
-int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
-    mb_gb_file_t f;
-    char gerr[900];
-    if (mb_gb_load(path, &f, gerr, sizeof gerr) != 0) {
-        snprintf(err, errsz, "cannot read %s", gerr);
-        return -1;
-    }
-    /* Families by run_name (Google Benchmark puts BM_Alloc/64 and
-     * BM_Alloc/4096 in one family_index; each is its own case here). */
-    json_t *fams = json_object(), *runs = json_object();   /* run_name -> family; those with a successful run */
-    if (!fams || !runs) goto oom;
-    for (size_t i = 0; i < f.n; i++) {
-        const mb_gb_row_t *r = &f.rows[i];
+/* The family of run_name: the one it has in fams, else the next one (recorded). -1: out of memory. */
+static long long family_of(json_t *fams, const char *run_name) {
+    json_t *fj = json_object_get(fams, run_name);
+    if (fj) return json_integer_value(fj);
+    size_t fam = json_object_size(fams);
+    return json_object_set_new(fams, run_name, json_integer((json_int_t)fam)) == 0 ? (long long)fam : -1;
+}
+
+/* The iteration rows of f as entries; families by run_name (Google Benchmark puts BM_Alloc/64 and
+ * BM_Alloc/4096 in one family_index; each is its own case here); runs: the run_names with a successful run. */
+static int read_iterations(mb_suite_t *s, const mb_gb_file_t *f, json_t *fams, json_t *runs) {
+    for (size_t i = 0; i < f->n; i++) {
+        const mb_gb_row_t *r = &f->rows[i];
         if (r->aggregate) continue;                      /* recomputed from the repetitions */
-        json_t *fj = json_object_get(fams, r->run_name);
-        unsigned fam = fj ? (unsigned)json_integer_value(fj) : (unsigned)json_object_size(fams);
-        if (!fj && json_object_set_new(fams, r->run_name, json_integer(fam)) != 0) goto oom;
-        if (!r->error && json_object_set_new(runs, r->run_name, json_true()) != 0) goto oom;
-        if (add_entry(s, r, r->name, fam) != 0) goto oom;
+        long long fam = family_of(fams, r->run_name);
+        if (fam < 0) return -1;
+        if (!r->error && json_object_set_new(runs, r->run_name, json_true()) != 0) return -1;
+        if (add_entry(s, r, r->name, (unsigned)fam) != 0) return -1;
         s->v[s->n - 1].harness_ns = (double)i;          /* sort key only, reset below */
     }
-    /* A case with aggregate rows and no successful repetition (run
-     * --aggregates-only keeps only the failed ones): its aggregates as they
-     * are, one entry each (mb_entry_t.aggregate), after its failed runs. */
-    for (size_t i = 0; i < f.n; i++) {
-        const mb_gb_row_t *r = &f.rows[i];
+    return 0;
+}
+
+/* A case with aggregate rows and no successful repetition (run --aggregates-only keeps only the failed ones):
+ * its aggregates as they are, one entry each (mb_entry_t.aggregate), after its failed runs. */
+static int read_lone_aggregates(mb_suite_t *s, const mb_gb_file_t *f, json_t *fams, const json_t *runs) {
+    for (size_t i = 0; i < f->n; i++) {
+        const mb_gb_row_t *r = &f->rows[i];
         mb_agg_t a;
         if (!r->aggregate || !agg_of(r, &a)) continue;
-        json_t *fj = json_object_get(fams, r->run_name);
-        unsigned fam;
         if (json_object_get(runs, r->run_name)) continue;         /* recomputed from the repetitions */
-        if (fj) {
-            fam = (unsigned)json_integer_value(fj);
-        } else {
-            fam = (unsigned)json_object_size(fams);
-            if (json_object_set_new(fams, r->run_name, json_integer(fam)) != 0) goto oom;
-        }
-        if (add_entry(s, r, r->run_name, fam) != 0) goto oom;
+        long long fam = family_of(fams, r->run_name);
+        if (fam < 0 || add_entry(s, r, r->run_name, (unsigned)fam) != 0) return -1;
         mb_entry_t *e = &s->v[s->n - 1];
         e->harness_ns = (double)i;
         e->aggregate = true;
@@ -177,16 +172,13 @@ int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
         mb_gb_counter(r, "max_bytes_used", &e->agg_je[0]);
         mb_gb_counter(r, "total_allocated_bytes", &e->agg_je[1]);
     }
-    json_decref(runs);
-    runs = NULL;
-    json_decref(fams);
-    fams = NULL;
-    if (s->n) qsort(s->v, s->n, sizeof *s->v, by_family);
-    for (size_t i = 0; i < s->n; i++) s->v[i].harness_ns = 0;
-    /* The file's own context, written back as it is (report -f json). */
-    json_t *ctx = f.context;
+    return 0;
+}
+
+/* The file's own context (written back as it is by report -f json), and what the suite takes from it. */
+static int read_context(mb_suite_t *s, json_t *ctx) {
     s->context = json_is_object(ctx) ? json_incref(ctx) : json_object();
-    if (!s->context) goto oom;
+    if (!s->context) return -1;
     const char *v;
     if ((v = mb_json_str(ctx, "scale"))) { snprintf(gb_scale, sizeof gb_scale, "%s", v); s->scale = gb_scale; }
     if ((v = mb_json_str(ctx, "allocator"))) { snprintf(gb_alloc, sizeof gb_alloc, "%s", v); s->allocator = gb_alloc; }
@@ -205,13 +197,30 @@ int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
         if (json_is_integer(rp) && json_integer_value(rp) >= (json_int_t)s->n && json_integer_value(rp) < 1000000000000LL)
             s->planned = (size_t)json_integer_value(rp);
     }
-    mb_gb_free(&f);
     return 0;
-oom:
-    if (fams) json_decref(fams);
-    if (runs) json_decref(runs);
+}
+
+int mb_gbjson_read(const char *path, mb_suite_t *s, char *err, size_t errsz) {
+    mb_gb_file_t f;
+    char gerr[900];
+    if (mb_gb_load(path, &f, gerr, sizeof gerr) != 0) {
+        snprintf(err, errsz, "cannot read %s", gerr);
+        return -1;
+    }
+    json_t *fams = json_object(), *runs = json_object();   /* run_name -> family; those with a successful run */
+    int rc = fams && runs && read_iterations(s, &f, fams, runs) == 0 && read_lone_aggregates(s, &f, fams, runs) == 0
+                 ? 0 : -1;
+    json_decref(runs);
+    json_decref(fams);
+    if (rc == 0) {
+        if (s->n) qsort(s->v, s->n, sizeof *s->v, by_family);
+        for (size_t i = 0; i < s->n; i++) s->v[i].harness_ns = 0;
+        rc = read_context(s, f.context);
+    }
     mb_gb_free(&f);
-    mb_suite_free(s);
-    snprintf(err, errsz, "%s: out of memory", path);
-    return -1;
+    if (rc != 0) {
+        mb_suite_free(s);
+        snprintf(err, errsz, "%s: out of memory", path);
+    }
+    return rc;
 }

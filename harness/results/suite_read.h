@@ -1,4 +1,5 @@
-/* suite_read.h: reads a Google Benchmark JSON file written by `membench run` back into a suite (for `membench report`). */
+/* suite_read.h: a Google Benchmark JSON file turned back into a suite (for `membench report`): gbench_read.h's
+ * rows, as entries the reporters print. */
 #ifndef MB_GBJSON_H
 #define MB_GBJSON_H
 

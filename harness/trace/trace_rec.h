@@ -3,7 +3,7 @@
  * The Makefile compiles every workload a second time with -DMB_RECORDING
  * and this header forced in first (-include), its workload symbol renamed
  * mb_rec_workload_NAME: there each call of the mutator API below becomes a
- * call of its mbr_ twin (harness/trace/trace.c), which does the operation and
+ * call of its mbr_ twin (harness/trace/record.c), which does the operation and
  * appends it to the trace being recorded. The measured workloads are the
  * other, untouched copies: recording costs the live runs nothing.
  */
