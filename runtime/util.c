@@ -16,10 +16,12 @@ void mb_panic(const char *fmt, ...) {
     abort();
 }
 
-void mb_oom(const char *what) {
+void mb_oom_exit(const char *what, int status) {
     fprintf(stderr, "membench: out of memory (%s)\n", what);
-    exit(MB_EXIT_OOM);
+    exit(status);
 }
+
+void mb_oom(const char *what) { mb_oom_exit(what, MB_EXIT_OOM); }
 
 void mb_vec_grow_(void **v, size_t *cap, size_t elem, size_t need) {
     size_t ncap = *cap ? *cap : 16;

@@ -413,9 +413,15 @@ static int cmd_run(int argc, char **argv) {
     mb_outfile_t of;
     char oerr[512];
     if (mb_outfile_open(&of, outpath, oerr, sizeof oerr) != 0) usage_error("%s", oerr);
+    char *options_json = NULL;
+    size_t options_len = 0;
+    FILE *oj = open_memstream(&options_json, &options_len);
+    if (!oj) harness_oom("the options");
+    mb_opts_json(oj, MB_CMD_RUN, v);
+    if (fclose(oj) != 0) harness_oom("the options");
     mb_suite_t suite = {.executable = main_argv[0], .scale = scale, .allocator = mb_mem_name(opt.allocator),
                         .heap_multiplier = opt.heap_multiplier,
-                        .aggregates_only = v[MB_O_AGGONLY].flag, .options = v,
+                        .aggregates_only = v[MB_O_AGGONLY].flag, .options_json = options_json,
                         .seed = (unsigned long long)seed, .timeout_s = timeout, .in_process = in_process,
                         .record_dir = record};
     for (size_t wi = 0; wi < nw; wi++) {
@@ -491,6 +497,7 @@ static int cmd_run(int argc, char **argv) {
     } else if (hist && history_append(hist, &suite, &ctx, outpath) != 0) status = 2;
     mb_hist_close(hist);
     mb_suite_free(&suite);
+    free(options_json);
     free(ss);
     free(ws);
     return status;

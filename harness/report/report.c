@@ -1,4 +1,4 @@
-/* report.c: what every reporter shares (formats, human units, family aggregates, summary rows) and `list`. */
+/* report.c: what every reporter shares (formats, family aggregates, summary rows) and `list`. */
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
@@ -8,101 +8,6 @@
 
 #include "harness/report/report.h"
 #include "harness/stats/mannwhitney.h"
-
-void mb_harness_oom(const char *what) {
-    fprintf(stderr, "membench: out of memory (%s)\n", what);
-    exit(2);
-}
-
-static void md_chars(FILE *out, const char *s) {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '|') fputs("\\|", out);
-        else if (c < 0x20 || c == 0x7f) fputc(' ', out);
-        else fputc(c, out);
-    }
-}
-
-void mb_md_text(FILE *out, const char *s) {
-    for (; *s; s++) {                   /* plain text: a backtick would open a code span */
-        unsigned char c = (unsigned char)*s;
-        if (c == '\\' || c == '`') { fputc('\\', out); fputc(c, out); }
-        else if (c == '|') fputs("\\|", out);
-        else if (c < 0x20 || c == 0x7f) fputc(' ', out);
-        else fputc(c, out);
-    }
-}
-
-void mb_md_code(FILE *out, const char *s) {
-    size_t longest = 0, run = 0;
-    for (const char *p = s; *p; p++) {
-        run = *p == '`' ? run + 1 : 0;
-        if (run > longest) longest = run;
-    }
-    size_t len = strlen(s);
-    bool pad = len && (s[0] == '`' || s[len - 1] == '`' || s[0] == ' ');
-    for (size_t i = 0; i <= longest; i++) fputc('`', out);
-    if (pad) fputc(' ', out);
-    md_chars(out, s);
-    if (pad) fputc(' ', out);
-    for (size_t i = 0; i <= longest; i++) fputc('`', out);
-}
-
-char *mb_fmt_ns(char *buf, size_t n, double ns) {
-    if (ns < 1e3) snprintf(buf, n, "%.0f ns", ns);
-    else if (ns < 1e6) snprintf(buf, n, "%.2f us", ns / 1e3);
-    else if (ns < 1e9) snprintf(buf, n, "%.2f ms", ns / 1e6);
-    else snprintf(buf, n, "%.2f s", ns / 1e9);
-    return buf;
-}
-
-char *mb_fmt_bytes(char *buf, size_t n, double b) {
-    if (b < 1024) snprintf(buf, n, "%.0f B", b);
-    else if (b < 1024.0 * 1024) snprintf(buf, n, "%.1f KiB", b / 1024);
-    else if (b < 1024.0 * 1024 * 1024) snprintf(buf, n, "%.1f MiB", b / (1024.0 * 1024));
-    else snprintf(buf, n, "%.2f GiB", b / (1024.0 * 1024 * 1024));
-    return buf;
-}
-
-char *mb_fmt_count(char *buf, size_t n, double v) {
-    if (v < 1e4) snprintf(buf, n, "%.0f", v);
-    else if (v < 1e6) snprintf(buf, n, "%.1fk", v / 1e3);
-    else if (v < 1e9) snprintf(buf, n, "%.2fM", v / 1e6);
-    else snprintf(buf, n, "%.2fG", v / 1e9);
-    return buf;
-}
-
-const char *const mb_metric_names[MB_NMETRICS] = {
-#define MB_METRIC_NAME(name, expr) #name,
-    MB_METRICS(MB_METRIC_NAME)
-#undef MB_METRIC_NAME
-};
-
-void mb_metrics_of(const mb_result_t *r, double *v) {
-    size_t i = 0;
-#define MB_METRIC_VAL(name, expr) v[i++] = (expr);
-    MB_METRICS(MB_METRIC_VAL)
-#undef MB_METRIC_VAL
-}
-
-bool mb_metric_u64(const mb_result_t *r, size_t j, uint64_t *u) {
-    switch (j) {
-    case MB_M_objects_allocated: *u = r->stats.objects_allocated; return true;
-    case MB_M_objects_freed: *u = r->stats.objects_freed; return true;
-    case MB_M_leaked_objects: *u = r->stats.leaked_objects; return true;
-    case MB_M_leaked_bytes: *u = r->stats.leaked_bytes; return true;
-    case MB_M_uncollectable_objects: *u = r->stats.uncollectable_objects; return true;
-    case MB_M_peak_live_bytes: *u = r->stats.peak_live_bytes; return true;
-    case MB_M_peak_rss_bytes: *u = r->peak_rss_bytes; return true;
-    case MB_M_collections: *u = r->stats.collections; return true;
-    case MB_M_gc_time_ns: *u = r->stats.gc_time_ns; return true;
-    case MB_M_pause_p50_ns: *u = r->pause_p50_ns; return true;
-    case MB_M_pause_p99_ns: *u = r->pause_p99_ns; return true;
-    case MB_M_pause_max_ns: *u = r->pause_max_ns; return true;
-    case MB_M_checksum: *u = r->checksum; return true;
-    default: return false;
-    }
-}
 
 int mb_format_parse(const char *s, mb_format_t *f) {
     static const char *const names[] = {"console", "json", "csv", "markdown", "bmf"};

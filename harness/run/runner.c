@@ -17,7 +17,7 @@
 #include "runtime/mem.h"
 #include "runtime/util.h"
 #include "harness/run/progress.h"
-#include "harness/report/report.h"
+#include "harness/base/oom.h"
 #include "harness/run/runner.h"
 #include "harness/trace/trace.h"
 #include "harness/run/twins.h"

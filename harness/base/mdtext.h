@@ -1,0 +1,13 @@
+/* mdtext.h: text and code spans inside a Markdown table cell (reports, compare, history). */
+#ifndef MB_MDTEXT_H
+#define MB_MDTEXT_H
+
+#include <stdio.h>
+
+/* Text in a Markdown table cell: newlines and control characters become
+ * spaces, '|' is escaped (GitHub's tables split on it even inside code).
+ * As code, the span's fence is longer than any run of backticks inside. */
+void mb_md_text(FILE *out, const char *s);
+void mb_md_code(FILE *out, const char *s);
+
+#endif
