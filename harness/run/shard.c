@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "harness/base/gbench_read.h"
+#include "harness/base/oom.h"
+#include "harness/run/runner.h"
 #include "harness/run/shard.h"
 
 int mb_shard_parse(const char *text, unsigned *index, unsigned *count, char *err, size_t errsz) {
@@ -135,4 +137,61 @@ void mb_shard_assign(const double *cost, size_t n, unsigned count, unsigned *sha
         load[best] += cost[order[i]];
     }
     free(order);
+}
+
+json_t *mb_shard_plan(mb_suite_t *suite, unsigned index, unsigned count, const json_t *costs, const char *costs_path) {
+    size_t nu = 0;
+    const mb_workload_t **unit = malloc((suite->n + 1) * sizeof *unit);
+    double *cost = calloc(suite->n + 1, sizeof *cost);
+    unsigned *shard_of = malloc((suite->n + 1) * sizeof *shard_of);
+    double *load = calloc(count, sizeof *load);
+    if (!unit || !cost || !shard_of || !load) mb_harness_oom("the shard plan");
+    size_t from_file = 0;
+    for (size_t e = 0; e < suite->n; e++) {
+        const mb_entry_t *x = &suite->v[e];
+        if (!nu || unit[nu - 1] != x->c.workload) unit[nu++] = x->c.workload;
+        const json_t *c = costs ? json_object_get(costs, x->name) : NULL;
+        if (c) from_file++;
+        cost[nu - 1] += c ? json_real_value(c) + MB_SHARD_OVERHEAD_S : mb_shard_model_seconds(x->c.workload, x->c.args.n);
+    }
+    mb_shard_assign(cost, nu, count, shard_of, load);
+    size_t kept = 0;
+    for (size_t e = 0, u = 0; e < suite->n; e++) {
+        if (e && suite->v[e - 1].c.workload != suite->v[e].c.workload) u++;
+        if (shard_of[u] == index) suite->v[kept++] = suite->v[e];
+    }
+    double total = 0, max = 0;
+    for (unsigned k = 0; k < count; k++) {
+        total += load[k];
+        if (load[k] > max) max = load[k];
+    }
+    json_t *o = json_object(), *mine = json_array(), *plan = json_array();
+    if (!o || !mine || !plan) mb_harness_oom("the shard plan");
+    char names[2048] = "";
+    size_t nmine = 0;
+    for (size_t u = 0; u < nu; u++) {
+        json_t *p = json_pack("{s:s, s:i, s:f}", "unit", unit[u]->name, "shard", (json_int_t)shard_of[u],
+                              "estimated_seconds", round(cost[u] * 1000) / 1000);
+        if (!p || json_array_append_new(plan, p) != 0) mb_harness_oom("the shard plan");
+        if (shard_of[u] != index) continue;
+        if (json_array_append_new(mine, json_string(unit[u]->name)) != 0) mb_harness_oom("the shard plan");
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof names - l, "%s%s", nmine++ ? "," : "", unit[u]->name);
+    }
+    json_object_set_new(o, "index", json_integer(index));
+    json_object_set_new(o, "count", json_integer(count));
+    json_object_set_new(o, "units", mine);
+    json_object_set_new(o, "estimated_seconds", json_real(round(load[index] * 1000) / 1000));
+    json_object_set_new(o, "largest_over_mean", json_real(total > 0 ? round(max / (total / count) * 1000) / 1000 : 1));
+    json_object_set_new(o, "costs", json_string(costs ? costs_path : "model"));
+    json_object_set_new(o, "plan", plan);
+    fprintf(stderr, "membench: shard %u/%u: %zu of %zu workloads (%s), estimated %.1f s of %.1f s; "
+            "largest shard %.2fx the mean%s\n", index, count, nmine, nu, nmine ? names : "none", load[index], total,
+            total > 0 ? max / (total / count) : 1.0, costs && from_file < suite->n ? " (some cases not in the costs file: model)" : "");
+    suite->n = kept;
+    free(unit);
+    free(cost);
+    free(shard_of);
+    free(load);
+    return o;
 }

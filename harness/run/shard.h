@@ -42,4 +42,13 @@ struct json_t *mb_shard_costs_read(const char *path, char *err, size_t errsz);
  * shard's estimated total. */
 void mb_shard_assign(const double *cost, size_t n, unsigned count, unsigned *shard_of, double *load);
 
+/* The suite's units (its workloads, in plan order) assigned to count shards
+ * by estimated cost (costs from a results file, costs_path, else the
+ * model); the entries of the other shards are dropped, each kept entry
+ * keeping the family_index of the whole plan (merge orders by it). One line
+ * on stderr says what this shard runs. Returns the context's "shard" object. */
+struct mb_suite;
+struct json_t *mb_shard_plan(struct mb_suite *suite, unsigned index, unsigned count, const struct json_t *costs,
+                             const char *costs_path);
+
 #endif
