@@ -1,4 +1,4 @@
-/* mdtext.c: Markdown table-cell text and code spans, escaped. */
+/* mdtext.c: Markdown table-cell text and code spans, escaped; one line of text from a file. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -36,4 +36,12 @@ void mb_md_code(FILE *out, const char *s) {
     md_chars(out, s);
     if (pad) fputc(' ', out);
     for (size_t i = 0; i <= longest; i++) fputc('`', out);
+}
+
+void mb_line_text(FILE *out, bool md, const char *t) {
+    if (md) {
+        mb_md_text(out, t);
+        return;
+    }
+    for (; *t; t++) fputc((unsigned char)*t < 0x20 || *t == 0x7f ? ' ' : *t, out);
 }
