@@ -38,6 +38,7 @@ const mb_workload_t mb_workload_long_chain = {
     .size_quick = 200000,
     .size_default = 1000000,
     .size_large = 10000000,
+    .shard_seconds = 0.2278,
     .ops = lc_ops,
     .leaks_acyclic = lc_leaks,
     .run = lc_run,

@@ -9,6 +9,7 @@
 
 #include "harness/base/gbench_read.h"
 #include "harness/base/oom.h"
+#include "harness/run/registry.h"
 #include "harness/run/runner.h"
 #include "harness/run/shard.h"
 
@@ -41,29 +42,13 @@ bad:
     return -1;
 }
 
-/* Seconds per repetition of one case at the default size, the mean over
- * the nine strategies and both interning settings: the cpu_time of
- * `membench run -s all -w all -i both -r 1` (release build) on the 2-core
- * development VM. CPU time, not wall time: the VM was shared while it was
- * measured, and CPU time is what an idle machine's wall time would be. Only
- * the ratios between workloads matter for the balance; a workload missing
- * here costs the mean of the table. */
-static const struct {
-    const char *workload;
-    double seconds;
-} model[] = {
-    {"shared-refs", 0.1997},     {"cycle-pairs", 0.0984},  {"cycle-rings", 1.3674},     {"dlist", 1.4145},
-    {"parent-trees", 0.1349},    {"binary-trees", 1.4421}, {"interned-values", 0.3417}, {"random-graph", 0.1266},
-    {"long-chain", 0.2278},      {"large-live-heap", 2.9980}, {"finalizer-cycles", 0.7333},
-};
-
+/* A workload's own cost (its shard_seconds) at the default size; one
+ * without (a trace) costs the mean over the registered workloads. Scaled
+ * linearly by size, geometrically for a size that is a depth. */
 double mb_shard_model_seconds(const mb_workload_t *w, uint64_t n) {
-    size_t nm = sizeof model / sizeof *model;
-    double base = 0, mean = 0;
-    for (size_t i = 0; i < nm; i++) {
-        mean += model[i].seconds / (double)nm;
-        if (!strcmp(model[i].workload, w->name)) base = model[i].seconds;
-    }
+    double base = w->shard_seconds, mean = 0;
+    size_t nm = mb_workload_count();
+    for (size_t i = 0; i < nm; i++) mean += mb_workloads[i]->shard_seconds / (double)nm;
     if (base <= 0) base = mean;
     double d = (double)w->size_default, x = (double)n;
     /* A size that is an exponent (binary-trees' depth): each step doubles the work. */

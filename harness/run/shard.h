@@ -23,10 +23,10 @@
 int mb_shard_parse(const char *text, unsigned *index, unsigned *count, char *err, size_t errsz);
 
 /* The built-in cost model: the seconds one repetition of one case of w
- * takes at size n, estimated from a table of measured seconds per case at
- * the default size (averaged over the strategies and interning), scaled
- * linearly by size (geometrically for a size that is a depth), plus the
- * per-process overhead of the runner. */
+ * takes at size n, from the workload's shard_seconds (workload.h; a
+ * workload without one, a trace, costs the mean of the registered ones),
+ * scaled linearly by size (geometrically for a size that is a depth), plus
+ * the per-process overhead of the runner. */
 double mb_shard_model_seconds(const mb_workload_t *w, uint64_t n);
 
 /* Seconds per repetition of each case name in a results file (the mean
