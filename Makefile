@@ -173,7 +173,7 @@ SSHLOGIN   ?=
 SHARD_DIR  ?= results/shards
 # HISTORY: the history database each finished bench appends results/latest.json to
 # (docs/history.md); HISTORY= appends nothing. An interrupted bench appends nothing.
-HISTORY    ?= results/history.sqlite
+HISTORY    ?= $(shell sed -n 's/^\#define MB_HISTORY_DB_DEFAULT "\(.*\)"$$/\1/p' harness/cli/options.h)
 ifeq ($(strip $(SHARDS)),)
   BENCH_RUN = $(MEMBENCH) run --scale $(SCALE) $(BENCH_ARGS) -f json -o results/.next.json
 else

@@ -165,7 +165,7 @@ const mb_optdef_t mb_optdefs[] = {
       "deep-structures: the length of the chain"),
     R(CHECK, TIMEOUT, 0, "timeout", NUM, "SECONDS", NULL, "300", NULL, 0.001, 1e7,
       "a check running longer is killed and fails"),
-    R(HISTORY, DB, 0, "db", TEXT, "FILE", NULL, "results/history.sqlite", NULL, 0, 0, "the history database"),
+    R(HISTORY, DB, 0, "db", TEXT, "FILE", NULL, MB_HISTORY_DB_DEFAULT, NULL, 0, 0, "the history database"),
     R(HISTORY, FILTER, 0, "filter", TEXT, "REGEX", NULL, NULL, "every name", 0, 0,
       "show: only names that match (extended regex; -REGEX excludes)"),
     R(HISTORY, METRIC, 0, "metric", TEXT, "METRIC", NULL, "real_time", NULL, 0, 0,
