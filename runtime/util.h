@@ -2,11 +2,14 @@
 #ifndef MB_UTIL_H
 #define MB_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
+/* "membench: <message>" and a newline on stderr: every fatal message's form. */
+void mb_vmessage(const char *fmt, va_list ap);
 /* Print "membench: <message>" to stderr and abort: broken invariants only. */
 _Noreturn void mb_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Out of memory in the runtime's own tables (not object memory): report and

@@ -241,9 +241,7 @@ void mb_opts_usage(FILE *out, int cmd) {
 _Noreturn void mb_usage_error(int cmd, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fputs("membench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    mb_vmessage(fmt, ap);
     va_end(ap);
     mb_opts_usage(stderr, cmd);
     exit(2);

@@ -32,14 +32,19 @@ void mb_report_list_console(FILE *out) {
     }
 }
 
+/* The start of one entry of list's JSON: its name and description. */
+static void json_entry(FILE *out, size_t i, const char *name, const char *description) {
+    fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
+    mb_json_write_str(out, name);
+    fprintf(out, ", \"description\": ");
+    mb_json_write_str(out, description);
+}
+
 void mb_report_list_json(FILE *out) {
     fprintf(out, "{\n  \"strategies\": [");
     for (size_t i = 0; mb_strategies[i]; i++) {
         const mb_strategy_t *s = mb_strategies[i];
-        fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
-        mb_json_write_str(out, s->name);
-        fprintf(out, ", \"description\": ");
-        mb_json_write_str(out, s->description);
+        json_entry(out, i, s->name, s->description);
         fprintf(out, ", \"attributes\": [");
         int first = 1;
         for (const mb_attr_info_t *ai = mb_attr_info; ai->name; ai++)
@@ -52,10 +57,7 @@ void mb_report_list_json(FILE *out) {
     fprintf(out, "\n  ],\n  \"workloads\": [");
     for (size_t i = 0; mb_workloads[i]; i++) {
         const mb_workload_t *w = mb_workloads[i];
-        fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
-        mb_json_write_str(out, w->name);
-        fprintf(out, ", \"description\": ");
-        mb_json_write_str(out, w->description);
+        json_entry(out, i, w->name, w->description);
         fprintf(out, ", \"sizes\": {\"quick\": %" PRIu64 ", \"default\": %" PRIu64 ", \"large\": %" PRIu64 "}}",
                 w->size_quick, w->size_default, w->size_large);
     }
