@@ -1,4 +1,4 @@
-/* test_layers.c: the folder layers (docs/design.md section 0) and the size limits, checked on the sources. */
+/* test_layers.c: the folder layers (docs/design.md section 1) and the size limits, checked on the sources. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,7 +233,7 @@ static void assert_none(size_t (*check)(const char *, FILE *), const char *what)
 }
 
 Test(layers, no_include_goes_up_the_order) {
-    assert_none(layer_violations, "includes of a higher layer or a peer (docs/design.md section 0)");
+    assert_none(layer_violations, "includes of a higher layer or a peer (docs/design.md section 1)");
 }
 
 Test(layers, no_include_cycle) {
