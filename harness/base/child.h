@@ -21,8 +21,7 @@ int mb_child_start(mb_child_t *ch, char *err, size_t errsz);
 
 /* What the parent does while it reads. */
 typedef struct mb_child_reader {
-    /* Bytes the child wrote; false when nothing more is wanted. */
-    bool (*data)(void *arg, const char *buf, size_t n);
+    bool (*data)(void *arg, const char *buf, size_t n);   /* bytes the child wrote; false: nothing more wanted */
     bool (*stop)(void *arg);            /* asked before each wait: true stops reading; or NULL */
     void (*tick)(void *arg);            /* called when tick_ms pass without data; or NULL */
     int tick_ms;                        /* the longest wait without a tick; 0: until the deadline */
