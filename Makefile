@@ -34,14 +34,17 @@ ifeq ($(SANITIZE),1)
   LDFLAGS += -fsanitize=address,undefined
 endif
 
-CORE_SRC  := $(wildcard runtime/*.c strategies/*.c workloads/*.c) $(filter-out harness/cli/main.c,$(wildcard harness/*/*.c))
+# The command line (harness/cli/: main.c and one file per subcommand) is the
+# executable's alone; the tests link everything else, options.c included.
+CLI_SRC   := $(filter-out harness/cli/options.c,$(wildcard harness/cli/*.c))
+CORE_SRC  := $(wildcard runtime/*.c strategies/*.c workloads/*.c) $(filter-out $(CLI_SRC),$(wildcard harness/*/*.c))
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 # Recorded traces (docs/traces.md): every workload compiled once more with
 # the recording layer (harness/trace/trace_rec.h), and the list of those copies.
 REC_WL    := $(wildcard workloads/*.c)
 REC_OBJ   := $(REC_WL:workloads/%.c=$(BUILD)/obj/rec/workloads/%.o) $(BUILD)/obj/rec/rec_list.o
 CORE_OBJ  += $(REC_OBJ)
-MAIN_OBJ  := $(BUILD)/obj/harness/cli/main.o
+MAIN_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC  := $(wildcard tests/*.c)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 MEMBENCH  := $(BUILD)/membench
@@ -170,7 +173,7 @@ SSHLOGIN   ?=
 SHARD_DIR  ?= results/shards
 # HISTORY: the history database each finished bench appends results/latest.json to
 # (docs/history.md); HISTORY= appends nothing. An interrupted bench appends nothing.
-HISTORY    ?= results/history.sqlite
+HISTORY    ?= $(shell sed -n 's/^\#define MB_HISTORY_DB_DEFAULT "\(.*\)"$$/\1/p' harness/cli/options.h)
 ifeq ($(strip $(SHARDS)),)
   BENCH_RUN = $(MEMBENCH) run --scale $(SCALE) $(BENCH_ARGS) -f json -o results/.next.json
 else

@@ -42,6 +42,12 @@ typedef enum mb_allocator {
  * the heap reaches this many times the bytes live after the last collection.
  * Written here only; --heap-multiplier's default and the reports read it. */
 #define MB_DEFAULT_HEAP_MULTIPLIER 2.0
+/* The range a heap multiplier may take (run's option and anything read back). */
+#define MB_HEAP_MULTIPLIER_MIN 1
+#define MB_HEAP_MULTIPLIER_MAX 1000
+/* The multiplier in effect for a given one (an option, a suite's): 0 means
+ * the default. The one place that rule is applied. */
+static inline double mb_heap_multiplier(double given) { return given > 0 ? given : MB_DEFAULT_HEAP_MULTIPLIER; }
 
 /* Options of a runtime; zero-initialise, then set what differs. */
 typedef struct mb_options {

@@ -108,7 +108,7 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *S, const mb_options_t *opts) {
     rt->S = S;
     rt->listener = &mb_basic_stats;
     if (opts) rt->opt = *opts;
-    if (rt->opt.heap_multiplier <= 0) rt->opt.heap_multiplier = MB_DEFAULT_HEAP_MULTIPLIER;
+    rt->opt.heap_multiplier = mb_heap_multiplier(rt->opt.heap_multiplier);
     if (!rt->opt.globals) rt->opt.globals = MB_DEFAULT_GLOBALS;
 #if defined(MB_DEBUG) || defined(MB_SANITIZE)
     rt->opt.census = true;              /* verify needs it; sanitizer builds free leaked cycles at exit */

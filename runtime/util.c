@@ -6,20 +6,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-void mb_panic(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
+void mb_vmessage(const char *fmt, va_list ap) {
     fputs("membench: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+}
+
+void mb_panic(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    mb_vmessage(fmt, ap);
     va_end(ap);
     abort();
 }
 
-void mb_oom(const char *what) {
+void mb_oom_exit(const char *what, int status) {
     fprintf(stderr, "membench: out of memory (%s)\n", what);
-    exit(MB_EXIT_OOM);
+    exit(status);
 }
+
+void mb_oom(const char *what) { mb_oom_exit(what, MB_EXIT_OOM); }
 
 void mb_vec_grow_(void **v, size_t *cap, size_t elem, size_t need) {
     size_t ncap = *cap ? *cap : 16;
@@ -53,16 +59,21 @@ static void ptrmap_rehash(mb_ptrmap_t *m, size_t ncap) {
     free(ov);
 }
 
-bool mb_ptrmap_get(const mb_ptrmap_t *m, const void *key, uint64_t *val) {
-    if (!m->cap) return false;
+/* The slot holding key, or SIZE_MAX when the map has none. */
+static inline size_t ptrmap_find(const mb_ptrmap_t *m, const void *key) {
+    if (!m->cap) return SIZE_MAX;
     size_t mask = m->cap - 1;
     for (size_t i = ptr_hash(key, mask);; i = (i + 1) & mask) {
-        if (m->keys[i] == NULL) return false;
-        if (m->keys[i] == key) {
-            if (val) *val = m->vals[i];
-            return true;
-        }
+        if (m->keys[i] == NULL) return SIZE_MAX;
+        if (m->keys[i] == key) return i;
     }
+}
+
+bool mb_ptrmap_get(const mb_ptrmap_t *m, const void *key, uint64_t *val) {
+    size_t i = ptrmap_find(m, key);
+    if (i == SIZE_MAX) return false;
+    if (val) *val = m->vals[i];
+    return true;
 }
 
 void mb_ptrmap_put(mb_ptrmap_t *m, void *key, uint64_t val) {
@@ -85,17 +96,12 @@ void mb_ptrmap_put(mb_ptrmap_t *m, void *key, uint64_t val) {
 }
 
 bool mb_ptrmap_del(mb_ptrmap_t *m, const void *key, uint64_t *val) {
-    if (!m->cap) return false;
-    size_t mask = m->cap - 1;
-    for (size_t i = ptr_hash(key, mask);; i = (i + 1) & mask) {
-        if (m->keys[i] == NULL) return false;
-        if (m->keys[i] == key) {
-            if (val) *val = m->vals[i];
-            m->keys[i] = MB_PTRMAP_TOMB;
-            m->n--;
-            return true;
-        }
-    }
+    size_t i = ptrmap_find(m, key);
+    if (i == SIZE_MAX) return false;
+    if (val) *val = m->vals[i];
+    m->keys[i] = MB_PTRMAP_TOMB;
+    m->n--;
+    return true;
 }
 
 void mb_ptrmap_free(mb_ptrmap_t *m) {

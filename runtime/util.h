@@ -2,17 +2,23 @@
 #ifndef MB_UTIL_H
 #define MB_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
+/* "membench: <message>" and a newline on stderr: every fatal message's form. */
+void mb_vmessage(const char *fmt, va_list ap);
 /* Print "membench: <message>" to stderr and abort: broken invariants only. */
 _Noreturn void mb_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Out of memory in the runtime's own tables (not object memory): report and
  * exit with MB_EXIT_OOM, the status the harness reads as "out of memory"
  * (object memory that cannot be had, even after a collection, exits the same way). */
 _Noreturn void mb_oom(const char *what);
+/* The one out-of-memory exit: "membench: out of memory (what)", exit status
+ * `status` (mb_oom: MB_EXIT_OOM; the harness's own process: 2, harness/base/oom.h). */
+_Noreturn void mb_oom_exit(const char *what, int status);
 #define MB_EXIT_OOM 12
 
 #define MB_CHECK(cond, ...) do { if (!(cond)) mb_panic(__VA_ARGS__); } while (0)

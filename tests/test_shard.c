@@ -199,6 +199,23 @@ Test(shard, balance_at_default_scale) {
     cr_assert(cp0 > 0 && cp10 > 9.99 * cp0 && cp10 < 10.01 * cp0, "cycle-pairs: %g s at 10n, %g s at n", cp10, cp0);
 }
 
+/* Every registered workload states its cost (shard_seconds), so the model
+ * never falls back to the mean for a built-in workload; a trace, which has
+ * none, costs the mean of the registered ones. */
+Test(shard, every_workload_has_a_cost) {
+    double mean = 0;
+    size_t nw = mb_workload_count();
+    for (size_t i = 0; i < nw; i++) {
+        cr_expect_gt(mb_workloads[i]->shard_seconds, 0, "%s has no shard_seconds (workloads/workload.h)",
+                     mb_workloads[i]->name);
+        mean += mb_workloads[i]->shard_seconds / (double)nw;
+    }
+    mb_workload_t trace = *mb_find_workload("cycle-pairs");
+    trace.shard_seconds = 0;
+    double got = mb_shard_model_seconds(&trace, trace.size_default) - MB_SHARD_OVERHEAD_S;
+    cr_assert(got > 0.999 * mean && got < 1.001 * mean, "a workload without a cost: %g s, the mean is %g s", got, mean);
+}
+
 /* --shard-costs: the times of a previous results file decide the plan (the
  * context names the file); a file that is not results is bad usage. */
 Test(shard, costs_from_a_previous_results_file, .timeout = 120) {

@@ -156,6 +156,7 @@ const mb_workload_t mb_workload_binary_trees = {
     .size_default = 16,
     .size_large = 18,
     .size_max = MAX_N,
+    .shard_seconds = 1.4421,
     .ops = bt_ops,
     .leaks_acyclic = bt_leaks,
     .run = bt_run,

@@ -31,6 +31,7 @@ const mb_workload_t mb_workload_cycle_pairs = {
     .size_quick = 20000,
     .size_default = 1000000,
     .size_large = 10000000,
+    .shard_seconds = 0.0984,
     .ops = cp_ops,
     .leaks_acyclic = cp_leaks,
     .run = cp_run,

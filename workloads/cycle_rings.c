@@ -76,6 +76,7 @@ const mb_workload_t mb_workload_cycle_rings = {
     .size_quick = 60,
     .size_default = 3000,
     .size_large = 30000,
+    .shard_seconds = 1.3674,
     .ops = cr_ops,
     .leaks_acyclic = cr_leaks,
     .run = cr_run,

@@ -163,6 +163,7 @@ const mb_workload_t mb_workload_dlist = {
     .size_quick = 500,
     .size_default = 50000,
     .size_large = 500000,
+    .shard_seconds = 1.4145,
     .ops = dl_ops,
     .leaks_acyclic = dl_leaks,
     .run = dl_run,

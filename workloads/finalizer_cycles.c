@@ -52,6 +52,7 @@ const mb_workload_t mb_workload_finalizer_cycles = {
     .size_quick = 10000,
     .size_default = 300000,
     .size_large = 3000000,
+    .shard_seconds = 0.7333,
     .ops = fc_ops,
     .leaks_acyclic = fc_leaks,
     .uncollectable_legacy = fc_uncollectable,

@@ -74,6 +74,7 @@ const mb_workload_t mb_workload_interned_values = {
     .size_quick = 200000,
     .size_default = 5000000,
     .size_large = 50000000,
+    .shard_seconds = 0.3417,
     .ops = iv_ops,
     .leaks_acyclic = iv_leaks,
     .run = iv_run,

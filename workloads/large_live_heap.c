@@ -90,6 +90,7 @@ const mb_workload_t mb_workload_large_live_heap = {
     .size_quick = 20000,
     .size_default = 1000000,
     .size_large = 5000000,
+    .shard_seconds = 2.9980,
     .ops = lh_ops,
     .leaks_acyclic = lh_leaks,
     .run = lh_run,

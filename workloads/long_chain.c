@@ -6,7 +6,9 @@
  * node k - 1, so HEAD reaches all n nodes and nothing else does. It is
  * walked once (the checksum is its length), then HEAD is dropped: under
  * counting, one decrement frees all n nodes in one cascade (iterative, so
- * the C stack stays flat; the dispatch layer records it as a pause); a
+ * the C stack stays flat; runtime/refcount.c reports it as a cascade event
+ * and the statistics listener, runtime/events.c, records a cascade of at
+ * least MB_CASCADE_PAUSE_MIN objects as a pause); a
  * tracing collector frees them at its next collection. Acyclic: nothing
  * leaks. Every object is a chain node.
  */
@@ -38,6 +40,7 @@ const mb_workload_t mb_workload_long_chain = {
     .size_quick = 200000,
     .size_default = 1000000,
     .size_large = 10000000,
+    .shard_seconds = 0.2278,
     .ops = lc_ops,
     .leaks_acyclic = lc_leaks,
     .run = lc_run,

@@ -128,6 +128,7 @@ const mb_workload_t mb_workload_parent_trees = {
     .size_quick = 1000,
     .size_default = 25000,
     .size_large = 250000,
+    .shard_seconds = 0.1349,
     .ops = pt_ops,
     .leaks_acyclic = pt_leaks,
     .run = pt_run,

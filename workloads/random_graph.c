@@ -195,6 +195,7 @@ const mb_workload_t mb_workload_random_graph = {
     .size_quick = 100000,
     .size_default = 2000000,
     .size_large = 20000000,
+    .shard_seconds = 0.1266,
     .ops = rg_ops,
     .leaks_acyclic = rg_leaks,
     .run = rg_run,

@@ -85,6 +85,7 @@ const mb_workload_t mb_workload_shared_refs = {
     .size_quick = 200000,
     .size_default = 5000000,
     .size_large = 50000000,
+    .shard_seconds = 0.1997,
     .ops = sr_ops,
     .leaks_acyclic = sr_leaks,
     .run = sr_run,

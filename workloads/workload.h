@@ -24,6 +24,13 @@ typedef struct mb_workload {
     uint64_t size_default;              /* n for --scale default */
     uint64_t size_large;                /* n for --scale large */
     uint64_t size_max;                  /* largest meaningful n (0: no limit); larger is bad usage */
+    /* Seconds one repetition of one case takes at size_default, the mean
+     * over the strategies and both interning settings (the CPU time of
+     * `membench run -s all -w all -i both -r 1`, release build, on the
+     * 2-core development VM): run --shard's cost model, where only the
+     * ratios between workloads matter (harness/run/shard.c). Every
+     * registered workload has one (tests/test_shard.c); a trace has 0. */
+    double shard_seconds;
     uint64_t (*ops)(const mb_wl_args_t *a);       /* operations done, for items_per_second */
     /* Objects a counting strategy that cannot reclaim cycles (rc) leaks,
      * immortal objects excluded. Strategies that collect cycles leak 0;

@@ -145,6 +145,38 @@ static void release_lock(mb_outfile_t *o) {
     o->lockfd = -1;
 }
 
+/* The temporary file beside the target, o->tmp (mode 0666 less the umask),
+ * open as o->f; with o's lock held. 0, or -1 with err and the lock released. */
+static int open_tmp(mb_outfile_t *o, const char *path, const char *real, int dirlen, const char *base, char *err,
+                    size_t errsz) {
+    if (snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.tmp.%ld.XXXXXX", dirlen, real, base, (long)getpid()) >= (int)sizeof o->tmp) {
+        snprintf(err, errsz, "cannot write '%s': bad file name", path);
+        o->tmp[0] = '\0';
+        release_lock(o);
+        return -1;
+    }
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        snprintf(err, errsz, "cannot write '%s': %s", path, strerror(errno));
+        o->tmp[0] = '\0';
+        release_lock(o);
+        return -1;
+    }
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, 0666 & ~um);
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        snprintf(err, errsz, "cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+        unlink(o->tmp);
+        o->tmp[0] = '\0';
+        release_lock(o);
+        return -1;
+    }
+    return 0;
+}
+
 int mb_outfile_open(mb_outfile_t *o, const char *path, char *err, size_t errsz) {
     memset(o, 0, sizeof *o);
     o->lockfd = -1;
@@ -191,31 +223,7 @@ int mb_outfile_open(mb_outfile_t *o, const char *path, char *err, size_t errsz) 
     }
     remove_stale_files(dir);
     if (take_lock(o, path, err, errsz) != 0) return -1;
-    if (snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.tmp.%ld.XXXXXX", dirlen, real, base, (long)getpid()) >= (int)sizeof o->tmp) {
-        snprintf(err, errsz, "cannot write '%s': bad file name", path);
-        o->tmp[0] = '\0';
-        release_lock(o);
-        return -1;
-    }
-    int fd = mkstemp(o->tmp);
-    if (fd < 0) {
-        snprintf(err, errsz, "cannot write '%s': %s", path, strerror(errno));
-        o->tmp[0] = '\0';
-        release_lock(o);
-        return -1;
-    }
-    mode_t um = umask(0);
-    umask(um);
-    fchmod(fd, 0666 & ~um);
-    o->f = fdopen(fd, "w");
-    if (!o->f) {
-        snprintf(err, errsz, "cannot write '%s': %s", path, strerror(errno));
-        close(fd);
-        unlink(o->tmp);
-        o->tmp[0] = '\0';
-        release_lock(o);
-        return -1;
-    }
+    if (open_tmp(o, path, real, dirlen, base, err, errsz) != 0) return -1;
     static int registered;
     if (!registered) {
         atexit(outfile_atexit);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/base/child.h"
 #include "harness/run/case.h"
 #include "harness/check/check.h"
 #include "harness/check/fuzz.h"
@@ -284,36 +285,6 @@ static bool selected(const char *only, const char *name) {
     return false;
 }
 
-/* The child's output on fd until it closes it or the deadline passes (then true): the last part of it in buf
- * (the message is at the end), NUL-terminated, its length in *got. */
-static bool read_child(int fd, uint64_t deadline, char *buf, size_t bufsz, size_t *got) {
-    *got = 0;
-    for (;;) {
-        uint64_t now = mb_now_ns();
-        if (now >= deadline) return true;
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int pr = poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
-        if (pr < 0 && errno == EINTR) continue;
-        if (pr <= 0) continue;
-        char tmp[4096];
-        ssize_t r = read(fd, tmp, sizeof tmp);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        size_t take = (size_t)r;
-        if (*got + take > bufsz - 1) {  /* keep the last part: the message is at the end */
-            size_t drop = *got + take - (bufsz - 1);
-            if (drop > *got) drop = *got;
-            memmove(buf, buf + drop, *got - drop);
-            *got -= drop;
-            if (take > bufsz - 1 - *got) take = bufsz - 1 - *got;
-        }
-        memcpy(buf + *got, tmp, take);
-        *got += take;
-    }
-    buf[*got] = '\0';
-    return false;
-}
-
 /* Why the child failed, from its wait status st and its output buf (got bytes): its @FAIL message, or for a
  * crash or a panic its last line of output and the last context line (what it was doing). */
 static void child_failure(int st, char *buf, size_t got, char *err, size_t errsz) {
@@ -342,25 +313,34 @@ static void child_failure(int st, char *buf, size_t got, char *err, size_t errsz
 }
 
 /* Run one check in a child; returns 0 pass, -1 fail (message in err). */
+/* The parent's side of a check's pipe: everything the child wrote, its last part kept. */
+typedef struct out_in {
+    char buf[1 << 16];                  /* what was read, NUL-terminated at got */
+    size_t got;                         /* bytes in buf */
+} out_in_t;
+
+static bool out_data(void *arg, const char *tmp, size_t take) {
+    out_in_t *in = arg;
+    if (in->got + take > sizeof in->buf - 1) {   /* keep the last part: the message is at the end */
+        size_t drop = in->got + take - (sizeof in->buf - 1);
+        if (drop > in->got) drop = in->got;
+        memmove(in->buf, in->buf + drop, in->got - drop);
+        in->got -= drop;
+        if (take > sizeof in->buf - 1 - in->got) take = sizeof in->buf - 1 - in->got;
+    }
+    memcpy(in->buf + in->got, tmp, take);
+    in->got += take;
+    return true;
+}
+
 static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_opts_t *o, char *err, size_t errsz) {
-    int fds[2];
-    if (pipe(fds) != 0) {
-        snprintf(err, errsz, "cannot make a pipe: %s", strerror(errno));
-        return -1;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, errsz, "cannot fork: %s", strerror(errno));
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(fds[0]);
+    mb_child_t ch;
+    int started = mb_child_start(&ch, err, errsz);
+    if (started < 0) return -1;
+    if (started == 0) {
         int devnull = open("/dev/null", O_WRONLY);
         if (devnull >= 0) dup2(devnull, 1);
-        dup2(fds[1], 2);                /* a panic's message comes back on the pipe too */
+        dup2(ch.fd, 2);                 /* a panic's message comes back on the pipe too */
         char msg[4096] = "";
         ck_t c = {.s = s, .o = o, .err = msg, .errsz = sizeof msg};
         int rc = k->fn(&c);
@@ -368,14 +348,15 @@ static int run_child(const check_t *k, const mb_strategy_t *s, const mb_check_op
         fflush(stderr);
         _exit(rc != 0 ? 1 : 0);
     }
-    close(fds[1]);
-    char buf[1 << 16];
-    size_t got;
-    bool timed_out = read_child(fds[0], mb_now_ns() + (uint64_t)(o->timeout_s * 1e9), buf, sizeof buf, &got);
-    close(fds[0]);
-    if (timed_out) kill(pid, SIGKILL);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    static out_in_t in;
+    in.got = 0;
+    mb_child_reader_t rd = {.data = out_data, .arg = &in};
+    bool timed_out = mb_child_read(&ch, mb_now_ns() + (uint64_t)(o->timeout_s * 1e9), &rd);
+    char *buf = in.buf;
+    size_t got = in.got;
+    buf[got] = '\0';
+    int st;
+    (void)mb_child_wait(&ch, timed_out, &st, NULL);
     if (timed_out) {
         snprintf(err, errsz, "timed out after %g s (killed)", o->timeout_s);
         return -1;

@@ -76,7 +76,7 @@ const mb_optdef_t mb_optdefs[] = {
       "a repetition running longer is killed and reported as an error"),
     R(RUN, ALLOCATOR, 0, "allocator", CHOICE, "NAME", "libc|jemalloc", "libc", NULL, 0, 0,
       "malloc of the strategies that allocate with malloc"),
-    R(RUN, HEAPMUL, 0, "heap-multiplier", NUM, "X", NULL, STR(MB_DEFAULT_HEAP_MULTIPLIER), NULL, 1, 1000,
+    R(RUN, HEAPMUL, 0, "heap-multiplier", NUM, "X", NULL, STR(MB_DEFAULT_HEAP_MULTIPLIER), NULL, MB_HEAP_MULTIPLIER_MIN, MB_HEAP_MULTIPLIER_MAX,
       "collect when the heap reaches X times the bytes live after the last collection"),
     R(RUN, FINALIZERS, 0, "finalizers", CHOICE, "MODE", "modern|legacy", "modern", NULL, 0, 0,
       "finalizers in cycles: run them (PEP 442) or leave the cycle in garbage (before Python 3.4)"),
@@ -165,7 +165,7 @@ const mb_optdef_t mb_optdefs[] = {
       "deep-structures: the length of the chain"),
     R(CHECK, TIMEOUT, 0, "timeout", NUM, "SECONDS", NULL, "300", NULL, 0.001, 1e7,
       "a check running longer is killed and fails"),
-    R(HISTORY, DB, 0, "db", TEXT, "FILE", NULL, "results/history.sqlite", NULL, 0, 0, "the history database"),
+    R(HISTORY, DB, 0, "db", TEXT, "FILE", NULL, MB_HISTORY_DB_DEFAULT, NULL, 0, 0, "the history database"),
     R(HISTORY, FILTER, 0, "filter", TEXT, "REGEX", NULL, NULL, "every name", 0, 0,
       "show: only names that match (extended regex; -REGEX excludes)"),
     R(HISTORY, METRIC, 0, "metric", TEXT, "METRIC", NULL, "real_time", NULL, 0, 0,
@@ -241,9 +241,7 @@ void mb_opts_usage(FILE *out, int cmd) {
 _Noreturn void mb_usage_error(int cmd, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fputs("membench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    mb_vmessage(fmt, ap);
     va_end(ap);
     mb_opts_usage(stderr, cmd);
     exit(2);

@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The history database of `membench history` when --db is not given: stated
+ * here only (the Makefile's HISTORY and scripts/mb-dashboard read this line). */
+#define MB_HISTORY_DB_DEFAULT "results/history.sqlite"
+
 /* The subcommands. */
 typedef enum mb_cmd {
     MB_CMD_LIST, MB_CMD_RUN, MB_CMD_REPORT, MB_CMD_IMPORT, MB_CMD_COMPARE, MB_CMD_TOUR, MB_CMD_FUZZ, MB_CMD_MERGE,

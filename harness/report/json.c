@@ -5,20 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/cli/options.h"
 #include "harness/report/report.h"
-
-void mb_json_write_str(FILE *out, const char *s) {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
-        else if (ch == '\n') fputs("\\n", out);
-        else if (ch < 0x20) fprintf(out, "\\u%04x", ch);
-        else fputc(ch, out);
-    }
-    fputc('"', out);
-}
 
 /* A JSON number: integers exactly (every counter is below 2^53), others with
  * 17 significant digits (a double round-trips); never NaN or Infinity. */
@@ -87,7 +74,7 @@ static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
     fprintf(out, ",\n    \"allocator\": ");
     mb_json_write_str(out, s->allocator ? s->allocator : "libc");
     fprintf(out, ",\n    \"heap_multiplier\": ");
-    jnum(out, s->heap_multiplier > 0 ? s->heap_multiplier : MB_DEFAULT_HEAP_MULTIPLIER);
+    jnum(out, mb_heap_multiplier(s->heap_multiplier));
     fprintf(out, ",\n    \"seed\": %llu,\n    \"scale\": ", s->seed);
     mb_json_write_str(out, s->scale ? s->scale : "default");
     if (s->n) {                         /* every case of a run shares its options: the first one's */
@@ -107,10 +94,8 @@ static void context(FILE *out, const mb_suite_t *s, const mb_context_t *c) {
     mb_json_write_str(out, c->bdwgc_version);
     fprintf(out, ",\n    \"jemalloc_version\": ");
     mb_json_write_str(out, c->jemalloc_version);
-    if (s->options) {                   /* every option of run, given or default, from the table */
-        fprintf(out, ",\n    \"options\": ");
-        mb_opts_json(out, MB_CMD_RUN, s->options);
-    }
+    if (s->options_json)                /* every option of run, given or default, from the table */
+        fprintf(out, ",\n    \"options\": %s", s->options_json);
     if (s->shard) {                     /* run --shard I/N: which share of the plan this is */
         char *text = json_dumps(s->shard, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
         if (!text) mb_harness_oom("the report's context");

@@ -4,6 +4,10 @@
 
 #include <stdio.h>
 
+#include "harness/base/json_write.h"
+#include "harness/base/mdtext.h"
+#include "harness/base/oom.h"
+#include "harness/base/units.h"
 #include "harness/stats/aggregate.h"
 #include "harness/run/case.h"
 #include "harness/run/context.h"
@@ -20,8 +24,6 @@ int mb_format_parse(const char *s, mb_format_t *f);
 /* Write the suite in a format (JSON needs the context; others ignore it). */
 void mb_report_suite(FILE *out, mb_format_t f, const mb_suite_t *s, const mb_context_t *ctx);
 void mb_report_json(FILE *out, const mb_suite_t *s, const mb_context_t *ctx);   /* json.c */
-/* A JSON string literal of s, escaped (json.c; list and the options use it too). */
-void mb_json_write_str(FILE *out, const char *s);
 void mb_report_csv(FILE *out, const mb_suite_t *s);                             /* csv.c */
 /* Console and Markdown: a header naming the machine and the build (the file's
  * own context when s was read back, else ctx), the table, then verdicts. */
@@ -96,20 +98,5 @@ bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[
 
 void mb_report_list_console(FILE *out);
 void mb_report_list_json(FILE *out);
-
-/* Human units: "1.23 ms", "4.5 MiB", "12.3M". Return buf. */
-char *mb_fmt_ns(char *buf, size_t n, double ns);
-char *mb_fmt_bytes(char *buf, size_t n, double bytes);
-char *mb_fmt_count(char *buf, size_t n, double v);
-
-/* Out of memory in membench's own process (not a case's child, whose
- * allocations fail as MB_EXIT_OOM): "membench: out of memory (what)", exit 2. */
-_Noreturn void mb_harness_oom(const char *what);
-
-/* Text in a Markdown table cell: newlines and control characters become
- * spaces, '|' is escaped (GitHub's tables split on it even inside code).
- * As code, the span's fence is longer than any run of backticks inside. */
-void mb_md_text(FILE *out, const char *s);
-void mb_md_code(FILE *out, const char *s);
 
 #endif

@@ -5,7 +5,6 @@
 
 #include "harness/results/hyperfine.h"
 #include "harness/base/json_read.h"
-#include "harness/cli/options.h"
 #include "harness/run/registry.h"
 #include "harness/report/report.h"
 
@@ -208,8 +207,7 @@ static int import_root(json_t *root, const char *path, mb_suite_t *s, char *err,
         if (opt_value(cmd, "--heap-multiplier", "--heap-multiplier", buf, sizeof buf)) {
             char *end;
             double hm = strtod(buf, &end);
-            const mb_optdef_t *d = mb_opt_find(MB_CMD_RUN, MB_O_HEAPMUL);    /* run's range, from the table */
-            if (!*end && hm >= d->min && hm <= d->max &&
+            if (!*end && hm >= MB_HEAP_MULTIPLIER_MIN && hm <= MB_HEAP_MULTIPLIER_MAX &&     /* run's range */
                 json_object_set_new(ctx, "heap_multiplier", json_real(hm)) != 0) goto oom;
         }
         if (opt_value(cmd, "--seed", "--seed", buf, sizeof buf)) {

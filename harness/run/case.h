@@ -2,14 +2,8 @@
 #ifndef MB_CASE_H
 #define MB_CASE_H
 
+#include "harness/base/case_spec.h"
 #include "harness/run/registry.h"
-
-typedef struct mb_case {
-    const mb_workload_t *workload;      /* what runs */
-    const mb_strategy_t *strategy;      /* how memory is managed */
-    mb_wl_args_t args;                  /* n, seed, interning, finalizers */
-    mb_options_t opt;                   /* runtime options (interning mirrors args) */
-} mb_case_t;
 
 typedef struct mb_result {
     uint64_t real_ns;                   /* wall time of the measured region (monotonic clock) */

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "harness/run/progress.h"
-#include "harness/report/report.h"
+#include "harness/base/units.h"
 #include "harness/run/runner.h"
 
 void mb_progress_begin(mb_progress_t *p, size_t total) {

@@ -17,7 +17,8 @@
 #include "runtime/mem.h"
 #include "runtime/util.h"
 #include "harness/run/progress.h"
-#include "harness/report/report.h"
+#include "harness/base/child.h"
+#include "harness/base/oom.h"
 #include "harness/run/runner.h"
 #include "harness/trace/trace.h"
 #include "harness/run/twins.h"
@@ -100,72 +101,30 @@ static _Noreturn void child_main(const mb_case_t *c, int fd) {
     _exit(0);
 }
 
-int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *err, size_t errsz) {
-    int fds[2];
-    if (pipe(fds) != 0) {
-        snprintf(err, errsz, "cannot create a pipe: %s", strerror(errno));
-        return -1;
-    }
-    fflush(NULL);                       /* nothing buffered is written twice */
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, errsz, "cannot fork: %s", strerror(errno));
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        /* The case dies with membench, even of SIGKILL: a hung case must
-         * not outlive the run (the parent may have died before this line). */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(5);
-        close(fds[0]);
-        signal(SIGINT, SIG_DFL);        /* the parent's handlers (outfile.c) are not the child's */
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
-        child_main(c, fds[1]);
-    }
-    close(fds[1]);
-    mb_child_msg_t m;
-    size_t got = 0;
-    bool timed_out = false;
-    uint64_t deadline = mb_now_ns() + (uint64_t)(timeout_s * 1e9);
-    while (got < sizeof m && !runner_signal) {
-        uint64_t now = mb_now_ns();
-        if (now >= deadline) { timed_out = true; break; }
-        uint64_t ms = (deadline - now) / 1000000u + 1;
-        struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-        int pr = poll(&pfd, 1, ms > 1000 ? 1000 : (int)ms);
-        if (pr < 0 && errno == EINTR) continue;
-        if (pr == 0) {
-            if (runner_pg && runner_cur)
-                mb_progress_case(runner_pg, runner_idx, runner_cur->name, runner_cur->repetition, runner_cur->repetitions);
-            continue;
-        }
-        ssize_t n = read(fds[0], (char *)&m + got, sizeof m - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;              /* EOF: the child ended (or closed the pipe) */
-        got += (size_t)n;
-    }
-    close(fds[0]);
-    bool interrupted = runner_signal && got != sizeof m;
-    if (timed_out || interrupted) kill(pid, SIGKILL);
-    int st = 0;
-    struct rusage ru;
-    memset(&ru, 0, sizeof ru);
-    while (wait4(pid, &st, 0, &ru) < 0)
-        if (errno != EINTR) {
-            snprintf(err, errsz, "cannot wait for the case's process: %s", strerror(errno));
-            return -1;
-        }
-    if (timed_out) {
-        snprintf(err, errsz, "timed out after %g s (killed)", timeout_s);
-        return -1;
-    }
-    if (interrupted) {
-        snprintf(err, errsz, "interrupted by SIG%s", sigabbrev_np(runner_signal) ? sigabbrev_np(runner_signal) : "?");
-        return -1;
-    }
+/* The parent's side of a case's pipe: the result message, byte by byte. */
+typedef struct msg_in {
+    mb_child_msg_t m;                   /* the message */
+    size_t got;                         /* bytes of it read */
+} msg_in_t;
+
+static bool msg_data(void *arg, const char *buf, size_t n) {
+    msg_in_t *in = arg;
+    size_t take = n < sizeof in->m - in->got ? n : sizeof in->m - in->got;
+    memcpy((char *)&in->m + in->got, buf, take);
+    in->got += take;
+    return in->got < sizeof in->m;
+}
+
+static bool msg_stop(void *arg) { (void)arg; return runner_signal != 0; }
+
+static void msg_tick(void *arg) {
+    (void)arg;
+    if (runner_pg && runner_cur)
+        mb_progress_case(runner_pg, runner_idx, runner_cur->name, runner_cur->repetition, runner_cur->repetitions);
+}
+
+/* Why the case's process failed, from its wait status and its message; 0 if it did not. */
+static int child_outcome(const mb_case_t *c, int st, const msg_in_t *in, char *err, size_t errsz) {
     if (WIFSIGNALED(st)) {
         int sig = WTERMSIG(st);
         snprintf(err, errsz, "crashed: killed by signal %d (%s)", sig, strsignal(sig));
@@ -179,15 +138,51 @@ int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *
         snprintf(err, errsz, "the case's process exited with status %d", WEXITSTATUS(st));
         return -1;
     }
-    if (got != sizeof m) {
+    if (in->got != sizeof in->m) {
         snprintf(err, errsz, "the case's process ended without a result");
         return -1;
     }
-    if (m.status != 0) {
+    if (in->m.status != 0) {
         snprintf(err, errsz, "could not create the runtime for %s (bad --params?)", c->strategy->name);
         return -1;
     }
-    *r = m.res;
+    return 0;
+}
+
+int mb_run_isolated(const mb_case_t *c, double timeout_s, mb_result_t *r, char *err, size_t errsz) {
+    pid_t parent = getpid();
+    mb_child_t ch;
+    int started = mb_child_start(&ch, err, errsz);
+    if (started < 0) return -1;
+    if (started == 0) {
+        /* The case dies with membench, even of SIGKILL: a hung case must
+         * not outlive the run (the parent may have died before this line). */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(5);
+        signal(SIGINT, SIG_DFL);        /* the parent's handlers (outfile.c) are not the child's */
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        child_main(c, ch.fd);
+    }
+    msg_in_t in = {.got = 0};
+    mb_child_reader_t rd = {.data = msg_data, .stop = msg_stop, .tick = msg_tick, .tick_ms = 1000, .arg = &in};
+    bool timed_out = mb_child_read(&ch, mb_now_ns() + (uint64_t)(timeout_s * 1e9), &rd);
+    bool interrupted = runner_signal && in.got != sizeof in.m;
+    int st;
+    struct rusage ru;
+    if (mb_child_wait(&ch, timed_out || interrupted, &st, &ru) != 0) {
+        snprintf(err, errsz, "cannot wait for the case's process: %s", strerror(errno));
+        return -1;
+    }
+    if (timed_out) {
+        snprintf(err, errsz, "timed out after %g s (killed)", timeout_s);
+        return -1;
+    }
+    if (interrupted) {
+        snprintf(err, errsz, "interrupted by SIG%s", sigabbrev_np(runner_signal) ? sigabbrev_np(runner_signal) : "?");
+        return -1;
+    }
+    if (child_outcome(c, st, &in, err, errsz) != 0) return -1;
+    *r = in.m.res;
     r->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024u;
     return 0;
 }

@@ -71,8 +71,8 @@ typedef struct mb_suite {
     bool aggregates_only;               /* JSON and CSV: of a family with aggregates, only the aggregates
                                            (mean, median, stddev, cv) and its error entries, not its
                                            repetitions (Google Benchmark's --benchmark_report_aggregates_only) */
-    const struct mb_optval *options;    /* a run's options as parsed (options.h), written into the
-                                           context; NULL for a file read back */
+    const char *options_json;           /* a run's options as a JSON object (options.h's mb_opts_json),
+                                           written into the context as it is; NULL for a file read back */
     struct json_t *context;             /* a read or imported file's own context, written back as it is
                                            (NULL: this machine's, for a run); owned (a reference) */
     struct json_t *shard;               /* run --shard I/N: the context's "shard" object (index, count,

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "harness/base/gbench_read.h"
+#include "harness/base/oom.h"
+#include "harness/run/registry.h"
+#include "harness/run/runner.h"
 #include "harness/run/shard.h"
 
 int mb_shard_parse(const char *text, unsigned *index, unsigned *count, char *err, size_t errsz) {
@@ -39,29 +42,13 @@ bad:
     return -1;
 }
 
-/* Seconds per repetition of one case at the default size, the mean over
- * the nine strategies and both interning settings: the cpu_time of
- * `membench run -s all -w all -i both -r 1` (release build) on the 2-core
- * development VM. CPU time, not wall time: the VM was shared while it was
- * measured, and CPU time is what an idle machine's wall time would be. Only
- * the ratios between workloads matter for the balance; a workload missing
- * here costs the mean of the table. */
-static const struct {
-    const char *workload;
-    double seconds;
-} model[] = {
-    {"shared-refs", 0.1997},     {"cycle-pairs", 0.0984},  {"cycle-rings", 1.3674},     {"dlist", 1.4145},
-    {"parent-trees", 0.1349},    {"binary-trees", 1.4421}, {"interned-values", 0.3417}, {"random-graph", 0.1266},
-    {"long-chain", 0.2278},      {"large-live-heap", 2.9980}, {"finalizer-cycles", 0.7333},
-};
-
+/* A workload's own cost (its shard_seconds) at the default size; one
+ * without (a trace) costs the mean over the registered workloads. Scaled
+ * linearly by size, geometrically for a size that is a depth. */
 double mb_shard_model_seconds(const mb_workload_t *w, uint64_t n) {
-    size_t nm = sizeof model / sizeof *model;
-    double base = 0, mean = 0;
-    for (size_t i = 0; i < nm; i++) {
-        mean += model[i].seconds / (double)nm;
-        if (!strcmp(model[i].workload, w->name)) base = model[i].seconds;
-    }
+    double base = w->shard_seconds, mean = 0;
+    size_t nm = mb_workload_count();
+    for (size_t i = 0; i < nm; i++) mean += mb_workloads[i]->shard_seconds / (double)nm;
     if (base <= 0) base = mean;
     double d = (double)w->size_default, x = (double)n;
     /* A size that is an exponent (binary-trees' depth): each step doubles the work. */
@@ -135,4 +122,61 @@ void mb_shard_assign(const double *cost, size_t n, unsigned count, unsigned *sha
         load[best] += cost[order[i]];
     }
     free(order);
+}
+
+json_t *mb_shard_plan(mb_suite_t *suite, unsigned index, unsigned count, const json_t *costs, const char *costs_path) {
+    size_t nu = 0;
+    const mb_workload_t **unit = malloc((suite->n + 1) * sizeof *unit);
+    double *cost = calloc(suite->n + 1, sizeof *cost);
+    unsigned *shard_of = malloc((suite->n + 1) * sizeof *shard_of);
+    double *load = calloc(count, sizeof *load);
+    if (!unit || !cost || !shard_of || !load) mb_harness_oom("the shard plan");
+    size_t from_file = 0;
+    for (size_t e = 0; e < suite->n; e++) {
+        const mb_entry_t *x = &suite->v[e];
+        if (!nu || unit[nu - 1] != x->c.workload) unit[nu++] = x->c.workload;
+        const json_t *c = costs ? json_object_get(costs, x->name) : NULL;
+        if (c) from_file++;
+        cost[nu - 1] += c ? json_real_value(c) + MB_SHARD_OVERHEAD_S : mb_shard_model_seconds(x->c.workload, x->c.args.n);
+    }
+    mb_shard_assign(cost, nu, count, shard_of, load);
+    size_t kept = 0;
+    for (size_t e = 0, u = 0; e < suite->n; e++) {
+        if (e && suite->v[e - 1].c.workload != suite->v[e].c.workload) u++;
+        if (shard_of[u] == index) suite->v[kept++] = suite->v[e];
+    }
+    double total = 0, max = 0;
+    for (unsigned k = 0; k < count; k++) {
+        total += load[k];
+        if (load[k] > max) max = load[k];
+    }
+    json_t *o = json_object(), *mine = json_array(), *plan = json_array();
+    if (!o || !mine || !plan) mb_harness_oom("the shard plan");
+    char names[2048] = "";
+    size_t nmine = 0;
+    for (size_t u = 0; u < nu; u++) {
+        json_t *p = json_pack("{s:s, s:i, s:f}", "unit", unit[u]->name, "shard", (json_int_t)shard_of[u],
+                              "estimated_seconds", round(cost[u] * 1000) / 1000);
+        if (!p || json_array_append_new(plan, p) != 0) mb_harness_oom("the shard plan");
+        if (shard_of[u] != index) continue;
+        if (json_array_append_new(mine, json_string(unit[u]->name)) != 0) mb_harness_oom("the shard plan");
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof names - l, "%s%s", nmine++ ? "," : "", unit[u]->name);
+    }
+    json_object_set_new(o, "index", json_integer(index));
+    json_object_set_new(o, "count", json_integer(count));
+    json_object_set_new(o, "units", mine);
+    json_object_set_new(o, "estimated_seconds", json_real(round(load[index] * 1000) / 1000));
+    json_object_set_new(o, "largest_over_mean", json_real(total > 0 ? round(max / (total / count) * 1000) / 1000 : 1));
+    json_object_set_new(o, "costs", json_string(costs ? costs_path : "model"));
+    json_object_set_new(o, "plan", plan);
+    fprintf(stderr, "membench: shard %u/%u: %zu of %zu workloads (%s), estimated %.1f s of %.1f s; "
+            "largest shard %.2fx the mean%s\n", index, count, nmine, nu, nmine ? names : "none", load[index], total,
+            total > 0 ? max / (total / count) : 1.0, costs && from_file < suite->n ? " (some cases not in the costs file: model)" : "");
+    suite->n = kept;
+    free(unit);
+    free(cost);
+    free(shard_of);
+    free(load);
+    return o;
 }

@@ -23,10 +23,10 @@
 int mb_shard_parse(const char *text, unsigned *index, unsigned *count, char *err, size_t errsz);
 
 /* The built-in cost model: the seconds one repetition of one case of w
- * takes at size n, estimated from a table of measured seconds per case at
- * the default size (averaged over the strategies and interning), scaled
- * linearly by size (geometrically for a size that is a depth), plus the
- * per-process overhead of the runner. */
+ * takes at size n, from the workload's shard_seconds (workload.h; a
+ * workload without one, a trace, costs the mean of the registered ones),
+ * scaled linearly by size (geometrically for a size that is a depth), plus
+ * the per-process overhead of the runner. */
 double mb_shard_model_seconds(const mb_workload_t *w, uint64_t n);
 
 /* Seconds per repetition of each case name in a results file (the mean
@@ -41,5 +41,14 @@ struct json_t *mb_shard_costs_read(const char *path, char *err, size_t errsz);
  * partition. shard_of[i] gets unit i's shard; load[k] (count of them) each
  * shard's estimated total. */
 void mb_shard_assign(const double *cost, size_t n, unsigned count, unsigned *shard_of, double *load);
+
+/* The suite's units (its workloads, in plan order) assigned to count shards
+ * by estimated cost (costs from a results file, costs_path, else the
+ * model); the entries of the other shards are dropped, each kept entry
+ * keeping the family_index of the whole plan (merge orders by it). One line
+ * on stderr says what this shard runs. Returns the context's "shard" object. */
+struct mb_suite;
+struct json_t *mb_shard_plan(struct mb_suite *suite, unsigned index, unsigned count, const struct json_t *costs,
+                             const char *costs_path);
 
 #endif

@@ -216,7 +216,7 @@ static uint64_t pct(const uint64_t *v, size_t n, double p) {
 
 int mb_twin_bdwgc_binary_trees(const mb_case_t *c, mb_result_t *r) {
     bd_gc_init();
-    double m = c->opt.heap_multiplier > 0 ? c->opt.heap_multiplier : MB_DEFAULT_HEAP_MULTIPLIER;
+    double m = mb_heap_multiplier(c->opt.heap_multiplier);
     unsigned disabled = 0;
     while (GC_is_disabled()) {
         GC_enable();

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "harness/stats/aggregate.h"
-#include "harness/report/report.h"
+#include "harness/base/oom.h"
 
 const char *const mb_agg_names[MB_NAGG] = {"mean", "median", "stddev", "cv"};
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/report/report.h"
+#include "harness/base/oom.h"
 #include "harness/stats/mannwhitney.h"
 
 typedef struct {

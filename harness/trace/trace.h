@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "harness/run/case.h"
+#include "harness/base/case_spec.h"
 
 #define MB_TRACE_MAGIC "MBTR"
 #define MB_TRACE_VERSION 1u

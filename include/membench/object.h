@@ -7,8 +7,10 @@
 
 /*
  * Every object starts with mb_obj_t (16 bytes). Strategy metadata lives in
- * the header's strategy-private fields or in side tables that the strategy
- * counts in its overhead_bytes (docs/design.md section 2).
+ * the header's strategy-private fields or in side tables, which the
+ * strategy declares as its side_bytes per object (counted in every byte
+ * figure; `membench list` shows 16 + side_bytes as overhead_bytes;
+ * docs/design.md section 2).
  *
  * Kinds:
  *   MB_LIST  a container of `len` reference slots, following the header;
