@@ -53,43 +53,52 @@ static size_t index_of(const char *base, size_t n, const char *name, size_t widt
     return SIZE_MAX;
 }
 
+/* Row and column of the case called name (added when new); false for a twin or an odd name. */
+static bool place(mb_lbo_t *t, const char *name, size_t *r, size_t *k) {
+    char row[96], strat[64];
+    if (!split_name(name, row, strat)) return false;
+    *r = index_of(t->row[0], t->nrows, row, sizeof *t->row);
+    if (*r == SIZE_MAX) memcpy(t->row[*r = t->nrows++], row, sizeof row);
+    *k = index_of(t->col[0], t->ncols, strat, sizeof *t->col);
+    if (*k == SIZE_MAX) memcpy(t->col[*k = t->ncols++], strat, sizeof strat);
+    return true;
+}
+
+static void *lbo_alloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size);
+    if (!p) mb_harness_oom("LBO");
+    return p;
+}
+
 void mb_lbo_compute(const mb_suite_t *s, mb_lbo_t *t) {
     memset(t, 0, sizeof *t);
-    size_t cap = s->n ? s->n : 1;
-    t->row = calloc(cap, sizeof *t->row);
-    t->col = calloc(cap, sizeof *t->col);
-    double *cost = malloc(4 * cap * cap * sizeof *cost);
-    if (!t->row || !t->col || !cost) mb_harness_oom("LBO");
-    for (size_t i = 0; i < 4 * cap * cap; i++) cost[i] = NAN;
-    for (size_t i = 0; i < s->n;) {
-        size_t end = mb_family_end(s, i);
-        char row[96], strat[64];
+    t->row = lbo_alloc(s->n, sizeof *t->row);
+    t->col = lbo_alloc(s->n, sizeof *t->col);
+    size_t r, k;
+    for (size_t i = 0; i < s->n; i = mb_family_end(s, i)) place(t, s->v[i].name, &r, &k);
+    size_t nc = t->ncols, cells = t->nrows * nc;
+    double *cost = lbo_alloc(4 * cells, sizeof *cost);
+    for (size_t i = 0; i < 4 * cells; i++) cost[i] = NAN;
+    for (size_t i = 0; i < s->n; i = mb_family_end(s, i)) {
         double c[4];
-        if (split_name(s->v[i].name, row, strat) && family_costs(s, i, end, c)) {
-            size_t r = index_of(t->row[0], t->nrows, row, sizeof *t->row);
-            if (r == SIZE_MAX) memcpy(t->row[r = t->nrows++], row, sizeof row);
-            size_t k = index_of(t->col[0], t->ncols, strat, sizeof *t->col);
-            if (k == SIZE_MAX) memcpy(t->col[k = t->ncols++], strat, sizeof strat);
-            memcpy(&cost[4 * (r * cap + k)], c, sizeof c);
-        }
-        i = end;
+        if (place(t, s->v[i].name, &r, &k) && family_costs(s, i, mb_family_end(s, i), c))
+            memcpy(&cost[4 * (r * nc + k)], c, sizeof c);
     }
-    t->wall = malloc((t->nrows * t->ncols + 1) * sizeof *t->wall);
-    t->cpu = malloc((t->nrows * t->ncols + 1) * sizeof *t->cpu);
-    t->mdc_wall = malloc((t->nrows + 1) * sizeof *t->mdc_wall);
-    t->mdc_cpu = malloc((t->nrows + 1) * sizeof *t->mdc_cpu);
-    if (!t->wall || !t->cpu || !t->mdc_wall || !t->mdc_cpu) mb_harness_oom("LBO");
-    for (size_t r = 0; r < t->nrows; r++) {
+    t->wall = lbo_alloc(cells, sizeof *t->wall);
+    t->cpu = lbo_alloc(cells, sizeof *t->cpu);
+    t->mdc_wall = lbo_alloc(t->nrows, sizeof *t->mdc_wall);
+    t->mdc_cpu = lbo_alloc(t->nrows, sizeof *t->mdc_cpu);
+    for (r = 0; r < t->nrows; r++) {
         double mw = INFINITY, mc = INFINITY;
-        for (size_t k = 0; k < t->ncols; k++) {
-            const double *c = &cost[4 * (r * cap + k)];
+        for (k = 0; k < nc; k++) {
+            const double *c = &cost[4 * (r * nc + k)];
             if (!isnan(c[0])) mw = fmin(mw, c[2]), mc = fmin(mc, c[3]);
         }
         t->mdc_wall[r] = mw, t->mdc_cpu[r] = mc;
-        for (size_t k = 0; k < t->ncols; k++) {
-            const double *c = &cost[4 * (r * cap + k)];
-            t->wall[r * t->ncols + k] = isnan(c[0]) || mw <= 0 ? NAN : (c[0] - mw) / mw;
-            t->cpu[r * t->ncols + k] = isnan(c[0]) || mc <= 0 ? NAN : (c[1] - mc) / mc;
+        for (k = 0; k < nc; k++) {
+            const double *c = &cost[4 * (r * nc + k)];
+            t->wall[r * nc + k] = isnan(c[0]) || !(mw > 0) || isinf(mw) ? NAN : (c[0] - mw) / mw;
+            t->cpu[r * nc + k] = isnan(c[0]) || !(mc > 0) || isinf(mc) ? NAN : (c[1] - mc) / mc;
         }
     }
     free(cost);
