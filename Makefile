@@ -384,8 +384,8 @@ plots-scaling: $(MEMBENCH)
 	$(PLOTDATA) scaling --out $(PLOTS_OUT) $(PLOTS_OUT)/scaling/*.json
 
 # plots-heap: the strategies with the heap-policy attribute at HEAP_MULTIPLIERS, HEAP_SCALE sizes.
-HEAP_WORKLOADS   ?= binary-trees,large-live-heap
-HEAP_MULTIPLIERS ?= 1.25 1.5 2 3 4 6
+HEAP_WORKLOADS   ?= binary-trees,large-live-heap,gcold,perm,deltablue
+HEAP_MULTIPLIERS ?= 1.25 1.5 2 2.5 3 4 6
 HEAP_SCALE       ?= default
 plots-heap: $(MEMBENCH)
 	@rm -rf $(PLOTS_OUT)/heap && mkdir -p $(PLOTS_OUT)/heap

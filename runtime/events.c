@@ -16,7 +16,9 @@ static void bs_collection_end(mb_rt_t *rt) {
 static void bs_cascade_begin(mb_rt_t *rt) { rt->cascade_t0 = mb_now_ns(); }
 
 static void bs_cascade_end(mb_rt_t *rt, uint64_t freed) {
-    if (freed >= MB_CASCADE_PAUSE_MIN) MB_VEC_PUSH(&rt->pauses, mb_now_ns() - rt->cascade_t0);
+    uint64_t dt = mb_now_ns() - rt->cascade_t0;
+    rt->mut.stats.cascade_time_ns += dt;    /* every cascade: the memory manager's time (LBO) */
+    if (freed >= MB_CASCADE_PAUSE_MIN) MB_VEC_PUSH(&rt->pauses, dt);
 }
 
 static void bs_reclaimed(mb_rt_t *rt, uint64_t objects, uint64_t bytes) {

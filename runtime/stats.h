@@ -22,6 +22,7 @@
     X(promoted_objects, "generational: survivors moved to an older generation") \
     X(promoted_bytes, "generational: bytes of those survivors, metadata included") \
     X(gc_time_ns, "total time in collections, ns") \
+    X(cascade_time_ns, "total time in the cascades of counting releases the listener times (every one, however small), ns") \
     X(finalizers_run, "finalizers called") \
     X(uncollectable_objects, "legacy finalizers: objects put in `garbage`; after teardown, all that `garbage` reaches") \
     X(leaked_objects, "objects still allocated after teardown, immortal and uncollectable excluded") \

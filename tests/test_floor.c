@@ -67,6 +67,14 @@ Test(twins, cycle_pairs_explicit) {
     }
 }
 
+/* gcold: below one tree of height 14, at one, and at two with a partial tree
+ * hung in and subtrees swapped; the seed picks the swaps. */
+Test(twins, gcold_explicit) {
+    static const uint64_t sizes[] = {100, 16383, 40000};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        for (uint64_t seed = 1; seed <= 2; seed++) check_twin("gcold", &mb_twin_explicit, test_size(sizes[i], 100), seed, false);
+}
+
 Test(twins, which_workloads) {
     const mb_strategy_t *tw[8];
     cr_assert_eq(mb_twins_of(mb_find_workload("binary-trees"), tw, 8), have_bdwgc_twin() ? 2u : 1u);

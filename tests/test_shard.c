@@ -135,7 +135,7 @@ Test(shard, partition_is_whole_workloads_disjoint_and_complete, .timeout = 120) 
     for (int i = 0; i < 4; i++) {
         char args[1024], path[512];
         snprintf(path, sizeof path, "%s/s%d.json", dir, i);
-        snprintf(args, sizeof args, "run -w %s -s rc,mark-sweep -i both -n 10 -r 1 --shard %d/4 -f json -o %s", wl, i, path);
+        snprintf(args, sizeof args, "run -w %s -s rc,mark-sweep -i both -n 8 -r 1 --shard %d/4 -f json -o %s", wl, i, path);
         cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
         json_t *j = load(path), *ctx = json_object_get(j, "context"), *sh = json_object_get(ctx, "shard");
         cr_assert_eq(json_integer_value(json_object_get(sh, "index")), i);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/report/lbo.h"
 #include "harness/report/report.h"
 
 void mb_report_family_errors(FILE *out, const mb_suite_t *s, size_t first, size_t end, const char *prefix) {
@@ -11,7 +12,7 @@ void mb_report_family_errors(FILE *out, const mb_suite_t *s, size_t first, size_
 }
 
 void mb_report_console(FILE *out, const mb_suite_t *s, const mb_context_t *ctx) {
-    static const int width[MB_SUM_COLS] = {-40, 10, 10, 6, 9, 9, 9, 9, 10, 10, 10, 10, 6, 10, 10, 10, 10, 17};
+    static const int width[MB_SUM_COLS] = {-40, 10, 10, 6, 9, 9, 9, 9, 10, 10, 10, 10, 6, 10, 10, 10, 10, 10, 17};
     char (*cells)[64] = calloc(MB_SUM_COLS, 64);
     if (!cells) mb_harness_oom("console report");
     mb_report_header(out, s, ctx, false);
@@ -34,6 +35,7 @@ void mb_report_console(FILE *out, const mb_suite_t *s, const mb_context_t *ctx) 
         fprintf(out, "(median of the repetitions of each case; cv = stddev/mean of wall time)\n");
     mb_report_jemalloc_note(out, s, "");
     mb_report_verdicts(out, s, false);
+    mb_report_lbo(out, s, false);
     if (failed) fprintf(out, "%u of %zu runs FAILED\n", failed, s->n);
     if (s->interrupted) {
         char why[512];

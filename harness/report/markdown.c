@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/report/lbo.h"
 #include "harness/report/report.h"
 
 void mb_report_markdown(FILE *out, const mb_suite_t *s, const mb_context_t *ctx) {
@@ -52,6 +53,7 @@ void mb_report_markdown(FILE *out, const mb_suite_t *s, const mb_context_t *ctx)
     fprintf(out, "\nTimes and counters are the median of each case's repetitions; cv is stddev/mean of wall time.\n");
     mb_report_jemalloc_note(out, s, "\n");
     mb_report_verdicts(out, s, true);
+    mb_report_lbo(out, s, true);
     if (s->interrupted) {
         char why[512];
         mb_incomplete_words(s, why, sizeof why);

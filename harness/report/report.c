@@ -120,7 +120,7 @@ void mb_report_jemalloc_note(FILE *out, const mb_suite_t *s, const char *prefix)
 
 const char *const mb_summary_header[MB_SUM_COLS] = {
     "case", "time", "cpu", "cv", "items/s", "allocated", "freed", "leaked", "leaked B", "uncollect.",
-    "peak live", "peak RSS", "colls", "gc time", "pause p50", "pause p99", "pause max", "checksum"};
+    "peak live", "peak RSS", "colls", "gc time", "cascades", "pause p50", "pause p99", "pause max", "checksum"};
 
 bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[][64]) {
     mb_agg_row_t med, cv;
@@ -147,7 +147,7 @@ bool mb_summary_cells(const mb_suite_t *s, size_t first, size_t end, char cells[
         switch (j) {
         case MB_M_leaked_bytes: case MB_M_peak_live_bytes: case MB_M_peak_rss_bytes: mb_fmt_bytes(c, 64, v); break;
         case MB_M_gc_time_ns: case MB_M_pause_p50_ns: case MB_M_pause_p99_ns: case MB_M_pause_max_ns:
-            mb_fmt_ns(c, 64, v); break;
+        case MB_M_cascade_time_ns: mb_fmt_ns(c, 64, v); break;
         case MB_M_checksum: case MB_M_collections: snprintf(c, 64, "%.0f", v); break;
         default: mb_fmt_count(c, 64, v); break;
         }

@@ -44,6 +44,7 @@ static bool set_counter(mb_result_t *r, const mb_gb_counter_t *c, double real_ns
     else if (!strcmp(name, "pause_p99_ns")) r->pause_p99_ns = u;
     else if (!strcmp(name, "pause_max_ns")) r->pause_max_ns = u;
     else if (!strcmp(name, "checksum")) r->checksum = u;
+    else if (!strcmp(name, "cascade_time_ns")) r->stats.cascade_time_ns = u;
     else if (!strcmp(name, "max_bytes_used")) { r->max_bytes_used = u; r->have_jemalloc = true; }
     else if (!strcmp(name, "total_allocated_bytes")) { r->total_allocated_bytes = u; r->have_jemalloc = true; }
     else return false;
@@ -54,7 +55,7 @@ static bool set_counter(mb_result_t *r, const mb_gb_counter_t *c, double real_ns
  * Google Benchmark or hyperfine row, whose numbers are user counters). */
 static bool has_our_counters(const mb_gb_row_t *r) {
     for (size_t j = 0; j < MB_NMETRICS; j++)
-        if (!mb_gb_counter_get(r, mb_metric_names[j])) return false;
+        if (j != MB_M_cascade_time_ns && !mb_gb_counter_get(r, mb_metric_names[j])) return false; /* files before it lack it */
     return true;
 }
 

@@ -29,6 +29,7 @@ bool mb_metric_u64(const mb_result_t *r, size_t j, uint64_t *u) {
     case MB_M_pause_p99_ns: *u = r->pause_p99_ns; return true;
     case MB_M_pause_max_ns: *u = r->pause_max_ns; return true;
     case MB_M_checksum: *u = r->checksum; return true;
+    case MB_M_cascade_time_ns: *u = r->stats.cascade_time_ns; return true;
     default: return false;
     }
 }

@@ -21,6 +21,7 @@
     X(peak_rss_bytes, (double)(r)->peak_rss_bytes) \
     X(collections, (double)(r)->stats.collections) \
     X(gc_time_ns, (double)(r)->stats.gc_time_ns) \
+    X(cascade_time_ns, (double)(r)->stats.cascade_time_ns) \
     X(pause_p50_ns, (double)(r)->pause_p50_ns) \
     X(pause_p99_ns, (double)(r)->pause_p99_ns) \
     X(pause_max_ns, (double)(r)->pause_max_ns) \

@@ -15,6 +15,8 @@ extern const mb_workload_t mb_workload_cycle_rings, mb_workload_dlist, mb_worklo
     mb_workload_binary_trees, mb_workload_interned_values, mb_workload_random_graph, mb_workload_long_chain,
     mb_workload_large_live_heap;
 extern const mb_workload_t mb_workload_finalizer_cycles;
+extern const mb_workload_t mb_workload_gc_traversal, mb_workload_gc_collect, mb_workload_perm,
+    mb_workload_richards, mb_workload_gcold, mb_workload_deltablue;
 
 const mb_strategy_t *const mb_strategies[] = {
     &mb_strategy_rc,
@@ -43,6 +45,12 @@ const mb_workload_t *const mb_workloads[] = {
     &mb_workload_long_chain,
     &mb_workload_large_live_heap,
     &mb_workload_finalizer_cycles,
+    &mb_workload_gc_traversal,
+    &mb_workload_gc_collect,
+    &mb_workload_perm,
+    &mb_workload_richards,
+    &mb_workload_gcold,
+    &mb_workload_deltablue,
     NULL
 };
 

@@ -282,6 +282,7 @@ static const twin_t twins[] = {
 #endif
     {"shared-refs", &mb_twin_explicit, sr_shared_refs, NULL},
     {"cycle-pairs", &mb_twin_explicit, cp_cycle_pairs, NULL},
+    {"gcold", &mb_twin_explicit, mb_twin_gcold, NULL},
 };
 enum { NTWINS = sizeof twins / sizeof twins[0] };
 

@@ -42,6 +42,9 @@ int mb_twin_run(const mb_case_t *c, mb_result_t *r);
 typedef uint64_t (*mb_twin_body_fn)(const mb_case_t *c, mb_stats_t *st);
 void mb_twin_measure(const mb_case_t *c, mb_result_t *r, mb_twin_body_fn body);
 
+/* twin_gcold.c: gcold with malloc and free by hand (an explicit twin's body). */
+uint64_t mb_twin_gcold(const mb_case_t *c, mb_stats_t *st);
+
 #ifndef MB_SANITIZE
 /* twin_bdwgc.c: binary-trees on bdwgc. */
 int mb_twin_bdwgc_binary_trees(const mb_case_t *c, mb_result_t *r);

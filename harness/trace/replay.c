@@ -146,7 +146,7 @@ static uint64_t replay(trace_t *t, mb_rt_t *rt) {
 
 /* A workload's methods see only their arguments: one set of functions per
  * loaded trace (a fixed number of them). */
-#define SLOTS 16
+#define SLOTS 32                        /* a test replays every workload in one process */
 static trace_t *slots[SLOTS];
 #define SLOT(k)                                                                                     \
     static uint64_t run_##k(mb_rt_t *rt, const mb_wl_args_t *a) { (void)a; return replay(slots[k], rt); } \
@@ -155,12 +155,16 @@ static trace_t *slots[SLOTS];
     static uint64_t unc_##k(const mb_wl_args_t *a) { (void)a; return slots[k]->h.uncollectable_legacy; }
 SLOT(0) SLOT(1) SLOT(2) SLOT(3) SLOT(4) SLOT(5) SLOT(6) SLOT(7)
 SLOT(8) SLOT(9) SLOT(10) SLOT(11) SLOT(12) SLOT(13) SLOT(14) SLOT(15)
+SLOT(16) SLOT(17) SLOT(18) SLOT(19) SLOT(20) SLOT(21) SLOT(22) SLOT(23)
+SLOT(24) SLOT(25) SLOT(26) SLOT(27) SLOT(28) SLOT(29) SLOT(30) SLOT(31)
 #define FNS(k) {run_##k, ops_##k, leaks_##k, unc_##k}
 static const struct {
     uint64_t (*run)(mb_rt_t *, const mb_wl_args_t *);
     uint64_t (*ops)(const mb_wl_args_t *), (*leaks)(const mb_wl_args_t *), (*unc)(const mb_wl_args_t *);
 } slot_fns[SLOTS] = {FNS(0), FNS(1), FNS(2), FNS(3), FNS(4), FNS(5), FNS(6), FNS(7),
-                     FNS(8), FNS(9), FNS(10), FNS(11), FNS(12), FNS(13), FNS(14), FNS(15)};
+                     FNS(8), FNS(9), FNS(10), FNS(11), FNS(12), FNS(13), FNS(14), FNS(15),
+                     FNS(16), FNS(17), FNS(18), FNS(19), FNS(20), FNS(21), FNS(22), FNS(23),
+                     FNS(24), FNS(25), FNS(26), FNS(27), FNS(28), FNS(29), FNS(30), FNS(31)};
 
 const mb_workload_t *mb_trace_opened(const char *path) {
     for (int k = 0; k < SLOTS && slots[k]; k++)
