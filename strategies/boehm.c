@@ -73,6 +73,9 @@ typedef struct bw_state {
 } bw_state_t;
 
 static bw_state_t *bw_live;             /* every runtime with boehm objects, for the roots */
+static bool bw_unpadded = true;         /* every byte bdwgc handed out is an object's accounted byte (bw_sized) */
+static uint64_t bw_dropped;             /* bytes of free-list cells dropped at collections (bw_unreserve) */
+static uint64_t bw_done_bytes;          /* bytes allocated by the runtimes already finished */
 static uintptr_t bw_serial;             /* last serial handed out */
 static GC_push_other_roots_proc bw_prev_push;
 
@@ -97,6 +100,8 @@ static int bw_init(mb_rt_t *rt) {
         if (unmap_set) setenv("GC_UNMAP_THRESHOLD", "0", 1);   /* no unmapping: see above */
         GC_INIT();
         if (unmap_set) unsetenv("GC_UNMAP_THRESHOLD");   /* read once; not passed on to children */
+        /* someone allocated before us; or parallel marking, which counts some allocations late */
+        if (GC_get_total_bytes() != 0 || GC_get_parallel()) bw_unpadded = false;
         GC_clear_roots();               /* nor the program's: no global refers to an object */
         GC_disable();                   /* collections are the policy's */
         bw_prev_push = GC_get_push_other_roots();
@@ -124,6 +129,14 @@ static void *bw_alloc(mb_rt_t *rt, size_t bytes) {
 static void *bw_refill(mb_rt_t *rt, uint32_t cls) {
     (void)rt;
     return GC_malloc_many((size_t)cls * MB_FL_GRANULE);
+}
+
+/* A cell left on a free list at a collection: dropped (bdwgc reclaims it),
+ * and its bytes noted for bw_sized. */
+static void bw_unreserve(mb_rt_t *rt, void *cell) {
+    (void)rt;
+    bw_dropped += GC_size(cell);
+    *(void **)cell = NULL;              /* so a stale word that reaches one cell does not reach the rest */
 }
 
 /* aux = BW_LIVE (every header's aux, strategy.h header_aux) marks an
@@ -154,6 +167,7 @@ static void GC_CALLBACK bw_finalizer(void *obj, void *cd) {
 static void bw_on_finalizer(mb_rt_t *rt, mb_obj_t *o) {
     bw_state_t *st = rt->state;
     GC_register_finalizer_no_order(o, bw_finalizer, (void *)st->serial, NULL, NULL);
+    bw_unpadded = false;                /* bdwgc's finalizer records are objects it marks */
 }
 
 static void *GC_CALLBACK bw_set_stackbottom(void *cd) {
@@ -216,6 +230,7 @@ typedef struct bw_count {
     uint64_t objects, bytes;            /* marked objects and their accounted bytes */
     mb_obj_t *ring[BW_AHEAD];           /* prefetched, not yet read */
     unsigned head, n;                   /* oldest entry; entries */
+    bool sized;                         /* bw_sized held: count bdwgc's sizes, read no object */
 } bw_count_t;
 
 static inline void bw_count_one(bw_count_t *c, const mb_obj_t *o) {
@@ -237,9 +252,40 @@ static void GC_CALLBACK bw_count_marked(void *obj, size_t bytes, void *cd) {
     }
 }
 
+/* The same count without reading any object, when bw_unpadded holds: then
+ * every object bdwgc ever handed out went to a boehm object whose
+ * accounted size is its bdwgc size (no padding: lists of an even length,
+ * as every binary-trees node) or was dropped from a free list, and bdwgc
+ * allocated nothing else (no finalizer records, no thread-local free list,
+ * no other user). So a marked object is a boehm object of `bytes` bytes, or
+ * a free cell a stale word reached (bdwgc's own frames hold a block's
+ * address while they mark: one 32-byte cell in about a third of the
+ * collections of binary-trees), which then counts as a retained object, as
+ * conservative scanning retains garbage: never fewer than the program
+ * holds. bdwgc passes the size; the objects stay untouched, which saves
+ * re-reading the whole live heap after every collection. */
+static void GC_CALLBACK bw_count_sized(void *obj, size_t bytes, void *cd) {
+    (void)obj;
+    bw_count_t *c = cd;
+    c->objects++;
+    c->bytes += bytes;
+}
+
+/* bw_unpadded, checked: the bytes bdwgc counts as allocated in this process
+ * (GC_get_total_bytes: each object's size in granules, for every object it
+ * hands out, to us or anyone) less those of the cells we dropped, against
+ * the bytes accounted to every boehm object allocated (accounted <= bdwgc's
+ * size, equal only without padding). Once not equal, never again: padded
+ * or foreign objects may stay in the heap. */
+static bool bw_sized(const mb_rt_t *rt) {
+    uint64_t acct = bw_done_bytes + rt->mut.stats.bytes_allocated - mb__immortal_bytes(rt);
+    if (bw_unpadded && GC_get_total_bytes() - bw_dropped != acct) bw_unpadded = false;
+    return bw_unpadded;
+}
+
 static void *GC_CALLBACK bw_enumerate(void *cd) {
     bw_count_t *c = cd;
-    GC_enumerate_reachable_objects_inner(bw_count_marked, c);
+    GC_enumerate_reachable_objects_inner(c->sized ? bw_count_sized : bw_count_marked, c);
     for (; c->n; c->n--, c->head = (c->head + 1) % BW_AHEAD) bw_count_one(c, c->ring[c->head]);
     return NULL;
 }
@@ -280,7 +326,7 @@ static void bw_collect(mb_rt_t *rt, bool full) {
     } else {
         /* Without the census only one runtime can hold boehm objects (the
          * case's); the marked objects are all its own. */
-        bw_count_t c = {0};
+        bw_count_t c = {.sized = bw_sized(rt)};
         GC_call_with_alloc_lock(bw_enumerate, &c);
         uint64_t owned = rt->mut.stats.live_objects - rt->mut.stats.immortal_objects;
         if (c.objects < owned) {
@@ -292,6 +338,9 @@ static void bw_collect(mb_rt_t *rt, bool full) {
 
 static void bw_finish(mb_rt_t *rt) {
     bw_state_t *st = rt->state;
+    /* the interned objects are freed by now: their bytes are no longer known */
+    if (rt->mut.stats.immortal_objects) bw_unpadded = false;
+    bw_done_bytes += rt->mut.stats.bytes_allocated;
     for (bw_state_t **p = &bw_live; *p; p = &(*p)->next)
         if (*p == st) {
             *p = st->next;
@@ -309,6 +358,7 @@ const mb_strategy_t mb_strategy_boehm = {
     .init = bw_init,
     .alloc = bw_alloc,
     .refill = bw_refill,
+    .unreserve = bw_unreserve,
     .header_aux = BW_LIVE,
     .free = bw_free,
     .on_finalizer = bw_on_finalizer,
