@@ -185,28 +185,17 @@ __attribute__((noinline)) static void bw_scrub_stack(void) {
     __asm__ volatile("" ::"r"(buf) : "memory");
 }
 
-/* One bdwgc collection. Every collection starts here, at a safe point where
- * every reference is in a root frame or a slot (R1-R3): so the C stack
- * below this frame holds none the mutator needs, only stale words that
- * would keep garbage alive. For the call the thread's stack bottom is moved
- * to this frame, so bdwgc scans only its own frames above it; the roots are
- * then the precise root frames, and only object contents are conservative. */
-__attribute__((noinline)) static void bw_gcollect(void) {
+/* The collection proper, called by bw_gcollect on stack just zeroed: for
+ * the call the thread's stack bottom is moved to this frame's `here`, so
+ * bdwgc scans only its own frames and the words of this one below `here`,
+ * all written since the scrub. (When `here` was in bw_gcollect's own frame,
+ * its unwritten slots below `here` still held words from calls made at that
+ * depth before, such as a finalizer's frame: a dead object they pointed to
+ * was kept, depending on how the compiler laid the frame out.) */
+__attribute__((noinline)) static void bw_gcollect_here(void) {
     struct GC_stack_base saved, here = {.mem_base = (void *)&here};
-#if defined(__x86_64__) && !defined(MB_SANITIZE)
-    /* bdwgc scans the callee-saved registers too: clear them (the compiler
-     * saves their values in this frame's prologue, above `here`, where
-     * bdwgc no longer looks), so a stale object pointer left in one by the
-     * mutator does not keep garbage alive. (rbp too: the release and debug
-     * builds omit the frame pointer; sanitizer builds have no boehm.) */
-    __asm__ volatile("xor %%ebx, %%ebx\n\txor %%ebp, %%ebp\n\txor %%r12d, %%r12d\n\t"
-                     "xor %%r13d, %%r13d\n\txor %%r14d, %%r14d\n\txor %%r15d, %%r15d"
-                     ::: "rbx", "rbp", "r12", "r13", "r14", "r15");
-#endif
-    void *me = GC_get_my_stackbottom(&saved);
-    (void)me;
+    (void)GC_get_my_stackbottom(&saved);
     GC_call_with_alloc_lock(bw_set_stackbottom, &here);
-    bw_scrub_stack();
     GC_enable();
 #if defined(__x86_64__) && !defined(MB_SANITIZE)
     /* and the argument registers, which bdwgc's getcontext saves too */
@@ -217,6 +206,29 @@ __attribute__((noinline)) static void bw_gcollect(void) {
     GC_gcollect();
     GC_disable();
     GC_call_with_alloc_lock(bw_set_stackbottom, &saved);
+}
+
+/* One bdwgc collection. Every collection starts here, at a safe point where
+ * every reference is in a root frame or a slot (R1-R3): so the C stack
+ * below this frame holds none the mutator needs, only stale words that
+ * would keep garbage alive. The stack below is zeroed and the collection
+ * runs in a frame there (bw_gcollect_here), so bdwgc scans only its own
+ * frames; the roots are then the precise root frames, and only object
+ * contents are conservative. */
+__attribute__((noinline)) static void bw_gcollect(void) {
+#if defined(__x86_64__) && !defined(MB_SANITIZE)
+    /* bdwgc scans the callee-saved registers too: clear them (the compiler
+     * saves their values in this frame's prologue, above the stack bottom
+     * bdwgc is given), so a stale object pointer left in one by the
+     * mutator does not keep garbage alive. (rbp too: the release and debug
+     * builds omit the frame pointer; sanitizer builds have no boehm.) */
+    __asm__ volatile("xor %%ebx, %%ebx\n\txor %%ebp, %%ebp\n\txor %%r12d, %%r12d\n\t"
+                     "xor %%r13d, %%r13d\n\txor %%r14d, %%r14d\n\txor %%r15d, %%r15d"
+                     ::: "rbx", "rbp", "r12", "r13", "r14", "r15");
+#endif
+    bw_scrub_stack();
+    bw_gcollect_here();
+    __asm__ volatile("");               /* no tail call: it would restore the registers first */
 }
 
 /* Counting the marked objects of this runtime (no census): the policy needs
