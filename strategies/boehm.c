@@ -26,7 +26,8 @@
  *  when       collections are the shared policy's (MB_ATTR_POLICY), as for
  *             mark-sweep, so the two are compared at the same heap
  *             multiplier: bdwgc's own trigger is disabled (GC_disable) and a
- *             collection is GC_enable + GC_gcollect + GC_disable.
+ *             collection is GC_enable + bdwgc's own full collection
+ *             (bw_collect_as_bdwgc) + GC_disable.
  *  unmapping  off (GC_UNMAP_THRESHOLD=0 for GC_INIT, unless the user set
  *             it): bdwgc returns a free block to the OS once it has stayed
  *             free for 6 collections, and merges it with free neighbours,
@@ -185,6 +186,24 @@ __attribute__((noinline)) static void bw_scrub_stack(void) {
     __asm__ volatile("" ::"r"(buf) : "memory");
 }
 
+/* A full collection by the path bdwgc's own trigger takes
+ * (GC_collect_a_little, non-incremental: GC_maybe_gc), made due for the
+ * call. GC_gcollect, a collection that may be stopped, first finishes the
+ * lazy sweep of every block (GC_reclaim_all), which bdwgc-direct's
+ * collections skip: the policy collects long before the heap is used up,
+ * so many blocks are still unswept. Should bdwgc not collect (it always
+ * does here), GC_gcollect does. */
+static void bw_collect_as_bdwgc(void) {
+    GC_word gc0 = GC_get_gc_no(), div = GC_get_free_space_divisor();
+    size_t min = GC_get_min_bytes_allocd();
+    GC_set_free_space_divisor((GC_word)1 << 40);   /* due after any allocation */
+    GC_set_min_bytes_allocd(1);
+    (void)GC_collect_a_little();
+    GC_set_free_space_divisor(div);
+    GC_set_min_bytes_allocd(min);
+    if (GC_get_gc_no() == gc0) GC_gcollect();
+}
+
 /* The collection proper, called by bw_gcollect on stack just zeroed: for
  * the call the thread's stack bottom is moved to this frame's `here`, so
  * bdwgc scans only its own frames and the words of this one below `here`,
@@ -203,7 +222,7 @@ __attribute__((noinline)) static void bw_gcollect_here(void) {
                      "xor %%edi, %%edi\n\txor %%r8d, %%r8d\n\txor %%r9d, %%r9d\n\txor %%r10d, %%r10d\n\t"
                      "xor %%r11d, %%r11d" ::: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11");
 #endif
-    GC_gcollect();
+    bw_collect_as_bdwgc();
     GC_disable();
     GC_call_with_alloc_lock(bw_set_stackbottom, &saved);
 }
