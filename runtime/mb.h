@@ -35,7 +35,8 @@ typedef enum mb_finalizer_mode {
 
 typedef enum mb_allocator {
     MB_ALLOC_LIBC = 0,                  /* malloc/free from the C library */
-    MB_ALLOC_JEMALLOC = 1               /* jemalloc's je_malloc/je_free, with its statistics */
+    MB_ALLOC_JEMALLOC = 1,              /* jemalloc's je_malloc/je_free, with its statistics */
+    MB_ALLOC_OWN = 2                    /* the suite's size-class heap (heap.h), inline free lists; libc beyond 256 bytes */
 } mb_allocator_t;
 
 /* The collection policy's heap multiplier when none is given: collect when

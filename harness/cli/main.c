@@ -361,7 +361,7 @@ static int cmd_run(int argc, char **argv) {
     uint64_t reps = v[MB_O_REPS].given ? v[MB_O_REPS].u : !strcmp(scale, "quick") ? 3 : !strcmp(scale, "large") ? 1 : 5;
     double timeout = v[MB_O_TIMEOUT].d;
     mb_options_t opt = {.heap_multiplier = v[MB_O_HEAPMUL].d,
-                        .allocator = v[MB_O_ALLOCATOR].choice ? MB_ALLOC_JEMALLOC : MB_ALLOC_LIBC,
+                        .allocator = (mb_allocator_t)v[MB_O_ALLOCATOR].choice,   /* the choices in enum order */
                         .finalizers = v[MB_O_FINALIZERS].choice ? MB_FIN_LEGACY : MB_FIN_MODERN,
                         .params = v[MB_O_PARAMS].given ? v[MB_O_PARAMS].text : NULL};
     bool in_process = v[MB_O_INPROC].flag, with_twins = v[MB_O_TWINS].flag;
