@@ -147,9 +147,13 @@ MB_INLINE mb_obj_t *mb__list(mb_rt_t *rt, mb_var_t v, uint32_t slot) {
 MB_INLINE void mb__write_counted(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
     mb_mut_t *m = MB_MUT(rt);
     mb_obj_t *old = *slot;
-    if (v && !mb_obj_immortal(v)) v->rc++;
+    if (v && !mb_obj_immortal(v)) {
+        v->rc++;
+        m->stats.rc_increments++;
+    }
     *slot = v;
     if (old && !mb_obj_immortal(old)) {
+        m->stats.rc_decrements++;
         MB_DCHECK(old->rc > 0, "reference count underflow on object %p (kind %d)", (void *)old, old->kind);
         if (--old->rc == 0 || m->dec_hook) mb__dec_slow(rt, old);
     }
@@ -210,6 +214,7 @@ MB_INLINE void mb_pop(mb_rt_t *rt) {
             *slot = NULL;
             sp--;
             if (o && !mb_obj_immortal(o)) {
+                m->stats.rc_decrements++;
                 MB_DCHECK(o->rc > 0, "reference count underflow on object %p (kind %d)", (void *)o, o->kind);
                 if (--o->rc == 0 || m->dec_hook) {
                     m->sp = sp + 1;     /* the slow path may run code that pushes frames: above this slot */

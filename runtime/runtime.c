@@ -192,7 +192,10 @@ void mb_teardown(mb_rt_t *rt) {
          * strategy keeps it (a real leaked object, counted as any other). */
         mb_obj_t *o = mb__alloc(rt, MB_INT, 0);
         *mb_obj_intp(o) = 0x1ea4;
-        if (m->barrier & MB_BAR_ROOTS) o->rc++;     /* a counted root reference */
+        if (m->barrier & MB_BAR_ROOTS) {
+            o->rc++;                    /* a counted root reference */
+            m->stats.rc_increments++;
+        }
         rt->test_leaked = o;
     }
     while (m->nframes) mb_pop(rt);

@@ -184,6 +184,7 @@ static void rcd_free(mb_rt_t *rt, rcd_state_t *st, mb_obj_t *o) {
                 if (!c || mb_obj_immortal(c)) continue;
                 slots[i] = NULL;
                 MB_CHECK(c->rc > 0, "reference count underflow on object %p in a reconciliation", (void *)c);
+                rt->mut.stats.rc_decrements++;
                 if (--c->rc != 0 || (c->flags & MB_F_BUFFERED)) continue;  /* alive, or its entry decides */
                 if (c->flags & MB_F_MARK) rcd_enter(rt, st, c);             /* a root holds it */
                 else MB_VEC_PUSH(pend, (void *)c);
