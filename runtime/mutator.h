@@ -52,6 +52,7 @@ typedef struct mb_mut {
     uint8_t barrier;                    /* MB_BAR_* bits: which writes are counted */
     bool dec_hook;                      /* counting: a count that falls and stays above 0 is reported */
     bool alloc_hook;                    /* the strategy's on_alloc sees every object */
+    void **zlog, **zlog_end;            /* deferred counting: room in the zero-count table, filled inline (else NULL) */
     bool zeroed;                        /* free-list cells come zeroed past their first word */
     bool interning;                     /* small ints and strings are interned */
     bool malloc_direct;                 /* no free lists: object memory is malloc's, called inline */
@@ -282,7 +283,14 @@ MB_INLINE mb_obj_t *mb__alloc(mb_rt_t *rt, mb_kind_t kind, uint32_t len) {
             m->stats.live_objects++;
             m->stats.bytes_allocated += acct;
             m->stats.live_bytes += acct;
-            if (m->alloc_hook) mb__on_alloc(rt, o);
+            if (m->alloc_hook) {
+                if (m->zlog < m->zlog_end) {    /* rc-deferred: into its table, as its on_alloc would */
+                    o->flags = MB_F_BUFFERED;
+                    *m->zlog++ = o;
+                } else {
+                    mb__on_alloc(rt, o);
+                }
+            }
             return o;
         }
     }

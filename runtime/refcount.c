@@ -67,6 +67,7 @@ void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
         }
         if (x->kind == MB_LIST) {
             mb_obj_t **slots = mb_obj_slots(x);
+            mb__prefetch_slots(x);
             for (uint32_t i = 0; i < x->len; i++) {
                 mb_obj_t *c = slots[i];
                 if (!c || mb_obj_immortal(c)) continue;
