@@ -50,7 +50,7 @@ typedef struct mb_options {
     bool census;                        /* keep a table of live objects (ids, exists, census) */
     double heap_multiplier;             /* collection policy; 0 means MB_DEFAULT_HEAP_MULTIPLIER */
     mb_finalizer_mode_t finalizers;     /* modern (default) or legacy */
-    mb_allocator_t allocator;           /* where object memory comes from */
+    mb_allocator_t allocator;           /* where object memory comes from (0: libc; the CLI's default is own) */
     uint32_t globals;                   /* number of global variables; 0 means 64 */
     const char *params;                 /* strategy parameters "key=value,..." or NULL */
 } mb_options_t;

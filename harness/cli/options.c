@@ -74,7 +74,7 @@ const mb_optdef_t mb_optdefs[] = {
       "JSON and CSV: only the mean, median, stddev and cv of each case, not every repetition"),
     R(RUN, TIMEOUT, 0, "timeout", NUM, "SECONDS", NULL, "3600", NULL, 0.001, 1e7,
       "a repetition running longer is killed and reported as an error"),
-    R(RUN, ALLOCATOR, 0, "allocator", CHOICE, "NAME", "libc|jemalloc|own", "libc", NULL, 0, 0,
+    R(RUN, ALLOCATOR, 0, "allocator", CHOICE, "NAME", "libc|jemalloc|own", "own", NULL, 0, 0,
       "object memory of the strategies without a heap of their own: malloc, or own (the suite's size-class heap)"),
     R(RUN, HEAPMUL, 0, "heap-multiplier", NUM, "X", NULL, STR(MB_DEFAULT_HEAP_MULTIPLIER), NULL, 1, 1000,
       "collect when the heap reaches X times the bytes live after the last collection"),
