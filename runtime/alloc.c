@@ -34,6 +34,7 @@ void mb__alloc_limit_update(mb_rt_t *rt) {
 
 void mb__free_lists_flush(mb_rt_t *rt) {
     mb_mut_t *m = &rt->mut;
+    if (rt->own_heap) return;           /* the own heap's lists are its free memory, kept across collections */
     for (uint32_t c = 0; c < MB_FL_CLASSES; c++) {
         void *cell = m->free_list[c];
         m->free_list[c] = NULL;
@@ -74,11 +75,13 @@ static _Noreturn void object_oom(size_t bytes) {
     _exit(MB_EXIT_OOM);
 }
 
-/* Memory for one object of the strategy's: a free-list cell (refilled when
- * empty), else the strategy's alloc, else the allocator. Every object
+/* Memory for one object of the strategy's: the own heap's (--allocator own),
+ * else a free-list cell (refilled when empty), else the strategy's alloc,
+ * else the allocator. Every object
  * allocation passes the fault-injection point once. */
 static void *obj_mem(mb_rt_t *rt, size_t bytes) {
     if (rt->test_fail && mb_mem_inject()) return NULL;
+    if (rt->own_heap) return mb_own_alloc(rt->own_heap, rt->mut.free_list, bytes);
     const mb_strategy_t *S = rt->S;
     size_t cls = (bytes + MB_FL_GRANULE - 1) / MB_FL_GRANULE;
     if (S->refill && cls < MB_FL_CLASSES && !rt->in_collect) {   /* lists stay empty in a collection */
@@ -155,7 +158,9 @@ void mb__free_obj_slow(mb_rt_t *rt, mb_obj_t *o) {
     memset(o, 0xdb, bytes);             /* poison: a stale reference reads kind 0xdb, not a valid kind */
 #endif
     o->kind = MB_FREED;
-    if (rt->S->free && !immortal) rt->S->free(rt, o, bytes);
+    if (immortal) mb_mem_free(o, bytes);
+    else if (rt->S->free) rt->S->free(rt, o, bytes);
+    else if (rt->own_heap) mb_own_free(rt->mut.free_list, o, bytes);
     else mb_mem_free(o, bytes);
 }
 

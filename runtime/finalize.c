@@ -34,11 +34,17 @@ bool mb__finalize(mb_rt_t *rt, mb_obj_t *o) {
     bool counts = (m->barrier & MB_BAR_HEAP) != 0;   /* any counting strategy, deferred ones too */
     mb_push(rt, 1);
     m->fp[0] = o;
-    if (counts) o->rc++;
+    if (counts) {
+        o->rc++;
+        m->stats.rc_increments++;
+    }
     mb_ev_finalizer_run(rt);
     f->fn(rt, f->ctx);
     MB_CHECK(m->fp[0] == o, "a finalizer overwrote its own variable 0");
-    if (counts) o->rc--;
+    if (counts) {
+        o->rc--;
+        m->stats.rc_decrements++;
+    }
     m->fp[0] = NULL;
     mb_pop(rt);
     return true;
@@ -47,7 +53,10 @@ bool mb__finalize(mb_rt_t *rt, mb_obj_t *o) {
 void mb__make_uncollectable(mb_rt_t *rt, mb_obj_t *o) {
     if (o->flags & MB_F_UNCOLLECTABLE) return;
     o->flags |= MB_F_UNCOLLECTABLE;
-    if ((rt->mut.barrier & MB_BAR_HEAP) && !mb_obj_immortal(o)) o->rc++;   /* a strategy-held reference (I3) */
+    if ((rt->mut.barrier & MB_BAR_HEAP) && !mb_obj_immortal(o)) {
+        o->rc++;                        /* a strategy-held reference (I3) */
+        rt->mut.stats.rc_increments++;
+    }
     MB_VEC_PUSH(&rt->garbage, o);
     rt->mut.stats.uncollectable_objects++;
 }

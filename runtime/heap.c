@@ -120,6 +120,14 @@ void *mb_heap_refill(mb_heap_t *h, uint32_t cls) {
     return page_take_all(pg);
 }
 
+void *mb_heap_refill_new(mb_heap_t *h, uint32_t cls) {
+    if (!cls) cls = 1;
+    mb_page_t *pg = page_new(h, cls);
+    if (!pg) return NULL;
+    h->current[cls] = pg;
+    return page_take_all(pg);
+}
+
 void mb_heap_unreserve(void *cell) {
     mb_page_t *pg = mb_heap_page_of(cell);
     size_t g = mb_heap_granule(pg, cell);

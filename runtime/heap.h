@@ -74,6 +74,10 @@ void *mb_heap_alloc(mb_heap_t *h, size_t bytes);
  * reserved (alloc bit set) and linked through their first word; NULL when
  * the system has no page. */
 void *mb_heap_refill(mb_heap_t *h, uint32_t cls);
+/* The same from a page taken now (never one in use): the whole page's
+ * cells in address order. For --allocator own (ownheap.h), whose pages are
+ * never swept, so older pages have no free slot to look for. */
+void *mb_heap_refill_new(mb_heap_t *h, uint32_t cls);
 /* A reserved cell that was never used: free again. */
 void mb_heap_unreserve(void *cell);
 /* Return one object's memory now (not through a sweep); bytes as allocated

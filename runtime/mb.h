@@ -35,7 +35,8 @@ typedef enum mb_finalizer_mode {
 
 typedef enum mb_allocator {
     MB_ALLOC_LIBC = 0,                  /* malloc/free from the C library */
-    MB_ALLOC_JEMALLOC = 1               /* jemalloc's je_malloc/je_free, with its statistics */
+    MB_ALLOC_JEMALLOC = 1,              /* jemalloc's je_malloc/je_free, with its statistics */
+    MB_ALLOC_OWN = 2                    /* the suite's size-class heap (heap.h), inline free lists; libc beyond 256 bytes */
 } mb_allocator_t;
 
 /* The collection policy's heap multiplier when none is given: collect when
@@ -55,7 +56,7 @@ typedef struct mb_options {
     bool census;                        /* keep a table of live objects (ids, exists, census) */
     double heap_multiplier;             /* collection policy; 0 means MB_DEFAULT_HEAP_MULTIPLIER */
     mb_finalizer_mode_t finalizers;     /* modern (default) or legacy */
-    mb_allocator_t allocator;           /* where object memory comes from */
+    mb_allocator_t allocator;           /* where object memory comes from (0: libc; the CLI's default is own) */
     uint32_t globals;                   /* number of global variables; 0 means 64 */
     const char *params;                 /* strategy parameters "key=value,..." or NULL */
 } mb_options_t;

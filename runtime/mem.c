@@ -1,4 +1,5 @@
 /* mem.c: object memory from libc or jemalloc, and allocation-failure injection. */
+/* (--allocator own: the runtime's size-class heap takes objects of up to 256 bytes, alloc.c; the rest come from libc here.) */
 #include "runtime/mem.h"
 
 #include <dlfcn.h>
@@ -17,7 +18,7 @@ static bool mem_failing;                /* the countdown ran out: every allocati
 static uint64_t mem_failures;
 
 const char *mb_mem_name(mb_allocator_t which) {
-    return which == MB_ALLOC_JEMALLOC ? "jemalloc" : "libc";
+    return which == MB_ALLOC_JEMALLOC ? "jemalloc" : which == MB_ALLOC_OWN ? "own" : "libc";
 }
 
 bool mb_mem_jemalloc_loaded(void) {

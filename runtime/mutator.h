@@ -52,6 +52,7 @@ typedef struct mb_mut {
     uint8_t barrier;                    /* MB_BAR_* bits: which writes are counted */
     bool dec_hook;                      /* counting: a count that falls and stays above 0 is reported */
     bool alloc_hook;                    /* the strategy's on_alloc sees every object */
+    void **zlog, **zlog_end;            /* deferred counting: room in the zero-count table, filled inline (else NULL) */
     bool zeroed;                        /* free-list cells come zeroed past their first word */
     bool interning;                     /* small ints and strings are interned */
     bool malloc_direct;                 /* no free lists: object memory is malloc's, called inline */
@@ -147,9 +148,13 @@ MB_INLINE mb_obj_t *mb__list(mb_rt_t *rt, mb_var_t v, uint32_t slot) {
 MB_INLINE void mb__write_counted(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
     mb_mut_t *m = MB_MUT(rt);
     mb_obj_t *old = *slot;
-    if (v && !mb_obj_immortal(v)) v->rc++;
+    if (v && !mb_obj_immortal(v)) {
+        v->rc++;
+        m->stats.rc_increments++;
+    }
     *slot = v;
     if (old && !mb_obj_immortal(old)) {
+        m->stats.rc_decrements++;
         MB_DCHECK(old->rc > 0, "reference count underflow on object %p (kind %d)", (void *)old, old->kind);
         if (--old->rc == 0 || m->dec_hook) mb__dec_slow(rt, old);
     }
@@ -210,6 +215,7 @@ MB_INLINE void mb_pop(mb_rt_t *rt) {
             *slot = NULL;
             sp--;
             if (o && !mb_obj_immortal(o)) {
+                m->stats.rc_decrements++;
                 MB_DCHECK(o->rc > 0, "reference count underflow on object %p (kind %d)", (void *)o, o->kind);
                 if (--o->rc == 0 || m->dec_hook) {
                     m->sp = sp + 1;     /* the slow path may run code that pushes frames: above this slot */
@@ -277,7 +283,14 @@ MB_INLINE mb_obj_t *mb__alloc(mb_rt_t *rt, mb_kind_t kind, uint32_t len) {
             m->stats.live_objects++;
             m->stats.bytes_allocated += acct;
             m->stats.live_bytes += acct;
-            if (m->alloc_hook) mb__on_alloc(rt, o);
+            if (m->alloc_hook) {
+                if (m->zlog < m->zlog_end) {    /* rc-deferred: into its table, as its on_alloc would */
+                    o->flags = MB_F_BUFFERED;
+                    *m->zlog++ = o;
+                } else {
+                    mb__on_alloc(rt, o);
+                }
+            }
             return o;
         }
     }

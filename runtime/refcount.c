@@ -54,7 +54,7 @@ void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
     rt->releasing = true;
     bool timed = rc_may_pause(o);
     if (timed) mb_ev_cascade_begin(rt);
-    uint64_t freed = 0;
+    uint64_t freed = 0, decs = 0;
     void (*dec_nonzero)(mb_rt_t *, mb_obj_t *) = rt->S->dec_nonzero;
     /* The last child to reach zero is freed next without passing through
      * `pending` (it would be popped first anyway): the same order, less
@@ -67,11 +67,13 @@ void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
         }
         if (x->kind == MB_LIST) {
             mb_obj_t **slots = mb_obj_slots(x);
+            mb__prefetch_slots(x);
             for (uint32_t i = 0; i < x->len; i++) {
                 mb_obj_t *c = slots[i];
                 if (!c || mb_obj_immortal(c)) continue;
                 slots[i] = NULL;
                 MB_CHECK(c->rc > 0, "reference count underflow on object %p in a cascade", (void *)c);
+                decs++;
                 if (--c->rc == 0) {
                     if (last) MB_VEC_PUSH(&rt->pending, last);
                     last = c;
@@ -91,6 +93,7 @@ void mb_rc_release(mb_rt_t *rt, mb_obj_t *o) {
         x = rt->pending.v[--rt->pending.n];
     }
     rt->releasing = false;
+    rt->mut.stats.rc_decrements += decs;
     if (timed) mb_ev_cascade_end(rt, freed);
 }
 
@@ -136,6 +139,7 @@ static void rc_keep_reachable(mb_ptrvec_t *stack) {
 static void rc_finalize_set(mb_rt_t *rt, mb_ptrvec_t *set, mb_ptrvec_t *stack) {
     size_t n = set->n;
     for (size_t i = 0; i < n; i++) ((mb_obj_t *)set->v[i])->rc++;          /* hold */
+    rt->mut.stats.rc_increments += n;
     for (size_t i = 0; i < n; i++) mb__finalize(rt, set->v[i]);
     /* Trial deletion on the set as it is now: aux is borrowed as the index
      * (no mutator code runs until it is restored). */
@@ -167,6 +171,7 @@ static void rc_finalize_set(mb_rt_t *rt, mb_ptrvec_t *set, mb_ptrvec_t *stack) {
         o->aux = saved[i];
         o->rc--;                                     /* drop the hold, without a release */
     }
+    rt->mut.stats.rc_decrements += n;
     free(saved);
     free(gc);
 }
@@ -206,6 +211,7 @@ void mb_rc_dispose(mb_rt_t *rt, mb_ptrvec_t *set, void (*keep)(mb_rt_t *rt, mb_o
             if (!c || mb_obj_immortal(c) || rc_member(c)) continue;
             slots[s] = NULL;
             MB_CHECK(c->rc > 0, "reference count underflow on object %p freeing cyclic garbage", (void *)c);
+            rt->mut.stats.rc_decrements++;
             if (--c->rc == 0) MB_VEC_PUSH(&zeros, (void *)c);
             else if (dec_nonzero) dec_nonzero(rt, c);
         }

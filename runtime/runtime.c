@@ -96,6 +96,10 @@ static int apply_params(mb_rt_t *rt, const char *params) {
 }
 
 static void rt_release(mb_rt_t *rt) {
+    if (rt->own_heap) {
+        mb_heap_destroy(rt->own_heap);
+        free(rt->own_heap);
+    }
     free(rt->mut.stack);
     free(rt->mut.frames);
     free(rt->state);
@@ -137,13 +141,22 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *S, const mb_options_t *opts) {
     m->zeroed = (S->attrs & MB_ATTR_ZEROED) != 0;
     /* malloc inline only when it is where object memory comes from anyway:
      * no strategy heap; with jemalloc preloaded, malloc is jemalloc's. */
-    m->malloc_direct = !S->refill && !S->alloc;
-    /* on_alloc sees every object only where object memory is malloc's; a
-     * strategy with a heap of its own (free lists or a bump region) sees
-     * the slow path's objects only (strategies/README.md). */
-    m->alloc_hook = S->on_alloc != NULL && m->malloc_direct;
+    bool heapless = !S->refill && !S->alloc && !S->free;
+    /* --allocator own: a strategy without a heap of its own allocates from
+     * the suite's size-class heap (ownheap.h), free lists inline. Sanitizer
+     * builds keep libc, so that ASan sees every free. */
+#ifndef MB_SANITIZE
+    if (heapless && rt->opt.allocator == MB_ALLOC_OWN && !(rt->own_heap = calloc(1, sizeof *rt->own_heap)))
+        mb_oom("own heap");
+#endif
+    m->malloc_direct = heapless && !rt->own_heap;
+    /* on_alloc sees every object only where object memory is the runtime's
+     * (malloc or the own heap); a strategy with a heap of its own (free
+     * lists or a bump region) sees the slow path's objects only
+     * (strategies/README.md). */
+    m->alloc_hook = S->on_alloc != NULL && heapless;
 #ifndef MB_DEBUG
-    rt->free_plain = m->malloc_direct && !S->free && !S->on_free && !rt->opt.census && !m->side_bytes;
+    rt->free_plain = heapless && !S->on_free && !rt->opt.census && !S->side_bytes;
 #endif
     m->interning = rt->opt.interning;
     m->side_bytes = S->side_bytes;
@@ -179,7 +192,10 @@ void mb_teardown(mb_rt_t *rt) {
          * strategy keeps it (a real leaked object, counted as any other). */
         mb_obj_t *o = mb__alloc(rt, MB_INT, 0);
         *mb_obj_intp(o) = 0x1ea4;
-        if (m->barrier & MB_BAR_ROOTS) o->rc++;     /* a counted root reference */
+        if (m->barrier & MB_BAR_ROOTS) {
+            o->rc++;                    /* a counted root reference */
+            m->stats.rc_increments++;
+        }
         rt->test_leaked = o;
     }
     while (m->nframes) mb_pop(rt);

@@ -10,6 +10,7 @@
 #include "runtime/mb.h"
 #include "include/membench/object.h"
 #include "runtime/events.h"
+#include "runtime/ownheap.h"
 #include "runtime/stats.h"
 #include "runtime/util.h"
 
@@ -133,6 +134,7 @@ struct mb_rt {
     mb_ptrvec_t garbage;                /* legacy: uncollectable cyclic garbage (a root) */
     bool torn_down;                     /* mb_teardown has run */
     bool free_plain;                    /* mb__free_obj's inline path applies (strategy.h) */
+    mb_heap_t *own_heap;                /* --allocator own for a strategy without a heap: the pages (ownheap.h), else NULL */
     /* test hooks (testhooks.c), installed once when the runtime is made */
     bool test_slow;                     /* MB_TEST_SLOW names this strategy: extra work per allocation */
     bool test_leak;                     /* MB_TEST_LEAK names this strategy: teardown leaks one object */
@@ -149,9 +151,10 @@ typedef struct mb_fin {
 /* --- services of the runtime layer for strategies --------------------------- */
 
 /* Free one object: strategy on_free, accounting, census, poison, memory.
- * Inline when nothing but the accounting and free() is to do (free_plain:
- * no on_free, no strategy heap, no census, not a debug build) and the
- * object is neither immortal nor has a finalizer; else out of line. */
+ * Inline when nothing but the accounting and free() (or, on the own heap,
+ * a push onto the class's free list) is to do (free_plain: no on_free, no
+ * strategy heap, no census, not a debug build) and the object is neither
+ * immortal nor has a finalizer; else out of line. */
 void mb__free_obj_slow(mb_rt_t *rt, mb_obj_t *o);
 static inline void mb__free_obj(mb_rt_t *rt, mb_obj_t *o) {
     if (MB_LIKELY(rt->free_plain && !(o->flags & (MB_F_IMMORTAL | MB_F_FINALIZER)))) {
@@ -159,12 +162,24 @@ static inline void mb__free_obj(mb_rt_t *rt, mb_obj_t *o) {
         mb_stats_t *s = &rt->mut.stats;
         s->objects_freed++;
         s->live_objects--;
-        s->live_bytes -= mb_obj_size((mb_kind_t)o->kind, o->len);
+        size_t bytes = mb_obj_size((mb_kind_t)o->kind, o->len);
+        s->live_bytes -= bytes;
         o->kind = MB_FREED;
-        free(o);                        /* malloc's, as mutator.h's malloc_direct allocated it */
+        if (rt->own_heap) mb_own_free(rt->mut.free_list, o, bytes);
+        else free(o);                   /* malloc's, as mutator.h's malloc_direct allocated it */
         return;
     }
     mb__free_obj_slow(rt, o);
+}
+/* A cascade is about to read the headers of o's children: ask for the
+ * first few at once, so that their cache misses overlap instead of
+ * following one another (the profile of a cascade freeing binary-trees'
+ * nodes: most of its time on the load of a child's header). */
+static inline void mb__prefetch_slots(const mb_obj_t *o) {
+    if (o->kind != MB_LIST) return;
+    mb_obj_t *const *slots = mb_obj_slots((mb_obj_t *)o);
+    for (uint32_t i = 0, n = o->len < 8 ? o->len : 8; i < n; i++)
+        if (slots[i]) __builtin_prefetch(slots[i]);
 }
 /* Run o's finalizer once (marks it MB_F_FINALIZED). o is held by a temporary
  * frame during the call; its count is restored afterwards without a release.

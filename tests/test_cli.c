@@ -54,7 +54,7 @@ static const struct bad bad_inputs[] = {
     {"run -i maybe", "--interning must be on, off or both"},
     {"run --scale huge", "--scale must be quick, default or large"},
     {"run --heap-multiplier x", "--heap-multiplier must be a number"},
-    {"run --allocator tcmalloc", "--allocator must be libc or jemalloc"},
+    {"run --allocator tcmalloc", "--allocator must be libc, jemalloc or own"},
     {"run --finalizers never", "--finalizers must be modern or legacy"},
     {"list --format yaml", "--format must be console or json"},
     {"run -f yaml", "--format must be console, json, csv, markdown or bmf"},

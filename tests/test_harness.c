@@ -64,7 +64,7 @@ Test(harness, json_schema_and_aggregates) {
     for (size_t i = 0; i < sizeof ctx_fields / sizeof *ctx_fields; i++)
         cr_assert_not_null(json_object_get(ctx, ctx_fields[i]), "context.%s", ctx_fields[i]);
     cr_assert_eq(num(ctx, "seed"), 9);
-    cr_assert_str_eq(str(ctx, "allocator"), "libc");
+    cr_assert_str_eq(str(ctx, "allocator"), "own");  /* the default (docs/strategies.md) */
     json_t *b = json_object_get(root, "benchmarks"), *e;
     size_t ns = mb_strategy_count();
     /* per family: 3 iterations + 4 aggregates */

@@ -399,7 +399,7 @@ Test(integrity, markdown_escapes_names) {
     fputs(",{\"name\": \"bad|one\", \"error_occurred\": true, \"error_message\": \"line1\\nline2 | x\"}]}", f);
     fclose(f);
     sh("@ report %s -f markdown", a);
-    table_shape("report -f markdown", 20);
+    table_shape("report -f markdown", 22);
     cr_assert(!strstr(out, "\nnext"), "a newline of a name ends a line: %s", out);
     cr_assert(!strstr(out, "\nline2"), "a newline of a message ends a line: %s", out);
     sh("@ compare %s %s --format markdown --no-memory", a, a);

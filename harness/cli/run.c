@@ -46,7 +46,7 @@ static void run_options(run_t *r) {
     r->n = v[MB_O_SIZE].given ? v[MB_O_SIZE].u : 0;
     r->reps = v[MB_O_REPS].given ? v[MB_O_REPS].u : !strcmp(r->scale, "quick") ? 3 : !strcmp(r->scale, "large") ? 1 : 5;
     r->opt = (mb_options_t){.heap_multiplier = v[MB_O_HEAPMUL].d,
-                            .allocator = v[MB_O_ALLOCATOR].choice ? MB_ALLOC_JEMALLOC : MB_ALLOC_LIBC,
+                            .allocator = (mb_allocator_t)v[MB_O_ALLOCATOR].choice,   /* the choices in enum order */
                             .finalizers = v[MB_O_FINALIZERS].choice ? MB_FIN_LEGACY : MB_FIN_MODERN,
                             .params = v[MB_O_PARAMS].given ? v[MB_O_PARAMS].text : NULL};
     r->fmt = mb_cli_format(v[MB_O_FORMAT].text);

@@ -20,6 +20,8 @@
     X(peak_live_bytes, (double)(r)->stats.peak_live_bytes) \
     X(peak_rss_bytes, (double)(r)->peak_rss_bytes) \
     X(collections, (double)(r)->stats.collections) \
+    X(rc_increments, (double)(r)->stats.rc_increments) \
+    X(rc_decrements, (double)(r)->stats.rc_decrements) \
     X(gc_time_ns, (double)(r)->stats.gc_time_ns) \
     X(cascade_time_ns, (double)(r)->stats.cascade_time_ns) \
     X(pause_p50_ns, (double)(r)->pause_p50_ns) \

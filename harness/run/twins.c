@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "harness/run/twins.h"
+#include "runtime/ownheap.h"
 
 const mb_strategy_t mb_twin_explicit = {
     .name = "explicit-floor",
@@ -16,6 +17,25 @@ const mb_strategy_t mb_twin_bdwgc = {
     /* conservative, and no census: it reports 0 leaked, which it cannot count */
     .attrs = MB_ATTR_FREES | MB_ATTR_CYCLES | MB_ATTR_TRACES | MB_ATTR_CONSERVATIVE | MB_ATTR_OWN_HEAP,
 };
+
+/* Memory of an explicit twin: malloc/free, or with --allocator own the
+ * suite's size-class heap through the same inline free lists as the
+ * counting strategies (ownheap.h), so that rc / explicit-floor compares
+ * like with like. Set for one run by mb_twin_run. */
+static bool ex_own;                     /* this run allocates from ex_heap */
+static mb_heap_t ex_heap;               /* its pages */
+static void *ex_lists[MB_FL_CLASSES];   /* its free lists */
+
+static inline void *ex_alloc(size_t bytes) {
+    void *p = ex_own ? mb_own_alloc(&ex_heap, ex_lists, bytes) : malloc(bytes);
+    if (!p) mb_oom("explicit floor");
+    return p;
+}
+
+static inline void ex_free(void *p, size_t bytes) {
+    if (ex_own) mb_own_free(ex_lists, p, bytes);
+    else free(p);
+}
 
 /* Counters of an explicit twin: every object is counted at malloc and free,
  * as the suite's accounting counts them. */
@@ -53,8 +73,7 @@ typedef struct fl_ctx {
 _Static_assert(sizeof(fl_node_t) == sizeof(mb_obj_t) + 2 * sizeof(void *), "a floor node is a suite node's size");
 
 static fl_node_t *fl_new(fl_ctx_t *c) {
-    fl_node_t *n = malloc(sizeof *n);
-    if (!n) mb_oom("explicit floor");
+    fl_node_t *n = ex_alloc(sizeof *n);
     n->left = n->right = NULL;
     n->i = n->j = 0;
     ex_born(c->st, sizeof *n);
@@ -65,7 +84,7 @@ static void fl_free_tree(fl_ctx_t *c, fl_node_t *n) {
     if (!n) return;
     fl_free_tree(c, n->left);
     fl_free_tree(c, n->right);
-    free(n);
+    ex_free(n, sizeof *n);
     ex_died(c->st, sizeof *n);
 }
 
@@ -149,8 +168,7 @@ typedef struct sr_ctx {
 
 static mb_obj_t *sr_new(sr_ctx_t *c, mb_kind_t kind, uint32_t len) {
     size_t bytes = mb_obj_size(kind, len);
-    mb_obj_t *o = malloc(bytes);
-    if (!o) mb_oom("explicit floor");
+    mb_obj_t *o = ex_alloc(bytes);
     *o = (mb_obj_t){.kind = (uint8_t)kind, .len = len};
     ex_born(c->st, bytes);
     return o;
@@ -160,8 +178,9 @@ static void sr_release(sr_ctx_t *c, mb_obj_t *o) {
     if (!o || --o->rc) return;
     if (o->kind == MB_LIST)
         for (uint32_t s = 0; s < o->len; s++) sr_release(c, mb_obj_slots(o)[s]);
-    ex_died(c->st, mb_obj_size((mb_kind_t)o->kind, o->len));
-    free(o);
+    size_t bytes = mb_obj_size((mb_kind_t)o->kind, o->len);
+    ex_died(c->st, bytes);
+    ex_free(o, bytes);
 }
 
 /* *ref = o: count the new referent, then release the old one. */
@@ -248,8 +267,7 @@ static uint64_t cp_cycle_pairs(const mb_case_t *cs, mb_stats_t *st) {
     uint64_t sum = 0;
     size_t bytes = mb_obj_size(MB_LIST, 1);
     for (uint64_t i = 0; i < cs->args.n; i++) {
-        mb_obj_t *a = malloc(bytes), *b = a ? malloc(bytes) : NULL;
-        if (!b) mb_oom("explicit floor");
+        mb_obj_t *a = ex_alloc(bytes), *b = ex_alloc(bytes);
         *a = (mb_obj_t){.kind = MB_LIST, .len = 1};
         ex_born(st, bytes);
         *b = (mb_obj_t){.kind = MB_LIST, .len = 1};
@@ -257,9 +275,9 @@ static uint64_t cp_cycle_pairs(const mb_case_t *cs, mb_stats_t *st) {
         mb_obj_slots(a)[0] = b;         /* A.b = B */
         mb_obj_slots(b)[0] = a;         /* B.a = A */
         sum = mb_wl_mix(sum, mb_obj_slots(b)[0] == a ? i : 0);
-        free(a);
+        ex_free(a, bytes);
         ex_died(st, bytes);
-        free(b);
+        ex_free(b, bytes);
         ex_died(st, bytes);
     }
     return sum;
@@ -319,6 +337,14 @@ int mb_twin_run(const mb_case_t *c, mb_result_t *r) {
     if (!t) mb_panic("no %s twin for %s", c->strategy->name, c->workload->name);
     memset(r, 0, sizeof *r);
     if (t->run) return t->run(c, r);
+#ifndef MB_SANITIZE                     /* as the runtime: libc under ASan, which must see every free */
+    ex_own = c->opt.allocator == MB_ALLOC_OWN;
+#endif
     mb_twin_measure(c, r, t->body);
+    if (ex_own) {
+        mb_heap_destroy(&ex_heap);
+        memset(ex_lists, 0, sizeof ex_lists);
+        ex_own = false;
+    }
     return 0;
 }
