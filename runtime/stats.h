@@ -14,6 +14,8 @@
     X(live_bytes, "bytes of objects allocated now, metadata included") \
     X(peak_live_bytes, "maximum of live_bytes") \
     X(collections, "collections run") \
+    X(rc_increments, "counting: reference-count increments performed") \
+    X(rc_decrements, "counting: reference-count decrements performed") \
     X(gen0_collections, "generational: collections of generation 0 (the youngest)") \
     X(gen1_collections, "generational: collections of generation 1") \
     X(gen2_collections, "generational: collections of generation 2 (full)") \
