@@ -24,11 +24,10 @@ void mb__remember(mb_rt_t *rt, mb_obj_t *o) {
 }
 
 /* The coalescing barrier's slow path (mutator.h): o carries MB_F_UNLOGGED
- * and one of its slots is about to be written; the strategy logs it. */
-void mb__log(mb_rt_t *rt, mb_obj_t *o) {
+ * and its slot `slot` is about to be written; the strategy logs it. */
+void mb__log(mb_rt_t *rt, mb_obj_t *o, mb_obj_t **slot) {
     MB_CHECK(rt->S->log != NULL, "%s flags objects unlogged but has no log", rt->S->name);
-    rt->S->log(rt, o);
-    MB_DCHECK(!(o->flags & MB_F_UNLOGGED), "%s: log left object %p unlogged", rt->S->name, (void *)o);
+    rt->S->log(rt, o, slot);
 }
 
 void mb__dec_slow(mb_rt_t *rt, mb_obj_t *o) {

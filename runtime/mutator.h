@@ -77,9 +77,10 @@ typedef struct mb_mut {
  *                 that now refers to a young object (young_lo, young_size)
  *                 is remembered once: generational (its `remember`).
  *   MB_BAR_LOG    before a write to an object slot, a container carrying
- *                 MB_F_UNLOGGED is logged (its `log`, which clears the
- *                 flag): its slots are seen once as they were before the
- *                 first write of an epoch (coalescing counting: rc-immix).
+ *                 MB_F_UNLOGGED is logged (its `log`, told the slot): the
+ *                 strategy sees each slot's value before the first write of
+ *                 an epoch (coalescing counting: rc-immix), clearing the
+ *                 flag when it logged the whole container.
  */
 #define MB_BAR_ROOTS 0x1u
 #define MB_BAR_HEAP 0x2u
@@ -113,7 +114,7 @@ typedef struct mb_mut {
 void mb__frames_grow(mb_rt_t *rt, uint32_t nvars);
 void mb__dec_slow(mb_rt_t *rt, mb_obj_t *o);
 void mb__remember(mb_rt_t *rt, mb_obj_t *o);
-void mb__log(mb_rt_t *rt, mb_obj_t *o);
+void mb__log(mb_rt_t *rt, mb_obj_t *o, mb_obj_t **slot);
 mb_obj_t *mb__alloc_slow(mb_rt_t *rt, mb_kind_t kind, uint32_t len);
 void mb__on_alloc(mb_rt_t *rt, mb_obj_t *o);
 mb_obj_t *mb__intern_int(mb_rt_t *rt, int64_t v);
@@ -188,7 +189,7 @@ MB_INLINE void mb__write_heap(mb_rt_t *rt, mb_obj_t *obj, mb_obj_t **slot, mb_ob
         return;
     }
     if (b & MB_BAR_LOG) {
-        if (MB_UNLIKELY(obj->flags & MB_F_UNLOGGED)) mb__log(rt, obj);
+        if (MB_UNLIKELY(obj->flags & MB_F_UNLOGGED)) mb__log(rt, obj, slot);
         *slot = v;
         return;
     }

@@ -65,12 +65,28 @@
 #define RCI_DEFAULT_EPOCH 1024
 #endif
 #define RCI_STRESS_TRACE 4              /* stress build: every 4th collection traces */
+#define RCI_WHOLE_LOG 16                /* containers of up to 16 slots are logged whole, longer ones by field */
+
+/* Cells a refill handed out: one bitmap word of a page (bits set at each cell's first granule). */
+typedef struct rci_cells {
+    mb_page_t *pg;                      /* the page */
+    uint32_t w;                         /* the word of its alloc bitmap */
+    uint64_t mask;                      /* the cells handed out in it */
+} rci_cells_t;
+
+/* A long container logged field by field in this epoch (its header's aux is its index + 1 in `flogs`). */
+typedef struct rci_flog {
+    mb_obj_t *o;                        /* the container */
+    uint64_t bits[];                    /* slots logged: their old referents are in the decrement buffer */
+} rci_flog_t;
 
 typedef struct rci_state {
     mb_heap_t heap;                     /* every object (heap.h) */
-    mb_ptrvec_t ranges;                 /* first cell of each free-list refill this epoch: young from there on */
+    rci_cells_t *cells;                 /* the cells refills handed out this epoch: young ones among them */
+    size_t ncells, cells_cap;           /* entries, room */
     mb_ptrvec_t young;                  /* young objects from alloc (not from free lists) this epoch */
-    mb_ptrvec_t modbuf;                 /* containers logged this epoch */
+    mb_ptrvec_t modbuf;                 /* containers logged whole this epoch */
+    mb_ptrvec_t flogs;                  /* rci_flog_t of the containers logged by field this epoch */
     mb_ptrvec_t decbuf;                 /* their slots' referents when logged: decrements due */
     mb_ptrvec_t roots;                  /* root referents incremented at the last epoch */
     mb_ptrvec_t roots_prev;             /* the epoch before's: decrements due */
@@ -127,12 +143,24 @@ static void *rci_alloc(mb_rt_t *rt, size_t bytes) {
     return p;
 }
 
-/* A page's free slots for a free list: young from the first on. */
+/* A page's free slots for a free list, recorded as young cells (the
+ * chain was just written: walking it again reads cached lines). */
 static void *rci_refill(mb_rt_t *rt, uint32_t cls) {
     rci_state_t *st = rt->state;
     void *chain = mb_heap_refill(&st->heap, cls);
     if (!chain) return NULL;
-    MB_VEC_PUSH(&st->ranges, chain);
+    mb_page_t *pg = mb_heap_page_of(chain);
+    rci_cells_t *last = NULL;
+    for (void *c = chain; c; c = *(void **)c) {
+        size_t g = mb_heap_granule(pg, c);
+        if (!last || last->w != g >> 6) {
+            if (st->ncells == st->cells_cap)
+                mb_vec_grow_((void **)&st->cells, &st->cells_cap, sizeof *st->cells, st->ncells + 1);
+            last = &st->cells[st->ncells++];
+            *last = (rci_cells_t){.pg = pg, .w = (uint32_t)(g >> 6), .mask = 0};
+        }
+        last->mask |= UINT64_C(1) << (g & 63);
+    }
     if (rci_epoch_due(rt, st) && !rt->in_collect) mb__request_collect(rt);
     return chain;
 }
@@ -142,9 +170,37 @@ static void rci_unreserve(mb_rt_t *rt, void *cell) {
     mb_heap_unreserve(cell);
 }
 
+/* Between traces a page's `live` (heap.h: marks, during a collection)
+ * counts the cells freed in it since it was last recycled. */
 static void rci_free(mb_rt_t *rt, void *p, size_t bytes) {
     rci_state_t *st = rt->state;
+    if (bytes <= MB_HEAP_MAX_SMALL) mb_heap_page_of(p)->live++;
     mb_heap_free(&st->heap, p, bytes);
+}
+
+/* After an epoch: pages where at least a quarter of the cells were freed
+ * since they were last recycled go first in their class, cursor 0, so the
+ * next refills reuse their cells (Immix's recyclable blocks); the others
+ * wait for more frees or the next trace's sweep. */
+static void rci_recycle(rci_state_t *st) {
+    for (uint32_t c = 0; c < MB_HEAP_CLASSES; c++) {
+        mb_page_t *hot = NULL, **hot_tail = &hot, *rest = NULL, **rest_tail = &rest;
+        for (mb_page_t *pg = st->heap.pages[c], *next; pg; pg = next) {
+            next = pg->next;
+            if (pg->live >= pg->slots / 4) {
+                pg->live = 0;
+                pg->cursor = 0;
+                *hot_tail = pg;
+                hot_tail = &pg->next;
+            } else {
+                *rest_tail = pg;
+                rest_tail = &pg->next;
+            }
+        }
+        *rest_tail = NULL;
+        *hot_tail = rest;
+        st->heap.pages[c] = st->heap.current[c] = hot;
+    }
 }
 
 static void rci_on_alloc(mb_rt_t *rt, mb_obj_t *o) {
@@ -152,14 +208,44 @@ static void rci_on_alloc(mb_rt_t *rt, mb_obj_t *o) {
     if (rci_size(o) > MB_HEAP_MAX_SMALL) o->flags |= MB_F_LARGE;
 }
 
-/* The barrier's slow path: o's slots as they are before its first write. */
-static void rci_log(mb_rt_t *rt, mb_obj_t *o) {
+/* The barrier's slow path: the old referents of o's slots, before their
+ * first write in the epoch. A short container is logged whole at once
+ * (RC Immix) and its flag cleared; a long one slot by slot (LXR's field
+ * logging), its flag kept, a bitmap saying which slots are logged. */
+static void rci_log(mb_rt_t *rt, mb_obj_t *o, mb_obj_t **slot) {
     rci_state_t *st = rt->state;
-    o->flags &= (uint8_t)~MB_F_UNLOGGED;
-    MB_VEC_PUSH(&st->modbuf, (void *)o);
     mb_obj_t **s = mb_obj_slots(o);
-    for (uint32_t i = 0; i < o->len; i++)
-        if (s[i] && !mb_obj_immortal(s[i])) MB_VEC_PUSH(&st->decbuf, (void *)s[i]);
+    if (o->len <= RCI_WHOLE_LOG) {
+        o->flags &= (uint8_t)~MB_F_UNLOGGED;
+        MB_VEC_PUSH(&st->modbuf, (void *)o);
+        for (uint32_t i = 0; i < o->len; i++)
+            if (s[i] && !mb_obj_immortal(s[i])) MB_VEC_PUSH(&st->decbuf, (void *)s[i]);
+        return;
+    }
+    rci_flog_t *f;
+    if (o->aux) {
+        f = st->flogs.v[o->aux - 1];
+    } else {
+        f = calloc(1, sizeof *f + ((size_t)o->len + 63) / 64 * sizeof(uint64_t));
+        if (!f) mb_oom("rc-immix field log");
+        f->o = o;
+        MB_VEC_PUSH(&st->flogs, (void *)f);
+        o->aux = (uint32_t)st->flogs.n;
+    }
+    size_t i = (size_t)(slot - s);
+    if ((f->bits[i >> 6] >> (i & 63)) & 1) return;
+    f->bits[i >> 6] |= UINT64_C(1) << (i & 63);
+    if (*slot && !mb_obj_immortal(*slot)) MB_VEC_PUSH(&st->decbuf, (void *)*slot);
+}
+
+/* Forget the field logs (their objects are allocated). */
+static void rci_flogs_drop(rci_state_t *st) {
+    for (size_t i = 0; i < st->flogs.n; i++) {
+        rci_flog_t *f = st->flogs.v[i];
+        f->o->aux = 0;
+        free(f);
+    }
+    st->flogs.n = 0;
 }
 
 /* o becomes counted with count n; every young object its slots reach is
@@ -213,8 +299,14 @@ static void rci_reclaim(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o) {
     size_t bytes = rci_size(o);
     st->freed++;
     st->freed_bytes += bytes;
+    if (o->flags & MB_F_LARGE) {
+        mb_heap_free(&st->heap, o, bytes);
+        return;
+    }
     o->kind = MB_FREED;
-    mb_heap_free(&st->heap, o, bytes);
+    mb_page_t *pg = mb_heap_page_of(o);
+    mb_heap_clear(pg->alloc, mb_heap_granule(pg, o));     /* reused when the page is recycled */
+    pg->live++;
 }
 
 /* Hold o (count 0, dead, needing its finalizer): kept, its slots still
@@ -285,6 +377,16 @@ static void rci_increments(mb_rt_t *rt, rci_state_t *st) {
         m->flags |= MB_F_UNLOGGED;
     }
     st->modbuf.n = 0;
+    for (size_t i = 0; i < st->flogs.n; i++) {
+        rci_flog_t *f = st->flogs.v[i];
+        mb_obj_t **s = mb_obj_slots(f->o);
+        for (uint32_t w = 0; w < (f->o->len + 63) / 64; w++)
+            for (uint64_t b = f->bits[w]; b; b &= b - 1) {
+                mb_obj_t *c = s[w * 64 + (uint32_t)__builtin_ctzll(b)];
+                if (c && !mb_obj_immortal(c)) rci_inc(rt, st, c);
+            }
+    }
+    rci_flogs_drop(st);
 }
 
 /* Apply fn to every young object of this epoch that is still allocated:
@@ -295,14 +397,10 @@ static void rci_each_young(mb_rt_t *rt, rci_state_t *st, void (*fn)(mb_rt_t *, r
         mb_obj_t *o = st->young.v[i];
         if (o->kind != MB_FREED && !rci_counted(o)) fn(rt, st, o);
     }
-    const size_t g0 = MB_HEAP_HDR / MB_HEAP_GRANULE;
-    for (size_t i = 0; i < st->ranges.n; i++) {
-        mb_page_t *pg = mb_heap_page_of(st->ranges.v[i]);
-        size_t step = pg->cls, g = mb_heap_granule(pg, st->ranges.v[i]);
-        size_t end = g0 + (size_t)pg->slots * step;
-        for (; g < end; g += step) {
-            if (!mb_heap_bit(pg->alloc, g)) continue;
-            mb_obj_t *o = (mb_obj_t *)((char *)pg + g * MB_HEAP_GRANULE);
+    for (size_t i = 0; i < st->ncells; i++) {
+        rci_cells_t *c = &st->cells[i];
+        for (uint64_t b = c->mask & c->pg->alloc[c->w]; b; b &= b - 1) {   /* unreserved cells are clear */
+            mb_obj_t *o = (mb_obj_t *)((char *)c->pg + ((size_t)c->w * 64 + (size_t)__builtin_ctzll(b)) * MB_HEAP_GRANULE);
             if (!rci_counted(o)) fn(rt, st, o);
         }
     }
@@ -321,7 +419,7 @@ static void rci_young_free(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o) { rci_recl
 static void rci_reclaim_dead(mb_rt_t *rt, rci_state_t *st) {
     if (rt->finalizers.n) rci_each_young(rt, st, rci_young_hold);
     rci_each_young(rt, st, rci_young_free);
-    st->young.n = st->ranges.n = 0;
+    st->young.n = st->ncells = 0;
     st->epoch_start = rt->mut.stats.bytes_allocated;
     for (size_t i = 0; i < st->roots_prev.n; i++) rci_dec(rt, st, st->roots_prev.v[i]);
     st->roots_prev.n = 0;
@@ -424,6 +522,7 @@ static void rci_root_count(mb_rt_t *rt, mb_obj_t *o, void *ctx) {
  * survivor is counted, unlogged, with its true count (or stuck), and the
  * buffers are empty. */
 static void rci_backup(mb_rt_t *rt, rci_state_t *st) {
+    rci_unmark(st);                     /* the pages' free counts */
     rci_mark(rt, st);
     while (rci_trace_finalize(rt, st)) {       /* resurrection, or `garbage` (a root): from scratch */
         rci_unmark(st);
@@ -431,7 +530,8 @@ static void rci_backup(mb_rt_t *rt, rci_state_t *st) {
     }
     for (size_t i = 0; i < st->zct.n; i++) ((mb_obj_t *)st->zct.v[i])->flags &= (uint8_t)~MB_F_BUFFERED;
     st->zct.n = st->work.n = st->modbuf.n = st->decbuf.n = 0;
-    st->young.n = st->ranges.n = st->roots.n = st->roots_prev.n = 0;
+    rci_flogs_drop(st);
+    st->young.n = st->ncells = st->roots.n = st->roots_prev.n = 0;
     st->epoch_start = rt->mut.stats.bytes_allocated;
     if (!st->plain) {
         mb_heap_each_unmarked(&st->heap, rci_free_dead, rt);
@@ -465,7 +565,7 @@ static void rci_collect(mb_rt_t *rt, bool full) {
         rci_epoch(rt, st);
         if (st->freed) mb_ev_reclaimed(rt, st->freed, st->freed_bytes);
         st->freed = st->freed_bytes = 0;
-        for (uint32_t c = 0; c < MB_HEAP_CLASSES; c++) st->heap.current[c] = st->heap.pages[c];
+        rci_recycle(st);
         for (size_t i = 0; i < st->finq.n; i++) mb__finalize(rt, st->finq.v[i]);
         st->finq.n = 0;
         if (!rci_trace_due(rt, st)) return;
@@ -477,7 +577,9 @@ static void rci_collect(mb_rt_t *rt, bool full) {
 static void rci_finish(mb_rt_t *rt) {
     rci_state_t *st = rt->state;
     mb_heap_destroy(&st->heap);
-    mb_ptrvec_t *v[] = {&st->ranges, &st->young, &st->modbuf, &st->decbuf, &st->roots, &st->roots_prev,
+    rci_flogs_drop(st);
+    free(st->cells);
+    mb_ptrvec_t *v[] = {&st->flogs, &st->young, &st->modbuf, &st->decbuf, &st->roots, &st->roots_prev,
                         &st->zct, &st->work, &st->finq, &st->stack};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) MB_VEC_FREE(v[i]);
 }
@@ -487,18 +589,18 @@ static void rci_finish(mb_rt_t *rt) {
 typedef struct rci_census {
     rci_state_t *st;                    /* the state */
     uint64_t objects;                   /* objects in the heap */
-    uint64_t pass;                      /* 0: clear aux, 1: count references, 2: compare */
+    uint64_t pass;                      /* 0: census, 1: clear aux, 2: count references, 3: compare */
 } rci_census_t;
 
 static void rci_check(void *ctx, mb_obj_t *o) {
     rci_census_t *c = ctx;
-    if (c->pass == 0) {
+    if (c->pass <= 1) {
         c->objects++;
-        o->aux = 0;
+        if (c->pass == 1) o->aux = 0;
         MB_CHECK(!mb_heap_marked(o), "rc-immix verify: object %p left marked", (void *)o);
         return;
     }
-    if (c->pass == 2) {
+    if (c->pass == 3) {
         unsigned n = o->color & RCI_CNT;
         MB_CHECK(!rci_counted(o) || n == RCI_STUCK || n == o->aux,
                  "rc-immix verify: object %p (kind %d) has count %u, %u references", (void *)o, o->kind, n, o->aux);
@@ -525,11 +627,13 @@ static void rci_verify(mb_rt_t *rt) {
     MB_CHECK(c.objects + rt->mut.stats.immortal_objects == rt->mut.stats.live_objects,
              "rc-immix verify: %llu objects in the heap, %llu live", (unsigned long long)c.objects,
              (unsigned long long)(rt->mut.stats.live_objects - rt->mut.stats.immortal_objects));
-    if (st->modbuf.n) return;
+    if (st->modbuf.n || st->flogs.n) return;   /* logged since the epoch (aux holds field-log indices) */
     c.pass = 1;
     mb_heap_each(&st->heap, rci_check, &c);
-    for (size_t i = 0; i < st->roots.n; i++) ((mb_obj_t *)st->roots.v[i])->aux++;
     c.pass = 2;
+    mb_heap_each(&st->heap, rci_check, &c);
+    for (size_t i = 0; i < st->roots.n; i++) ((mb_obj_t *)st->roots.v[i])->aux++;
+    c.pass = 3;
     mb_heap_each(&st->heap, rci_check, &c);
 }
 
