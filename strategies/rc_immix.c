@@ -2,107 +2,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/heap.h"
-#include "runtime/strategy.h"
+#include "strategies/rc_immix.h"
 
 /*
- * Objects live in the size-class heap of heap.h (as mark-sweep's). Counts
- * are kept by the strategy, not by the mutator, in three bits of the
- * header's `color` byte; they change only at an epoch boundary (a
- * collection), never in a store.
- *
- * The mutator's barrier is MB_BAR_LOG (mutator.h): a store into a counted
- * container that carries MB_F_UNLOGGED first calls `log`, which records the
- * container (the modified buffer) and its slots as they are (the decrement
- * buffer), and clears the flag, so later stores to it in the same epoch are
- * plain (coalescing, Levanoni & Petrank 2001; object logging as in RC
- * Immix). Root writes are plain stores (deferral, Deutsch & Bobrow).
- *
- * Object states (the `color` byte, strategy-private):
- *   young    RCI_OLD clear: allocated since the last epoch, never counted,
- *            never logged (stores into it are free): born dead;
- *   counted  RCI_OLD set, count in RCI_CNT (0..7, 7 = stuck: never changed
- *            again until a backup trace recomputes it).
- * Invariant outside a collection: every slot of a counted container that is
- * not in the modified buffer refers to a counted object (or None, or an
- * immortal one); its count is the number of such slots referring to it
- * plus its entries in `roots` (the root referents of the last epoch), for
- * a count below 7.
- *
- * An epoch (a collection requested every `epoch` KiB of allocation, the
- * heap policy's trigger, or gc.collect()) runs:
- *   1. increments: every root referent (recorded in `roots`) and every
- *      current slot of every logged container. An increment to a young
- *      object promotes it (counted, 1) and increments its own slots, so the
- *      survivors of an epoch are exactly the young objects reachable from
- *      the roots or from counted objects;
- *   2. young objects not promoted are dead: freed wholesale from the pages
- *      refilled in the epoch (a young dead object with a finalizer is first
- *      promoted with count 0 and held, below), with no count operation;
- *   3. decrements: the previous epoch's root referents and the logged old
- *      slot values; a count reaching 0 frees the object and decrements its
- *      slots, with an explicit stack;
- *   4. held objects (MB_F_BUFFERED, in `zct`) of the previous epoch whose
- *      count is still 0 are freed.
- * Finalizers (PEP 442) run at the end of the collection: an object found
- * dead that needs one is held in `zct` with count 0 instead of being freed
- * (its slots stay counted), and finalized; the next epoch frees it unless
- * the finalizer stored it somewhere (the barrier and the root scan see it).
- *
- * The backup trace (when live bytes pass the shared policy's limit over
- * what survived the last trace, at gc.collect() and at teardown) marks
- * from the roots in the heap's bitmaps, recomputing every count from the
- * references it traces (stuck counts come unstuck), finalizes unreachable
- * objects that need it and traces again, then sweeps: cyclic garbage and
- * everything else unreachable is reclaimed. It empties every buffer.
+ * Objects live in the size-class heap of heap.h. Counts are the strategy's,
+ * in three bits of the header's `color` (RCI_CNT, 7 = stuck until a backup
+ * trace), changed only at an epoch boundary (a collection), never in a
+ * store. Root writes are plain (deferral); a store into a counted container
+ * carrying MB_F_UNLOGGED first calls `log` (MB_BAR_LOG, mutator.h), which
+ * records the old referents once per epoch (coalescing): a short container
+ * whole (modbuf), a long one field by field (flogs). Objects allocated
+ * since the last epoch are young (RCI_OLD clear): never counted, never
+ * logged. An epoch: (1) increments of the root referents (kept in `roots`)
+ * and of the logged containers' current slots; an increment of a young
+ * object promotes it, incrementing its own slots, so exactly the young
+ * objects reachable from the roots or from counted objects survive;
+ * (2) every young object not promoted is freed wholesale (born dead);
+ * (3) decrements of the previous epoch's roots and of the logged old
+ * referents, a count reaching 0 freeing the object and decrementing its
+ * slots; (4) held objects (MB_F_BUFFERED, in `zct`) still at 0 are freed.
+ * An object found dead that needs a finalizer is held (count 0, slots still
+ * counted) and finalized at the end of the collection; the next epoch frees
+ * it unless the finalizer stored it somewhere. Invariant outside a
+ * collection: every slot of a counted, unlogged container refers to a
+ * counted object, and every count below 7 is the number of such slots
+ * plus entries in `roots` (rci_verify). The backup trace (policy.c's
+ * trigger over the bytes live after the last trace, gc.collect(),
+ * teardown) marks from the roots recomputing every count, finalizes
+ * unreachable objects and marks again, and sweeps: cycles and stuck
+ * objects are reclaimed. strategies/README.md has the whole story.
  */
-#define RCI_CNT 0x07u                   /* color: the count */
-#define RCI_STUCK 0x07u                 /* a count that stays until a backup trace */
-#define RCI_OLD 0x08u                   /* color: counted (survived an epoch) */
-#ifdef MB_DEBUG
-#define RCI_DEFAULT_EPOCH 4096          /* KiB; debug builds verify per collection (see rci_epoch_due) */
-#else
-#define RCI_DEFAULT_EPOCH 1024
-#endif
-#define RCI_STRESS_TRACE 4              /* stress build: every 4th collection traces */
-#define RCI_WHOLE_LOG 16                /* containers of up to 16 slots are logged whole, longer ones by field */
-
-/* Cells a refill handed out: one bitmap word of a page (bits set at each cell's first granule). */
-typedef struct rci_cells {
-    mb_page_t *pg;                      /* the page */
-    uint32_t w;                         /* the word of its alloc bitmap */
-    uint64_t mask;                      /* the cells handed out in it */
-} rci_cells_t;
-
-/* A long container logged field by field in this epoch (its header's aux is its index + 1 in `flogs`). */
-typedef struct rci_flog {
-    mb_obj_t *o;                        /* the container */
-    uint64_t bits[];                    /* slots logged: their old referents are in the decrement buffer */
-} rci_flog_t;
-
-typedef struct rci_state {
-    mb_heap_t heap;                     /* every object (heap.h) */
-    rci_cells_t *cells;                 /* the cells refills handed out this epoch: young ones among them */
-    size_t ncells, cells_cap;           /* entries, room */
-    mb_ptrvec_t young;                  /* young objects from alloc (not from free lists) this epoch */
-    mb_ptrvec_t modbuf;                 /* containers logged whole this epoch */
-    mb_ptrvec_t flogs;                  /* rci_flog_t of the containers logged by field this epoch */
-    mb_ptrvec_t decbuf;                 /* their slots' referents when logged: decrements due */
-    mb_ptrvec_t roots;                  /* root referents incremented at the last epoch */
-    mb_ptrvec_t roots_prev;             /* the epoch before's: decrements due */
-    mb_ptrvec_t zct;                    /* held objects with count 0 (MB_F_BUFFERED): decided next epoch */
-    mb_ptrvec_t work;                   /* the previous epoch's zct while it is decided */
-    mb_ptrvec_t finq;                   /* held objects to finalize at the end of this collection */
-    mb_ptrvec_t stack;                  /* work stack: promotion, cascade, trace */
-    uint64_t epoch_bytes;               /* param `epoch` in bytes */
-    uint64_t epoch_start;               /* bytes_allocated at the last epoch */
-    uint64_t trace_limit;               /* backup trace when live bytes pass this */
-    uint64_t freed, freed_bytes;        /* bulk frees of this collection, not yet accounted */
-    uint64_t marked, marked_bytes;      /* objects marked by this trace */
-    uint64_t ncollect;                  /* collections run (stress: which trace) */
-    bool plain;                         /* this collection frees without mb__free_obj (no census, no finalizers) */
-} rci_state_t;
-
 static const mb_param_def_t rci_params[] = {
     {"epoch", RCI_DEFAULT_EPOCH, 16, 1u << 30, "KiB allocated between epochs (count processing, young sweep)"},
     {NULL, 0, 0, 0, NULL}};
@@ -121,8 +50,6 @@ static int rci_param(mb_rt_t *rt, const char *key, uint64_t value) {
     return 0;
 }
 
-static inline bool rci_counted(const mb_obj_t *o) { return (o->color & RCI_OLD) != 0; }
-static inline size_t rci_size(const mb_obj_t *o) { return mb_obj_size((mb_kind_t)o->kind, o->len); }
 
 /* Has this epoch allocated enough? (debug: at least the live heap, so the
  * verifier's cost per allocation stays bounded, as rc-deferred's). */
@@ -143,26 +70,52 @@ static void *rci_alloc(mb_rt_t *rt, size_t bytes) {
     return p;
 }
 
-/* A page's free slots for a free list, recorded as young cells (the
- * chain was just written: walking it again reads cached lines). */
+static void rci_cells_add(rci_state_t *st, mb_page_t *pg, size_t w, uint64_t mask) {
+    if (st->ncells == st->cells_cap) mb_vec_grow_((void **)&st->cells, &st->cells_cap, sizeof *st->cells, st->ncells + 1);
+    st->cells[st->ncells++] = (rci_cells_t){.pg = pg, .w = (uint32_t)w, .mask = mask};
+}
+
+/* Reserve every free slot of pg from its cursor on, as heap.c's refill
+ * does, recording them as young cells; returns the chain. */
+static void *rci_take_all(rci_state_t *st, mb_page_t *pg) {
+    size_t step = pg->cls, g0 = MB_HEAP_HDR / MB_HEAP_GRANULE, w = SIZE_MAX;
+    uint64_t mask = 0;
+    void *head = NULL, **link = &head;
+    for (size_t g = g0 + (size_t)pg->cursor * step, end = g0 + (size_t)pg->slots * step; g < end; g += step) {
+        if (mb_heap_bit(pg->alloc, g)) continue;
+        mb_heap_set(pg->alloc, g);
+        if (g >> 6 != w) {
+            if (mask) rci_cells_add(st, pg, w, mask);
+            w = g >> 6;
+            mask = 0;
+        }
+        mask |= UINT64_C(1) << (g & 63);
+        *link = (char *)pg + g * MB_HEAP_GRANULE;
+        link = (void **)*link;
+    }
+    if (mask) rci_cells_add(st, pg, w, mask);
+    *link = NULL;
+    pg->cursor = pg->slots;
+    return head;
+}
+
+/* Free cells for a free list: from the class's pages, else a new page. */
 static void *rci_refill(mb_rt_t *rt, uint32_t cls) {
     rci_state_t *st = rt->state;
-    void *chain = mb_heap_refill(&st->heap, cls);
+    if (rci_epoch_due(rt, st) && !rt->in_collect) mb__request_collect(rt);
+    for (mb_page_t *pg = st->heap.current[cls]; pg; pg = pg->next) {
+        void *chain = rci_take_all(st, pg);
+        if (chain) {
+            st->heap.current[cls] = pg->next ? pg->next : pg;
+            return chain;
+        }
+    }
+    void *chain = mb_heap_refill(&st->heap, cls);          /* a new page, every cell reserved: again, recorded */
     if (!chain) return NULL;
     mb_page_t *pg = mb_heap_page_of(chain);
-    rci_cells_t *last = NULL;
-    for (void *c = chain; c; c = *(void **)c) {
-        size_t g = mb_heap_granule(pg, c);
-        if (!last || last->w != g >> 6) {
-            if (st->ncells == st->cells_cap)
-                mb_vec_grow_((void **)&st->cells, &st->cells_cap, sizeof *st->cells, st->ncells + 1);
-            last = &st->cells[st->ncells++];
-            *last = (rci_cells_t){.pg = pg, .w = (uint32_t)(g >> 6), .mask = 0};
-        }
-        last->mask |= UINT64_C(1) << (g & 63);
-    }
-    if (rci_epoch_due(rt, st) && !rt->in_collect) mb__request_collect(rt);
-    return chain;
+    memset(pg->alloc, 0, sizeof pg->alloc);
+    pg->cursor = 0;
+    return rci_take_all(st, pg);
 }
 
 static void rci_unreserve(mb_rt_t *rt, void *cell) {
@@ -239,7 +192,7 @@ static void rci_log(mb_rt_t *rt, mb_obj_t *o, mb_obj_t **slot) {
 }
 
 /* Forget the field logs (their objects are allocated). */
-static void rci_flogs_drop(rci_state_t *st) {
+void rci_flogs_drop(rci_state_t *st) {
     for (size_t i = 0; i < st->flogs.n; i++) {
         rci_flog_t *f = st->flogs.v[i];
         f->o->aux = 0;
@@ -248,11 +201,22 @@ static void rci_flogs_drop(rci_state_t *st) {
     st->flogs.n = 0;
 }
 
-/* o becomes counted with count n; every young object its slots reach is
- * promoted too, every slot referent incremented. */
+/* A young object becomes counted: its bit in the page's mark bitmap says
+ * so to the young sweep (cleared by it), and its bytes are counted. */
+static inline void rci_promoted(rci_state_t *st, mb_obj_t *o, uint8_t color) {
+    o->color = color;
+    st->prom++;
+    st->prom_bytes += rci_size(o);
+    if (o->flags & MB_F_LARGE) return;
+    mb_page_t *pg = mb_heap_page_of(o);
+    mb_heap_set(pg->mark, mb_heap_granule(pg, o));
+}
+
+/* o becomes counted with count n, and so does every young object its
+ * slots reach; every slot referent is incremented. */
 static void rci_promote(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o, uint8_t n) {
     uint64_t incs = 0;
-    o->color = (uint8_t)(RCI_OLD | n);
+    rci_promoted(st, o, (uint8_t)(RCI_OLD | n));
     if (o->kind != MB_LIST) return;
     o->flags |= MB_F_UNLOGGED;
     mb_ptrvec_t *stk = &st->stack;
@@ -268,7 +232,7 @@ static void rci_promote(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o, uint8_t n) {
                 if ((c->color & RCI_CNT) != RCI_STUCK) c->color++;
                 continue;
             }
-            c->color = RCI_OLD | 1;
+            rci_promoted(st, c, RCI_OLD | 1);
             if (c->kind != MB_LIST) continue;
             c->flags |= MB_F_UNLOGGED;
             MB_VEC_PUSH(stk, (void *)c);
@@ -278,15 +242,9 @@ static void rci_promote(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o, uint8_t n) {
 }
 
 static inline void rci_inc(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o) {
-    if (!rci_counted(o)) {
-        rt->mut.stats.rc_increments++;
-        rci_promote(rt, st, o, 1);
-    } else if ((o->color & RCI_CNT) != RCI_STUCK) {
-        rt->mut.stats.rc_increments++;
-        o->color++;
-    } else {
-        rt->mut.stats.rc_increments++;
-    }
+    rt->mut.stats.rc_increments++;
+    if (!rci_counted(o)) rci_promote(rt, st, o, 1);
+    else if ((o->color & RCI_CNT) != RCI_STUCK) o->color++;
 }
 
 /* Return a dead object's memory: in bulk (accounted at the end of the
@@ -317,42 +275,36 @@ static void rci_hold(rci_state_t *st, mb_obj_t *o) {
     MB_VEC_PUSH(&st->finq, (void *)o);
 }
 
-/* o (counted) has count 0 and no entry in zct: free it and whatever its
- * death brings to 0. */
-static void rci_cascade(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o) {
+/* x (counted) has count 0 and no entry in zct: held if it needs its
+ * finalizer, else freed, its slots' referents pushed for decrements. */
+static void rci_die(mb_rt_t *rt, rci_state_t *st, mb_obj_t *x) {
+    if (mb__needs_finalize(x)) {
+        rci_hold(st, x);
+        return;
+    }
+    mb_obj_t **s = mb_obj_slots(x);
+    for (uint32_t i = 0; x->kind == MB_LIST && i < x->len; i++)
+        if (s[i] && !mb_obj_immortal(s[i])) MB_VEC_PUSH(&st->stack, (void *)s[i]);
+    rci_reclaim(rt, st, x);
+}
+
+/* Decrement every object on the stack; what reaches 0 dies, cascading. */
+static void rci_drain(mb_rt_t *rt, rci_state_t *st) {
     mb_ptrvec_t *stk = &st->stack;
-    MB_VEC_PUSH(stk, (void *)o);
     while (stk->n) {
         mb_obj_t *x = stk->v[--stk->n];
-        if (mb__needs_finalize(x)) {
-            rci_hold(st, x);
-            continue;
-        }
-        if (x->kind == MB_LIST) {
-            mb_obj_t **s = mb_obj_slots(x);
-            for (uint32_t i = 0; i < x->len; i++) {
-                mb_obj_t *c = s[i];
-                if (!c || mb_obj_immortal(c)) continue;
-                rt->mut.stats.rc_decrements++;
-                uint8_t n = c->color & RCI_CNT;
-                MB_CHECK(rci_counted(c) && n > 0, "rc-immix: count underflow on object %p (kind %d)", (void *)c,
-                         c->kind);
-                if (n == RCI_STUCK) continue;
-                c->color--;
-                if (n == 1 && !(c->flags & MB_F_BUFFERED)) MB_VEC_PUSH(stk, (void *)c);
-            }
-        }
-        rci_reclaim(rt, st, x);
+        rt->mut.stats.rc_decrements++;
+        uint8_t n = x->color & RCI_CNT;
+        MB_CHECK(rci_counted(x) && n > 0, "rc-immix: count underflow on object %p (kind %d)", (void *)x, x->kind);
+        if (n == RCI_STUCK) continue;
+        x->color--;
+        if (n == 1 && !(x->flags & MB_F_BUFFERED)) rci_die(rt, st, x);
     }
 }
 
 static void rci_dec(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o) {
-    rt->mut.stats.rc_decrements++;
-    uint8_t n = o->color & RCI_CNT;
-    MB_CHECK(rci_counted(o) && n > 0, "rc-immix: count underflow on object %p (kind %d)", (void *)o, o->kind);
-    if (n == RCI_STUCK) return;
-    o->color--;
-    if (n == 1 && !(o->flags & MB_F_BUFFERED)) rci_cascade(rt, st, o);
+    MB_VEC_PUSH(&st->stack, (void *)o);
+    rci_drain(rt, st);
 }
 
 static void rci_root_inc(mb_rt_t *rt, mb_obj_t *o, void *ctx) {
@@ -413,14 +365,64 @@ static void rci_young_hold(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o) {
     rci_hold(st, o);
 }
 
-static void rci_young_free(mb_rt_t *rt, rci_state_t *st, mb_obj_t *o) { rci_reclaim(rt, st, o); }
+/* Objects and bytes allocated so far, immortal ones left out. */
+static void rci_allocated(mb_rt_t *rt, rci_state_t *st, uint64_t *objs, uint64_t *bytes) {
+    const mb_stats_t *s = &rt->mut.stats;
+    if (s->immortal_objects != st->imm_objs) {
+        st->imm_objs = s->immortal_objects;
+        st->imm_bytes = mb__immortal_bytes(rt);
+    }
+    *objs = s->objects_allocated - st->imm_objs;
+    *bytes = s->bytes_allocated - st->imm_bytes;
+}
+
+/* The next epoch starts: its young objects are those allocated from now. */
+void rci_young_reset(mb_rt_t *rt, rci_state_t *st) {
+    st->young.n = st->ncells = 0;
+    st->prom = st->prom_bytes = 0;
+    st->epoch_start = rt->mut.stats.bytes_allocated;
+    rci_allocated(rt, st, &st->ep_objs, &st->ep_bytes);
+}
+
+/* Step 2: every young object not promoted is freed. Without census and
+ * finalizers, wholesale: a cell's alloc bit is cleared when its mark bit
+ * (promoted) is not, word by word, no header read, and the accounting is
+ * what was allocated less what was promoted. */
+static void rci_sweep_young(mb_rt_t *rt, rci_state_t *st) {
+    if (rt->finalizers.n) rci_each_young(rt, st, rci_young_hold);
+    for (size_t i = 0; i < st->young.n; i++) {
+        mb_obj_t *o = st->young.v[i];
+        if (!rci_counted(o)) {
+            if (st->plain) mb_heap_free(&st->heap, o, rci_size(o));
+            else mb__free_obj(rt, o);
+        } else if (!(o->flags & MB_F_LARGE)) {
+            mb_heap_clear(mb_heap_page_of(o)->mark, mb_heap_granule(mb_heap_page_of(o), o));
+        }
+    }
+    for (size_t i = 0; i < st->ncells; i++) {
+        rci_cells_t *c = &st->cells[i];
+        uint64_t dead = c->mask & c->pg->alloc[c->w] & ~c->pg->mark[c->w];
+        if (!st->plain)
+            for (uint64_t b = dead; b; b &= b - 1)
+                mb__free_obj(rt, (mb_obj_t *)((char *)c->pg + (c->w * 64 + (size_t)__builtin_ctzll(b)) * MB_HEAP_GRANULE));
+        c->pg->alloc[c->w] &= ~dead;
+        c->pg->mark[c->w] &= ~c->mask;
+        c->pg->live += (uint32_t)__builtin_popcountll(dead);
+    }
+    if (st->plain) {
+        uint64_t objs, bytes;
+        rci_allocated(rt, st, &objs, &bytes);
+        objs -= st->ep_objs + st->prom;
+        bytes -= st->ep_bytes + st->prom_bytes;
+        st->freed += objs;
+        st->freed_bytes += bytes;
+    }
+    rci_young_reset(rt, st);
+}
 
 /* Steps 2 to 4. */
 static void rci_reclaim_dead(mb_rt_t *rt, rci_state_t *st) {
-    if (rt->finalizers.n) rci_each_young(rt, st, rci_young_hold);
-    rci_each_young(rt, st, rci_young_free);
-    st->young.n = st->ncells = 0;
-    st->epoch_start = rt->mut.stats.bytes_allocated;
+    rci_sweep_young(rt, st);
     for (size_t i = 0; i < st->roots_prev.n; i++) rci_dec(rt, st, st->roots_prev.v[i]);
     st->roots_prev.n = 0;
     for (size_t i = 0; i < st->decbuf.n; i++) rci_dec(rt, st, st->decbuf.v[i]);
@@ -428,7 +430,10 @@ static void rci_reclaim_dead(mb_rt_t *rt, rci_state_t *st) {
     for (size_t i = 0; i < st->work.n; i++) {
         mb_obj_t *o = st->work.v[i];
         o->flags &= (uint8_t)~MB_F_BUFFERED;
-        if ((o->color & RCI_CNT) == 0) rci_cascade(rt, st, o);
+        if ((o->color & RCI_CNT) == 0) {
+            rci_die(rt, st, o);
+            rci_drain(rt, st);
+        }
     }
     st->work.n = 0;
 }
@@ -440,110 +445,6 @@ static void rci_epoch(mb_rt_t *rt, rci_state_t *st) {
     st->zct.n = 0;
     rci_increments(rt, st);
     rci_reclaim_dead(rt, st);
-}
-
-/* --- the backup trace ------------------------------------------------------ */
-
-/* c is referenced from a traced slot (or, from_root, a root): mark it and
- * recompute its count, one reference at a time. */
-static inline void rci_trace_ref(mb_rt_t *rt, rci_state_t *st, mb_obj_t *c, bool from_root) {
-    if (!from_root) rt->mut.stats.rc_increments++;
-    if (mb_heap_mark(c)) {
-        st->marked++;
-        st->marked_bytes += rci_size(c);
-        c->color = (uint8_t)(RCI_OLD | (from_root ? 0 : 1));
-        if (c->kind == MB_LIST) {
-            c->flags |= MB_F_UNLOGGED;
-            MB_VEC_PUSH(&st->stack, (void *)c);
-        }
-    } else if (!from_root && (c->color & RCI_CNT) != RCI_STUCK) {
-        c->color++;
-    }
-}
-
-static void rci_trace_root(mb_rt_t *rt, mb_obj_t *o, void *ctx) {
-    if (!mb_obj_immortal(o)) rci_trace_ref(rt, ctx, o, true);
-}
-
-/* Mark what the roots reach; every marked object's count is the number of
- * marked slots referring to it (sticky at 7). */
-static void rci_mark(mb_rt_t *rt, rci_state_t *st) {
-    st->marked = st->marked_bytes = 0;
-    mb__each_root(rt, rci_trace_root, st);
-    mb_ptrvec_t *stk = &st->stack;
-    while (stk->n) {
-        mb_obj_t *x = stk->v[--stk->n];
-        mb_obj_t **s = mb_obj_slots(x);
-        for (uint32_t i = 0; i < x->len; i++)
-            if (s[i] && !mb_obj_immortal(s[i])) rci_trace_ref(rt, st, s[i], false);
-    }
-}
-
-/* Marks cleared without a sweep: a trace to run again. */
-static void rci_unmark(rci_state_t *st) {
-    for (uint32_t c = 0; c < MB_HEAP_CLASSES; c++)
-        for (mb_page_t *pg = st->heap.pages[c]; pg; pg = pg->next) {
-            memset(pg->mark, 0, sizeof pg->mark);
-            pg->live = 0;
-        }
-    for (size_t i = 0; i < st->heap.large.n; i++) ((mb_obj_t *)st->heap.large.v[i])->flags &= (uint8_t)~MB_F_MARK;
-}
-
-static void rci_collect_finalizable(void *ctx, mb_obj_t *o) {
-    if (mb__needs_finalize(o)) MB_VEC_PUSH((mb_ptrvec_t *)ctx, (void *)o);
-}
-
-/* Finalize (modern) or keep in `garbage` (legacy) every unmarked object that
- * needs it; returns whether there was any. */
-static bool rci_trace_finalize(mb_rt_t *rt, rci_state_t *st) {
-    if (rt->finalizers.n == 0) return false;
-    mb_ptrvec_t todo = {0};
-    mb_heap_each_unmarked(&st->heap, rci_collect_finalizable, &todo);
-    for (size_t i = 0; i < todo.n; i++) {
-        if (rt->opt.finalizers == MB_FIN_LEGACY) mb__make_uncollectable(rt, todo.v[i]);
-        else mb__finalize(rt, todo.v[i]);
-    }
-    bool any = todo.n > 0;
-    MB_VEC_FREE(&todo);
-    return any;
-}
-
-static void rci_free_dead(void *ctx, mb_obj_t *o) { mb__free_obj(ctx, o); }
-
-static void rci_root_count(mb_rt_t *rt, mb_obj_t *o, void *ctx) {
-    rci_state_t *st = ctx;
-    if (mb_obj_immortal(o)) return;
-    rt->mut.stats.rc_increments++;
-    MB_VEC_PUSH(&st->roots, (void *)o);
-    if ((o->color & RCI_CNT) != RCI_STUCK) o->color++;
-}
-
-/* Trace, finalize and trace again while finalizers ran, sweep; then every
- * survivor is counted, unlogged, with its true count (or stuck), and the
- * buffers are empty. */
-static void rci_backup(mb_rt_t *rt, rci_state_t *st) {
-    rci_unmark(st);                     /* the pages' free counts */
-    rci_mark(rt, st);
-    while (rci_trace_finalize(rt, st)) {       /* resurrection, or `garbage` (a root): from scratch */
-        rci_unmark(st);
-        rci_mark(rt, st);
-    }
-    for (size_t i = 0; i < st->zct.n; i++) ((mb_obj_t *)st->zct.v[i])->flags &= (uint8_t)~MB_F_BUFFERED;
-    st->zct.n = st->work.n = st->modbuf.n = st->decbuf.n = 0;
-    rci_flogs_drop(st);
-    st->young.n = st->ncells = st->roots.n = st->roots_prev.n = 0;
-    st->epoch_start = rt->mut.stats.bytes_allocated;
-    if (!st->plain) {
-        mb_heap_each_unmarked(&st->heap, rci_free_dead, rt);
-    } else {
-        uint64_t owned = rt->mut.stats.live_objects - rt->mut.stats.immortal_objects;
-        uint64_t owned_bytes = rt->mut.stats.live_bytes - mb__immortal_bytes(rt);
-        MB_CHECK(st->marked <= owned && st->marked_bytes <= owned_bytes, "rc-immix: marked more than allocated");
-        mb_ev_reclaimed(rt, owned - st->marked, owned_bytes - st->marked_bytes);
-    }
-    mb_heap_sweep(&st->heap);
-    mb__each_root(rt, rci_root_count, st);
-    st->trace_limit = mb_policy_limit(rt, rt->mut.stats.live_bytes);
 }
 
 /* --- collections ----------------------------------------------------------- */
@@ -582,59 +483,6 @@ static void rci_finish(mb_rt_t *rt) {
     mb_ptrvec_t *v[] = {&st->flogs, &st->young, &st->modbuf, &st->decbuf, &st->roots, &st->roots_prev,
                         &st->zct, &st->work, &st->finq, &st->stack};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) MB_VEC_FREE(v[i]);
-}
-
-/* --- debug verification ------------------------------------------------------ */
-
-typedef struct rci_census {
-    rci_state_t *st;                    /* the state */
-    uint64_t objects;                   /* objects in the heap */
-    uint64_t pass;                      /* 0: census, 1: clear aux, 2: count references, 3: compare */
-} rci_census_t;
-
-static void rci_check(void *ctx, mb_obj_t *o) {
-    rci_census_t *c = ctx;
-    if (c->pass <= 1) {
-        c->objects++;
-        if (c->pass == 1) o->aux = 0;
-        MB_CHECK(!mb_heap_marked(o), "rc-immix verify: object %p left marked", (void *)o);
-        return;
-    }
-    if (c->pass == 3) {
-        unsigned n = o->color & RCI_CNT;
-        MB_CHECK(!rci_counted(o) || n == RCI_STUCK || n == o->aux,
-                 "rc-immix verify: object %p (kind %d) has count %u, %u references", (void *)o, o->kind, n, o->aux);
-        o->aux = 0;
-        return;
-    }
-    if (!rci_counted(o) || o->kind != MB_LIST) return;
-    MB_CHECK((o->flags & MB_F_UNLOGGED) || c->st->modbuf.n, "rc-immix verify: counted list %p not unlogged", (void *)o);
-    mb_obj_t **s = mb_obj_slots(o);
-    for (uint32_t i = 0; i < o->len; i++) {
-        if (!s[i] || mb_obj_immortal(s[i])) continue;
-        MB_CHECK(rci_counted(s[i]) || !(o->flags & MB_F_UNLOGGED),
-                 "rc-immix verify: counted %p refers to young %p", (void *)o, (void *)s[i]);
-        s[i]->aux++;
-    }
-}
-
-/* Outside a collection, with no container logged since: every count that
- * is not stuck is exact (the invariant at the top), nothing is marked. */
-static void rci_verify(mb_rt_t *rt) {
-    rci_state_t *st = rt->state;
-    rci_census_t c = {.st = st};
-    mb_heap_each(&st->heap, rci_check, &c);
-    MB_CHECK(c.objects + rt->mut.stats.immortal_objects == rt->mut.stats.live_objects,
-             "rc-immix verify: %llu objects in the heap, %llu live", (unsigned long long)c.objects,
-             (unsigned long long)(rt->mut.stats.live_objects - rt->mut.stats.immortal_objects));
-    if (st->modbuf.n || st->flogs.n) return;   /* logged since the epoch (aux holds field-log indices) */
-    c.pass = 1;
-    mb_heap_each(&st->heap, rci_check, &c);
-    c.pass = 2;
-    mb_heap_each(&st->heap, rci_check, &c);
-    for (size_t i = 0; i < st->roots.n; i++) ((mb_obj_t *)st->roots.v[i])->aux++;
-    c.pass = 3;
-    mb_heap_each(&st->heap, rci_check, &c);
 }
 
 const mb_strategy_t mb_strategy_rc_immix = {
