@@ -51,12 +51,12 @@ static int rci_param(mb_rt_t *rt, const char *key, uint64_t value) {
 }
 
 
-/* Has this epoch allocated enough? (debug: at least the live heap, so the
+/* Has this epoch allocated enough? (debug: at least the heap at the last epoch, so the
  * verifier's cost per allocation stays bounded, as rc-deferred's). */
 static bool rci_epoch_due(const mb_rt_t *rt, const rci_state_t *st) {
     uint64_t lim = st->epoch_bytes;
 #ifdef MB_DEBUG
-    if (rt->mut.stats.live_bytes > lim) lim = rt->mut.stats.live_bytes;
+    if (st->live_after > lim) lim = st->live_after;
 #else
     (void)rt;
 #endif
@@ -381,6 +381,7 @@ void rci_young_reset(mb_rt_t *rt, rci_state_t *st) {
     st->young.n = st->ncells = 0;
     st->prom = st->prom_bytes = 0;
     st->epoch_start = rt->mut.stats.bytes_allocated;
+    st->live_after = rt->mut.stats.live_bytes;
     rci_allocated(rt, st, &st->ep_objs, &st->ep_bytes);
 }
 

@@ -45,6 +45,7 @@ typedef struct rci_state {
     mb_ptrvec_t stack;                  /* work stack: promotion, cascade, trace */
     uint64_t epoch_bytes;               /* param `epoch` in bytes */
     uint64_t epoch_start;               /* bytes_allocated at the last epoch */
+    uint64_t live_after;                /* live_bytes then (young garbage of that epoch still counted) */
     uint64_t ep_objs, ep_bytes;         /* objects and bytes allocated (immortal ones not) at the last epoch */
     uint64_t imm_objs, imm_bytes;       /* immortal objects and their bytes, when last asked */
     uint64_t prom, prom_bytes;          /* young objects promoted in this epoch, their bytes */
