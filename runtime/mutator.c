@@ -23,6 +23,13 @@ void mb__remember(mb_rt_t *rt, mb_obj_t *o) {
     rt->S->remember(rt, o);
 }
 
+/* The coalescing barrier's slow path (mutator.h): o carries MB_F_UNLOGGED
+ * and its slot `slot` is about to be written; the strategy logs it. */
+void mb__log(mb_rt_t *rt, mb_obj_t *o, mb_obj_t **slot) {
+    MB_CHECK(rt->S->log != NULL, "%s flags objects unlogged but has no log", rt->S->name);
+    rt->S->log(rt, o, slot);
+}
+
 void mb__dec_slow(mb_rt_t *rt, mb_obj_t *o) {
     if (o->rc == 0) {
         if (rt->S->release) rt->S->release(rt, o);

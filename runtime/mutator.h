@@ -77,14 +77,22 @@ typedef struct mb_mut {
  *   MB_BAR_REMEMBER  after a write to an object slot, an old container
  *                 that now refers to a young object (young_lo, young_size)
  *                 is remembered once: generational (its `remember`).
+ *   MB_BAR_LOG    before a write to an object slot, a container carrying
+ *                 MB_F_UNLOGGED is logged (its `log`, told the slot): the
+ *                 strategy sees each slot's value before the first write of
+ *                 an epoch (coalescing counting: rc-immix), clearing the
+ *                 flag when it logged the whole container.
  */
 #define MB_BAR_ROOTS 0x1u
 #define MB_BAR_HEAP 0x2u
 #define MB_BAR_REMEMBER 0x4u
+#define MB_BAR_LOG 0x8u
+#define MB_F_UNLOGGED MB_F_SPARE7       /* object flag under MB_BAR_LOG: the next slot write logs it first */
 
 /* The barrier byte. MB_BARRIER_FIXED=B compiles every store for the one
  * barrier value B (0: tracing and none; 3 = ROOTS|HEAP: rc, rc-cycle,
- * rc-gen; 2 = HEAP: rc-deferred; 4 = REMEMBER: generational) with no test at all: a build for measuring
+ * rc-gen; 2 = HEAP: rc-deferred; 4 = REMEMBER: generational; 8 = LOG:
+ * rc-immix) with no test at all: a build for measuring
  * what the test costs (docs/performance.md), whose binary runs only the
  * strategies with that value (mb_rt_new refuses the others). */
 #ifdef MB_BARRIER_FIXED
@@ -107,6 +115,7 @@ typedef struct mb_mut {
 void mb__frames_grow(mb_rt_t *rt, uint32_t nvars);
 void mb__dec_slow(mb_rt_t *rt, mb_obj_t *o);
 void mb__remember(mb_rt_t *rt, mb_obj_t *o);
+void mb__log(mb_rt_t *rt, mb_obj_t *o, mb_obj_t **slot);
 mb_obj_t *mb__alloc_slow(mb_rt_t *rt, mb_kind_t kind, uint32_t len);
 void mb__on_alloc(mb_rt_t *rt, mb_obj_t *o);
 mb_obj_t *mb__intern_int(mb_rt_t *rt, int64_t v);
@@ -171,16 +180,22 @@ MB_INLINE void mb__write_root(mb_rt_t *rt, mb_obj_t **slot, mb_obj_t *v) {
 
 /* Slot `slot` of object `obj` = v: counted under MB_BAR_HEAP; under
  * MB_BAR_REMEMBER (never with a counting bit), an old obj that now refers
- * to a young v is remembered once (MB_F_BUFFERED marks it). */
+ * to a young v is remembered once (MB_F_BUFFERED marks it); under
+ * MB_BAR_LOG, an obj carrying MB_F_UNLOGGED is logged before the write. */
 MB_INLINE void mb__write_heap(mb_rt_t *rt, mb_obj_t *obj, mb_obj_t **slot, mb_obj_t *v) {
     mb_mut_t *m = MB_MUT(rt);
     unsigned b = MB_BARRIER(m);
-    if (!(b & (MB_BAR_HEAP | MB_BAR_REMEMBER))) {
+    if (!(b & (MB_BAR_HEAP | MB_BAR_REMEMBER | MB_BAR_LOG))) {
         *slot = v;
         return;
     }
     if (b & MB_BAR_HEAP) {
         mb__write_counted(rt, slot, v);
+        return;
+    }
+    if (b & MB_BAR_LOG) {
+        if (MB_UNLIKELY(obj->flags & MB_F_UNLOGGED)) mb__log(rt, obj, slot);
+        *slot = v;
         return;
     }
     *slot = v;

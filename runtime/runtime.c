@@ -124,7 +124,8 @@ mb_rt_t *mb_rt_new(const mb_strategy_t *S, const mb_options_t *opts) {
         if (!rt->state) mb_oom("strategy state");
     }
     mb_mut_t *m = &rt->mut;
-    m->barrier = (uint8_t)(mb_attr_barrier(S->attrs) | (S->remember ? MB_BAR_REMEMBER : 0));
+    m->barrier = (uint8_t)(mb_attr_barrier(S->attrs) | (S->remember ? MB_BAR_REMEMBER : 0) |
+                            (S->log ? MB_BAR_LOG : 0));
 #ifdef MB_BARRIER_FIXED
     if (m->barrier != (MB_BARRIER_FIXED)) {
         fprintf(stderr, "membench: this build compiles every store for barrier %u (MB_BARRIER_FIXED); %s needs %u\n",

@@ -99,6 +99,7 @@ struct mb_strategy {
     void (*release)(mb_rt_t *rt, mb_obj_t *o);    /* counting: rc reached 0 (NULL: mb_rc_release) */
     void (*collect)(mb_rt_t *rt, bool full);      /* reclaim garbage; NULL: never collects */
     void (*remember)(mb_rt_t *rt, mb_obj_t *o);   /* generational: old o now refers to a young object (mut.young_*) */
+    void (*log)(mb_rt_t *rt, mb_obj_t *o, mb_obj_t **slot); /* coalescing: o carries MB_F_UNLOGGED, *slot is written next (MB_BAR_LOG) */
     void (*freeze)(mb_rt_t *rt);        /* move every object to a permanent generation (NULL: no-op) */
     const mb_param_def_t *params;       /* its parameters (NULL: none) */
     int (*param)(mb_rt_t *rt, const char *key, uint64_t value); /* set a declared parameter, in range; 0 = ok */

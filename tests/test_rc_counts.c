@@ -46,7 +46,10 @@ STRATEGY_TEST(rc_counts, count_operations_balance) {
         uint64_t n = small_n(w);
         mb_result_t r = run_wl(w, s, n);
         if (!has(s, MB_ATTR_COUNTS)) {
-            cr_assert_eq(r.stats.rc_increments + r.stats.rc_decrements, 0, "%s/%s", w->name, s->name);
+            /* A strategy with a logging barrier (rc-immix) counts in its own header bits, and its
+             * backup trace recomputes counts, so no balance holds; every other one counts nothing. */
+            if (!s->log)
+                cr_assert_eq(r.stats.rc_increments + r.stats.rc_decrements, 0, "%s/%s", w->name, s->name);
             continue;
         }
         /* a cycle collector frees members of cyclic garbage without a

@@ -9,7 +9,7 @@
 
 extern const mb_strategy_t mb_strategy_rc, mb_strategy_mark_sweep, mb_strategy_none;
 extern const mb_strategy_t mb_strategy_rc_cycle, mb_strategy_rc_gen, mb_strategy_rc_deferred, mb_strategy_boehm,
-    mb_strategy_semispace, mb_strategy_generational;
+    mb_strategy_semispace, mb_strategy_generational, mb_strategy_rc_immix;
 extern const mb_workload_t mb_workload_shared_refs, mb_workload_cycle_pairs;
 extern const mb_workload_t mb_workload_cycle_rings, mb_workload_dlist, mb_workload_parent_trees,
     mb_workload_binary_trees, mb_workload_interned_values, mb_workload_random_graph, mb_workload_long_chain,
@@ -23,6 +23,7 @@ const mb_strategy_t *const mb_strategies[] = {
     &mb_strategy_rc_cycle,
     &mb_strategy_rc_gen,
     &mb_strategy_rc_deferred,
+    &mb_strategy_rc_immix,
     &mb_strategy_mark_sweep,
     &mb_strategy_semispace,
     &mb_strategy_generational,
