@@ -138,6 +138,81 @@ Test(history, two_commits_two_points) {
     cr_assert(!strstr(out, "history: appended"), "--no-history: %s", out);
 }
 
+/* The rows of query sql in databases a and b, in lockstep: the same number of rows, and each value of the same
+ * type and exactly equal (a REAL to the bit). Returns how many rows. */
+static size_t same_rows(sqlite3 *a, sqlite3 *b, const char *sql) {
+    sqlite3_stmt *sa, *sb;
+    cr_assert_eq(sqlite3_prepare_v2(a, sql, -1, &sa, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(a));
+    cr_assert_eq(sqlite3_prepare_v2(b, sql, -1, &sb, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(b));
+    size_t n = 0;
+    for (;; n++) {
+        int ra = sqlite3_step(sa), rb = sqlite3_step(sb);
+        cr_assert_eq(ra, rb, "%s: row %zu is in one database only (run: %d, import: %d)", sql, n, ra, rb);
+        if (ra != SQLITE_ROW) break;
+        for (int c = 0; c < sqlite3_column_count(sa); c++) {
+            const char *col = sqlite3_column_name(sa, c);
+            int ta = sqlite3_column_type(sa, c), tb = sqlite3_column_type(sb, c);
+            cr_assert_eq(ta, tb, "%s: row %zu %s: type %d from the run, %d from the import", sql, n, col, ta, tb);
+            if (ta == SQLITE_INTEGER) {
+                cr_assert_eq(sqlite3_column_int64(sa, c), sqlite3_column_int64(sb, c), "%s: row %zu %s: %lld vs %lld",
+                             sql, n, col, sqlite3_column_int64(sa, c), sqlite3_column_int64(sb, c));
+            } else if (ta == SQLITE_FLOAT) {
+                double x = sqlite3_column_double(sa, c), y = sqlite3_column_double(sb, c);
+                cr_assert(!memcmp(&x, &y, sizeof x), "%s: row %zu %s: %.17g vs %.17g", sql, n, col, x, y);
+            } else if (ta != SQLITE_NULL) {
+                int la = sqlite3_column_bytes(sa, c), lb = sqlite3_column_bytes(sb, c);
+                cr_assert(la == lb && !memcmp(sqlite3_column_blob(sa, c), sqlite3_column_blob(sb, c), (size_t)la),
+                          "%s: row %zu %s: %s vs %s", sql, n, col, sqlite3_column_text(sa, c), sqlite3_column_text(sb, c));
+            }
+        }
+    }
+    sqlite3_finalize(sa);
+    sqlite3_finalize(sb);
+    return n;
+}
+
+/* run --history stores its rows from the suite in memory, not from its file read back: what it stores is exactly
+ * what importing its -o file into a new database stores, every table and value (ids, types, bits of every REAL),
+ * but for the run's imported_at (the clock) and its source (run:FILE against FILE). The run covers repetitions
+ * and aggregates, leak and crash errors, labels and counters in the extra table (jemalloc's, rc's). */
+Test(history, run_stores_what_its_file_imports) {
+    char dir[256], da[300], db[300], c[300];
+    tmpdir(dir, sizeof dir);
+    snprintf(da, sizeof da, "%s/run.sqlite", dir);
+    snprintf(db, sizeof db, "%s/import.sqlite", dir);
+    snprintf(c, sizeof c, "%s/c.json", dir);
+    int st = sh(out, sizeof out, "MB_TEST_LEAK=rc MB_TEST_CRASH=cycle-pairs/mark-sweep %s run -w cycle-pairs -i off "
+                "--scale quick -s rc,mark-sweep,none -r 3 --allocator jemalloc -f json -o %s --history %s", bin(), c, da);
+    cr_assert_eq(st, 1, "the run fails its checks (leak, crash) and still appends: %s", out);
+    cr_assert(strstr(out, "history: appended run 1 (13 entries)"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s history import --db %s %s", bin(), db, c), 0, "%s", out);
+    sqlite3 *a, *b;
+    cr_assert_eq(sqlite3_open_v2(da, &a, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "%s", da);
+    cr_assert_eq(sqlite3_open_v2(db, &b, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "%s", db);
+    /* every table is compared: a new one must join the list below */
+    cr_assert_eq(same_rows(a, b, "SELECT name, sql FROM sqlite_master ORDER BY name"), 8, "the schema");
+    cr_assert_eq(same_rows(a, b, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'table' "
+                                 "ORDER BY name) HAVING group_concat(name) = 'extra,names,runs,samples'"), 1,
+                 "the tables are extra, names, runs and samples");
+    cr_assert_eq(same_rows(a, b, "SELECT id, hash, git_commit, date, epoch, host, options, incomplete, context FROM runs "
+                                 "ORDER BY id"), 1);
+    cr_assert_eq(same_rows(a, b, "SELECT * FROM names ORDER BY id"), 3);
+    cr_assert_eq(same_rows(a, b, "SELECT * FROM samples ORDER BY id"), 13);
+    cr_assert_gt(same_rows(a, b, "SELECT * FROM extra ORDER BY sample, key"), 0);
+    for (int k = 0; k < 2; k++) {       /* the source: run:FILE from the run, FILE from the import */
+        char q[400];
+        snprintf(q, sizeof q, "SELECT 1 FROM runs WHERE source = '%s%s'", k ? "" : "run:", c);
+        sqlite3_stmt *s;
+        cr_assert_eq(sqlite3_prepare_v2(k ? b : a, q, -1, &s, NULL), SQLITE_OK, "%s", q);
+        cr_assert_eq(sqlite3_step(s), SQLITE_ROW, "%s", q);
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(a);
+    sqlite3_close(b);
+    cr_assert_eq(sh(out, sizeof out, "%s history import --db %s %s", bin(), da, c), 0, "%s", out);
+    cr_assert(strstr(out, "already in"), "the same content hash: %s", out);
+}
+
 /* MB_TEST_SLOW=rc between two commits, 3 runs of -r 5 a commit: the change point is at the slow commit and
  * only there; mark-sweep has none. */
 Test(history, slowdown_is_a_change_point_at_its_commit, .timeout = 600) {

@@ -207,26 +207,17 @@ static void run_memory_guard(const run_t *r, const mb_suite_t *suite) {
     }
 }
 
-/* The run's results, as the JSON results file with every repetition (whatever
- * --format and --aggregates-only say), appended to the history: only once
- * the results file is committed and the run was not interrupted. */
+/* The run's results, every repetition (whatever --format and --aggregates-only
+ * say), appended to the history from the suite itself, as importing its JSON
+ * results file would: only once the results file is committed and the run
+ * was not interrupted. */
 static int history_append(mb_hist_t *h, mb_suite_t *suite, const mb_context_t *ctx, const char *outpath) {
-    char *buf = NULL, err[4200];
-    size_t len = 0;
-    FILE *ms = open_memstream(&buf, &len);
-    if (!ms) mb_harness_oom("the history");
-    bool agg = suite->aggregates_only;
-    suite->aggregates_only = false;
-    mb_report_suite(ms, MB_FMT_JSON, suite, ctx);
-    suite->aggregates_only = agg;
-    if (fclose(ms) != 0) mb_harness_oom("the history");
-    char name[4200];
+    char name[4200], err[4200];
     snprintf(name, sizeof name, "run:%s", mb_cli_out_name(outpath));
     bool dup;
     long long run;
     size_t nrows;
-    int rc = mb_hist_import(h, buf, len, name, &dup, &run, &nrows, err, sizeof err);
-    free(buf);
+    int rc = mb_hist_append_suite(h, suite, ctx, name, &dup, &run, &nrows, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "membench: history: %s\n", err);
         return -1;

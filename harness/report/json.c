@@ -9,10 +9,16 @@
 
 /* A JSON number: integers exactly (every counter is below 2^53), others with
  * 17 significant digits (a double round-trips); never NaN or Infinity. */
-static void jnum(FILE *out, double v) {
+void mb_json_num_text(char buf[MB_JSON_NUM_LEN], double v) {
     if (!isfinite(v)) v = 0;
-    if (v == floor(v) && fabs(v) < 9007199254740992.0) fprintf(out, "%.0f", v);
-    else fprintf(out, "%.17g", v);
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) snprintf(buf, MB_JSON_NUM_LEN, "%.0f", v);
+    else snprintf(buf, MB_JSON_NUM_LEN, "%.17g", v);
+}
+
+static void jnum(FILE *out, double v) {
+    char buf[MB_JSON_NUM_LEN];
+    mb_json_num_text(buf, v);
+    fputs(buf, out);
 }
 
 static void kv_str(FILE *out, const char *k, const char *v) {

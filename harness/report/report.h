@@ -25,6 +25,11 @@ int mb_format_parse(const char *s, mb_format_t *f);
 void mb_report_suite(FILE *out, mb_format_t f, const mb_suite_t *s, const mb_context_t *ctx);
 void mb_report_json(FILE *out, const mb_suite_t *s, const mb_context_t *ctx);   /* json.c */
 void mb_report_csv(FILE *out, const mb_suite_t *s);                             /* csv.c */
+/* A number as the JSON reporter writes it (json.c): an integral value below
+ * 2^53 as an integer, anything else with 17 significant digits, NaN and
+ * Infinity as 0. What a reader gets back is what this text parses to. */
+#define MB_JSON_NUM_LEN 32
+void mb_json_num_text(char buf[MB_JSON_NUM_LEN], double v);
 /* Console and Markdown: a header naming the machine and the build (the file's
  * own context when s was read back, else ctx), the table, then verdicts. */
 void mb_report_console(FILE *out, const mb_suite_t *s, const mb_context_t *ctx); /* console.c */

@@ -255,17 +255,22 @@ static void bind_opt_int(sqlite3_stmt *st, int k, long long v) {
 }
 
 /* The content hash of a results file: its JSON canonical (keys sorted, no whitespace), two FNV-1a lanes. */
-static int content_hash(const char *buf, size_t len, const char *name, char hash[40], char *err, size_t errsz) {
-    json_error_t je;
-    json_t *doc = json_loadb(buf, len, 0, &je);
+int hist_doc_hash(const json_t *doc, char hash[40]) {
     char *canon = doc ? json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17)) : NULL;
-    json_decref(doc);
-    if (!canon) return hist_fail(err, errsz, -1, "%s: cannot read it as JSON", name);
+    if (!canon) return -1;
     size_t cl = strlen(canon);
     snprintf(hash, 40, "%016" PRIx64 "%016" PRIx64, mb_fnv1a(MB_FNV1A_BASIS, canon, cl),   /* two lanes: a 128-bit hash */
              mb_fnv1a(0x84222325cbf29ce4ULL, canon, cl));
     free(canon);
     return 0;
+}
+
+static int content_hash(const char *buf, size_t len, const char *name, char hash[40], char *err, size_t errsz) {
+    json_error_t je;
+    json_t *doc = json_loadb(buf, len, 0, &je);
+    int rc = hist_doc_hash(doc, hash);
+    json_decref(doc);
+    return rc == 0 ? 0 : hist_fail(err, errsz, -1, "%s: cannot read it as JSON", name);
 }
 
 /* The statements of one import. */
@@ -396,8 +401,7 @@ static int insert_rows(ins_t *q, mb_hist_t *h, long long run, const mb_gb_file_t
     return 0;
 }
 
-/* f (its content hash given) as one run, in one transaction; see mb_hist_import. */
-static int insert_file(mb_hist_t *h, const mb_gb_file_t *f, const char *hash, const char *name, bool *dup,
+int hist_insert_file(mb_hist_t *h, const mb_gb_file_t *f, const char *hash, const char *name, bool *dup,
                        long long *run_id, char *err, size_t errsz) {
     ins_t q = {0};
     int rc = -2;
@@ -437,7 +441,7 @@ int mb_hist_import(mb_hist_t *h, const char *buf, size_t len, const char *name, 
     if (mb_gb_parse(buf, len, name, &f, err, errsz) != 0) return -1;
     char hash[40];
     int rc = content_hash(buf, len, name, hash, err, errsz);
-    if (rc == 0) rc = insert_file(h, &f, hash, name, dup, run_id, err, errsz);
+    if (rc == 0) rc = hist_insert_file(h, &f, hash, name, dup, run_id, err, errsz);
     if (rc == 0 && !*dup) *nrows = f.n;
     mb_gb_free(&f);
     return rc;

@@ -39,6 +39,21 @@ void mb_hist_close(mb_hist_t *h);
 int mb_hist_import(mb_hist_t *h, const char *buf, size_t len, const char *name, bool *dup, long long *run_id,
                    size_t *nrows, char *err, size_t errsz);
 
+struct mb_suite;
+struct mb_context;
+
+/*
+ * Append a run's own results (the suite it holds, as `run` finished it) as
+ * one run, as mb_hist_import would append its JSON results file with every
+ * repetition (whatever aggregates_only says): the same content hash (the
+ * file's text is written in memory for it, and the context is taken from
+ * it), the same rows, but the rows taken from the suite's entries, not
+ * parsed back. name is the run's source (run:<output>). Returns as
+ * mb_hist_import.
+ */
+int mb_hist_append_suite(mb_hist_t *h, struct mb_suite *s, const struct mb_context *ctx, const char *name, bool *dup,
+                         long long *run_id, size_t *nrows, char *err, size_t errsz);
+
 /* Output formats of mb_hist_show. */
 typedef enum { MB_HIST_CONSOLE, MB_HIST_MARKDOWN, MB_HIST_JSON, MB_HIST_CSV } mb_hist_format_t;
 
