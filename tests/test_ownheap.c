@@ -82,3 +82,20 @@ Test(ownheap, explicit_twin_same_counters) {
         cr_assert_eq(a.stats.peak_live_bytes, b.stats.peak_live_bytes, "%s", wls[i]);
     }
 }
+
+/* The report says where each row's objects came from: the --allocator choice for strategies
+ * without a heap of their own, their own heap for the others. */
+Test(ownheap, report_names_each_rows_allocator) {
+    static char out[1 << 16];
+    static const struct { const char *opt, *want; } cases[] = {
+        {"libc", "objects: rc from libc malloc (--allocator); mark-sweep from their own heaps"},
+        {"own", "objects: rc from the suite's size-class heap (--allocator); mark-sweep from their own heaps"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[256];
+        snprintf(args, sizeof args, "run -s rc,mark-sweep -w cycle-pairs -i off --scale quick -r 1 --allocator %s "
+                 "2>/dev/null", cases[i].opt);
+        cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
+        cr_assert(strstr(out, cases[i].want), "--allocator %s: no line '%s' in:\n%s", cases[i].opt, cases[i].want, out);
+    }
+}

@@ -59,6 +59,35 @@ void mb_incomplete_words(const mb_suite_t *s, char *buf, size_t n) {
              sigabbrev_np(s->interrupted) ? sigabbrev_np(s->interrupted) : "?", s->n, s->planned);
 }
 
+/* Where each strategy's objects came from, so a row's peak RSS can be read: the --allocator choice for
+ * the strategies without a heap of their own, their own heap for the others (attribute own-heap). */
+static void objects_line(FILE *out, const mb_suite_t *s, bool md) {
+    const char *alloc = s->allocator;
+    if (s->context) alloc = json_string_value(json_object_get(s->context, "allocator"));
+    char from[2][512] = {"", ""};
+    size_t len[2] = {0, 0};
+    for (size_t i = 0; i < s->n; i++) {
+        const mb_strategy_t *st = s->v[i].c.strategy;
+        bool first = true;
+        for (size_t k = 0; k < i && first; k++) first = s->v[k].c.strategy != st;
+        if (!st || !first) continue;
+        int own = (st->attrs & MB_ATTR_OWN_HEAP) != 0;
+        if (len[own] < sizeof from[own])
+            len[own] += (size_t)snprintf(from[own] + len[own], sizeof from[own] - len[own], "%s%s",
+                                         len[own] ? ", " : "", st->name);
+    }
+    if (!len[0] && !len[1]) return;
+    char line[1200];
+    const char *what = !alloc ? "the allocator of the run" : !strcmp(alloc, "own") ? "the suite's size-class heap"
+                       : !strcmp(alloc, "jemalloc") ? "jemalloc" : "libc malloc";
+    snprintf(line, sizeof line, "%s%s%s%s%s%s", len[0] ? from[0] : "", len[0] ? " from " : "", len[0] ? what : "",
+             len[0] && len[1] ? " (--allocator); " : len[0] ? " (--allocator)" : "", from[1],
+             len[1] ? " from their own heaps" : "");
+    fputs(md ? "**Objects:** " : "objects: ", out);
+    mb_line_text(out, md, line);
+    fputs(md ? "  \n" : "\n", out);
+}
+
 void mb_report_header(FILE *out, const mb_suite_t *s, const mb_context_t *run_ctx, bool md) {
     mb_context_t file_ctx;
     const mb_context_t *c = run_ctx;
@@ -89,8 +118,9 @@ void mb_report_header(FILE *out, const mb_suite_t *s, const mb_context_t *run_ct
     if (l) {
         fputs(md ? "**Build:** " : "build: ", out);
         mb_line_text(out, md, line);
-        fputc('\n', out);
+        fputs(md ? "  \n" : "\n", out);
     }
+    objects_line(out, s, md);
     shards_line(out, s, md);
     const char *warn = md ? "\n> **Warning:** " : "warning: ";
     if (c->have_load && c->num_cpus > 0 && c->load_avg[0] > c->num_cpus)
