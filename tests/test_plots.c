@@ -334,6 +334,16 @@ static void write_wide(const char *path) {
 }
 
 /* Column `col` of the line for `names` in any page of picture `pic` (pic.dat, pic-1.dat, ...). */
+/* A fresh folder with the wide results in it, plotted with the given flag. */
+static void plot_wide(char *dir, size_t size, const char *flag) {
+    char path[256], args[1024];
+    tmpdir(dir, size);
+    snprintf(path, sizeof path, "%s/wide.json", dir);
+    write_wide(path);
+    snprintf(args, sizeof args, "plots %s --out %s %s", path, dir, flag);
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+}
+
 static double page_value(const char *dir, const char *pic, const char *names, int col) {
     char name[128], pat[256];
     snprintf(pat, sizeof pat, " %s\n", names);
@@ -370,11 +380,7 @@ static int meta_int(const char *meta, const char *key, int dflt) {
  * size of its own instead of FONT or SMALL. */
 Test(plots, every_picture_readable_at_800_px) {
     char dir[64], path[256], args[1024];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-svg", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    plot_wide(dir, sizeof dir, "--no-svg");
     /* the sweeps' pictures too */
     int len = snprintf(args, sizeof args, "scaling --out %s --no-svg", dir);
     unsigned long sizes[] = {1000, 10000, 100000};
@@ -421,12 +427,8 @@ Test(plots, every_picture_readable_at_800_px) {
 }
 
 Test(plots, pauses_include_rc_without_collections) {
-    char dir[64], path[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    char dir[64];
+    plot_wide(dir, sizeof dir, "--no-gnuplot");
     /* columns: x p50 p99 max */
     assert_close(page_value(dir, "pauses", "large-live-heap rc off", 4), 184e6, "rc's longest cascade");
     assert_close(page_value(dir, "pauses", "long-chain rc on", 2), 1e6, "rc's median pause");
@@ -445,12 +447,8 @@ Test(plots, pauses_include_rc_without_collections) {
 }
 
 Test(plots, throughput_relative_to_reference_with_ci) {
-    char dir[64], path[128], args[512], names[128];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    char dir[64], names[128];
+    plot_wide(dir, sizeof dir, "--no-gnuplot");
     /* columns: x wall_rel wall_lo wall_hi cpu_rel cpu_lo cpu_hi wall_ips cpu_ips on */
     for (size_t k = 0; k < NWIDE_W; k++) {
         bool twin = strcmp(WIDE_W[k], "binary-trees") == 0;
@@ -483,12 +481,8 @@ Test(plots, throughput_relative_to_reference_with_ci) {
 }
 
 Test(plots, leaks_mark_conservative_retention) {
-    char dir[64], path[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    char dir[64];
+    plot_wide(dir, sizeof dir, "--no-gnuplot");
     /* columns: x leaked_median leaked_stddev uncollectable_median uncollectable_stddev conservative on */
     assert_close(page_value(dir, "leaks", "cycle-pairs boehm off", 2), 2, "boehm's retained objects");
     cr_assert_eq(page_value(dir, "leaks", "cycle-pairs boehm off", 6), 1.0, "boehm is marked conservative");
@@ -539,12 +533,8 @@ Test(plots, legends_list_only_series_present_bars_centred) {
 /* Pauses: a box with at least 5 collections a repetition or a cascade (rc), each pause a point with fewer;
  * "no pauses" where a strategy has none; memory on a linear axis in KiB or MiB; leaks without zero labels. */
 Test(plots, pauses_boxes_or_points_memory_linear) {
-    char dir[64], path[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    char dir[64];
+    plot_wide(dir, sizeof dir, "--no-gnuplot");
     /* columns: x p50 p99 max on collections lowest_p50 longest box */
     cr_assert_eq(page_value(dir, "pauses", "long-chain rc on", 9), 1.0, "rc's cascades: a box");
     cr_assert_eq(page_value(dir, "pauses", "long-chain mark-sweep off", 9), 0.0, "3 collections: points");
