@@ -1,5 +1,6 @@
 /* helpers.c: running the membench binary from tests. */
 #include <criterion/hooks.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,19 @@ void tmpdir(char *dir, size_t n) {
     const char *parent = getenv("MB_TEST_TMP");
     snprintf(dir, n, "%s/membench-test-XXXXXX", parent && *parent ? parent : "/tmp");
     cr_assert_not_null(mkdtemp(dir), "mkdtemp %s", dir);
+}
+
+void test_rmtree(const char *dir) {
+    char cmd[PATH_MAX + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0, "rm -rf %s", dir);
+}
+
+json_t *test_load_json(const char *path) {
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    cr_assert_not_null(j, "%s is not JSON: line %d: %s", path, e.line, e.text);
+    return j;
 }
 
 bool wait_for_text(const char *path, const char *needle, char *buf, size_t n) {

@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <jansson.h>
 #include <stdlib.h>
 
 #include "harness/run/case.h"
@@ -69,6 +70,10 @@ const char *test_workloads_upto(uint64_t n, size_t *count);
 
 /* A fresh directory for one test's files (/tmp/membench-test-XXXXXX). */
 void tmpdir(char *dir, size_t n);
+/* Remove a test's directory and everything in it, asserting it went. */
+void test_rmtree(const char *dir);
+/* The JSON document in the file at path, asserting it parses. */
+json_t *test_load_json(const char *path);
 
 /* Wait until the file at path contains needle (60 s at most); buf gets the
  * file's text as last read, for the failure message. */

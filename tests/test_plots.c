@@ -23,12 +23,6 @@ static int plotdata(const char *dir, const char *args) {
 }
 
 /* Remove a passing test's directory (a failing one stays for a look). */
-static void cleanup(const char *dir) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
 static const char *slurp(const char *path) {
     FILE *f = fopen(path, "rb");
     cr_assert_not_null(f, "cannot open %s", path);
@@ -115,7 +109,7 @@ Test(plots, fixture_draws_every_picture) {
     for (size_t i = 0; i < 4; i++) assert_png(dir, pics[i]);
     cr_assert(strstr(slurp2(dir, "stderr"), "skipped deep-chain/rc-cycle/interning:on: failed: checksum"),
               "the failed case is reported: %s", text);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, data_files_hold_the_input) {
@@ -142,7 +136,7 @@ Test(plots, data_files_hold_the_input) {
     /* the failed case has no line; `none` never collects, so it has no pause line */
     cr_assert_null(strstr(slurp2(dir, "throughput.dat"), "deep-chain rc-cycle on\n"));
     cr_assert_null(strstr(slurp2(dir, "pauses.dat"), " none "));
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, degraded_results_plot_what_they_can) {
@@ -180,7 +174,7 @@ Test(plots, degraded_results_plot_what_they_can) {
     double median = v[0] + v[1] + v[2] - lo - hi;
     assert_close(dat_value(dir, "throughput.dat", "cycle-pairs rc off", 8), median, "median of the repetitions");
     cr_assert(isnan(dat_value(dir, "memory.dat", "shared-refs rc off", 4)), "a missing counter is NaN in the .dat");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, report_is_readable_alone) {
@@ -195,7 +189,7 @@ Test(plots, report_is_readable_alone) {
                           "`deep-chain/rc-cycle/interning:on`: checksum", "### `items_per_second`",
                           "| cycle-pairs | rc | ", "### `pause_p99_ns`", "### `leaked_objects`"};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) cr_assert(strstr(r, want[i]), "report has '%s':\n%s", want[i], r);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, unreadable_input_is_exit_2) {
@@ -207,7 +201,7 @@ Test(plots, unreadable_input_is_exit_2) {
     cr_assert(strstr(slurp2(dir, "stderr"), "cannot read"), "%s", text);
     snprintf(args, sizeof args, "plots tests/data --out %s", dir);
     cr_assert_eq(plotdata(dir, args), 2);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* A minimal results file: strategies rc and mark-sweep on workload w, one repetition each,
@@ -249,7 +243,7 @@ Test(plots, scaling_fits_the_slope) {
     char *p = (char *)line + 1;
     cr_assert_eq(strtod(p, &p), 1000.0);
     assert_close(strtod(p, &p), 50e-9 * 1000, "rc's time at n=1000 in seconds");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, heap_sweep_reads_the_multiplier) {
@@ -271,7 +265,7 @@ Test(plots, heap_sweep_reads_the_multiplier) {
     cr_assert_eq(strtod(p, &p), 3.0);
     assert_close(strtod(p, &p), 2e6, "rc's throughput at multiplier 3");
     cr_assert_null(strstr(slurp2(dir, "heap-w.meta"), "heap x"), "the title does not claim one multiplier");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* ---------------------------------------------------------------- a run of every workload and strategy */
@@ -423,7 +417,7 @@ Test(plots, every_picture_readable_at_800_px) {
     cr_assert_geq(pngs, 6, "only %d pictures", pngs);
     cr_assert_neq(system("grep -nE 'font \"[a-z]*,[0-9]' plots/common.gp plots/panels.gp plots/throughput.gp plots/memory.gp "
                          "plots/leaks.gp plots/pauses.gp plots/scaling.gp plots/heap.gp"), 0, "a font size not from FONT or SMALL");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, pauses_include_rc_without_collections) {
@@ -443,7 +437,7 @@ Test(plots, pauses_include_rc_without_collections) {
         cr_assert_null(strstr(t, " shared-refs rc off\n"), "%s", name);
         cr_assert_null(strstr(t, " none "), "%s", name);
     }
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, throughput_relative_to_reference_with_ci) {
@@ -477,7 +471,7 @@ Test(plots, throughput_relative_to_reference_with_ci) {
     /* the picture says which interval it draws */
     const char *m = slurp2(dir, "throughput-1.meta");
     cr_assert(strstr(m, "min..max of the repetitions (94% confidence interval of the median)"), "%s", m);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, leaks_mark_conservative_retention) {
@@ -500,7 +494,7 @@ Test(plots, leaks_mark_conservative_retention) {
     cr_assert(said, "the leaks legend names boehm's conservative retention");
     /* boehm retains only on cycle-pairs (page 1): the other page's legend has no such entry */
     cr_assert_null(strstr(slurp2(dir, "leaks-2.meta"), "conservative retention"), "a legend lists its own page's series");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* A run with interning off only and no conservative collector or uncollectable garbage: the legends name
@@ -527,7 +521,7 @@ Test(plots, legends_list_only_series_present_bars_centred) {
     cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
     double off = dat_value(dir, "memory.dat", "shared-refs rc-cycle off", 1), on = dat_value(dir, "memory.dat", "shared-refs rc-cycle on", 1);
     cr_assert(fabs((off + on) / 2 - round(off)) < 1e-9 && on > off, "centred on the label: %g %g", off, on);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* Pauses: a box with at least 5 collections a repetition or a cascade (rc), each pause a point with fewer;
@@ -548,5 +542,5 @@ Test(plots, pauses_boxes_or_points_memory_linear) {
     cr_assert(strstr(m, "set ylabel \\\"MiB\\\"") && !strstr(m, "KiB"), "one unit a panel: %s", m);
     cr_assert_null(strstr(slurp("plots/memory.gp"), "logscale"), "memory on a linear axis");
     cr_assert_null(strstr(slurp("plots/leaks.gp"), "\"0\""), "no zero labels on the leaks");
-    cleanup(dir);
+    test_rmtree(dir);
 }

@@ -60,12 +60,6 @@ static void build_so(const char *dir, const char *name, const char *src) {
     cr_assert_eq(sh(cmd), 0, "%s: %s", cmd, out);
 }
 
-static void rmtree(const char *dir) {
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
 /* The install has what a plug-in needs; the example runs through the runner and the reporters
  * under its own name, with the leak and checksum checks of every built-in. */
 Test(plugin, install_build_and_run, .timeout = 300) {
@@ -113,7 +107,7 @@ Test(plugin, install_build_and_run, .timeout = 300) {
              "-r 1 -i off -f csv", dir, membench_abs());
     cr_assert_eq(sh(args), 0, "%s: %s", args, out);
     cr_assert(strstr(out, "cycle-pairs/tiny-ms/interning:off"), "%s", out);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* membench check: the example passes; with its deliberate bug (make BUGGY=1) it fails, naming
@@ -135,7 +129,7 @@ Test(plugin, check_example_and_buggy, .timeout = 600) {
     cr_assert(strstr(out, "reproduce: membench fuzz -s plugin:"), "%s", out);
     cr_assert(strstr(out, "--seeds 1"), "%s", out);
     cr_assert_null(strstr(out, " 0 failed"), "%s", out);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* A wrong ABI version, no entry symbol, a file that is no shared object, a built-in's name:
@@ -176,7 +170,7 @@ Test(plugin, refused, .timeout = 300) {
             cr_assert(strstr(out, cases[i].says), "%s: says '%s': %s", args, cases[i].says, out);
             cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "%s: one line: %s", args, out);
         }
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* The built-ins pass the same suite (small sizes here; the full one is `membench check -s all`). */
