@@ -151,27 +151,36 @@ static size_t count_files(const char *dir) {
     return n;
 }
 
+/* Start `membench run -o path` on a case that hangs (cycle-pairs/rc), its
+ * stderr to /dev/null if asked; wait until it has started the case's child
+ * (*child). Returns membench's pid. */
+static pid_t start_hung_run(const char *path, bool no_stderr, pid_t *child) {
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
+        setenv("MB_QUIET", "1", 1);
+        if (no_stderr) dup2(open("/dev/null", O_WRONLY), 2);
+        execl(membench(), "membench", "run", "-w", "cycle-pairs", "-s", "rc", "-i", "off", "-n", "100", "-r", "1",
+              "--timeout", "600", "-f", "json", "-o", path, (char *)NULL);
+        _exit(127);
+    }
+    *child = 0;
+    for (int i = 0; i < 500 && !*child; i++) {
+        usleep(10000);
+        *child = first_child(pid);
+    }
+    cr_assert_neq(*child, 0, "membench started no child");
+    return pid;
+}
+
 /* Kill -9 of membench: the case's child dies with it, and the next
  * run into the same directory removes the dead run's temporary file. */
 Test(integrity, kill9_parent) {
     char dir[64], path[128];
     tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/o.json", dir);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
-        setenv("MB_QUIET", "1", 1);
-        execl(membench(), "membench", "run", "-w", "cycle-pairs", "-s", "rc", "-i", "off", "-n", "100", "-r", "1",
-              "--timeout", "600", "-f", "json", "-o", path, (char *)NULL);
-        _exit(127);
-    }
-    pid_t child = 0;
-    for (int i = 0; i < 500 && !child; i++) {
-        usleep(10000);
-        child = first_child(pid);
-    }
-    cr_assert_neq(child, 0, "membench started no child");
+    pid_t child, pid = start_hung_run(path, false, &child);
     usleep(100000);
     kill(pid, SIGKILL);
     int st;
@@ -215,23 +224,7 @@ Test(integrity, concurrent_writers) {
     char dir[64], path[128];
     tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/o.json", dir);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
-        setenv("MB_QUIET", "1", 1);
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 2);
-        execl(membench(), "membench", "run", "-w", "cycle-pairs", "-s", "rc", "-i", "off", "-n", "100", "-r", "1",
-              "--timeout", "600", "-f", "json", "-o", path, (char *)NULL);
-        _exit(127);
-    }
-    pid_t child = 0;
-    for (int i = 0; i < 500 && !child; i++) {
-        usleep(10000);
-        child = first_child(pid);
-    }
-    cr_assert_neq(child, 0, "membench started no child");
+    pid_t child, pid = start_hung_run(path, true, &child);
     int st = sh("MB_QUIET=1 @ run -w cycle-pairs -s rc -i off -n 100 -r 1 -f json -o %s", path);
     char want[64];
     snprintf(want, sizeof want, "pid %d", (int)pid);
