@@ -47,6 +47,13 @@ void test_rmtree(const char *dir) {
     cr_assert_eq(system(cmd), 0, "rm -rf %s", dir);
 }
 
+void test_write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
 json_t *test_load_json(const char *path) {
     json_error_t e;
     json_t *j = json_load_file(path, 0, &e);

@@ -74,6 +74,8 @@ void tmpdir(char *dir, size_t n);
 void test_rmtree(const char *dir);
 /* The JSON document in the file at path, asserting it parses. */
 json_t *test_load_json(const char *path);
+/* Write text to the file at path (replacing it), asserting it opened. */
+void test_write_file(const char *path, const char *text);
 
 /* Wait until the file at path contains needle (60 s at most); buf gets the
  * file's text as last read, for the failure message. */

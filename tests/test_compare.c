@@ -491,14 +491,10 @@ Test(compare, instructions_metric) {
     tmpdir(dir, sizeof dir);
     snprintf(a, sizeof a, "%s/a.json", dir);
     snprintf(b, sizeof b, "%s/b.json", dir);
-    FILE *f = fopen(a, "w");
-    fputs("{\"benchmarks\": [{\"name\": \"x\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1000000},"
-          "{\"name\": \"y\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1000000}]}", f);
-    fclose(f);
-    f = fopen(b, "w");
-    fputs("{\"benchmarks\": [{\"name\": \"x\", \"real_time\": 9, \"cpu_time\": 9, \"instructions\": 1009000},"
-          "{\"name\": \"y\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1020000}]}", f);
-    fclose(f);
+    test_write_file(a, "{\"benchmarks\": [{\"name\": \"x\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1000000},"
+                       "{\"name\": \"y\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1000000}]}");
+    test_write_file(b, "{\"benchmarks\": [{\"name\": \"x\", \"real_time\": 9, \"cpu_time\": 9, \"instructions\": 1009000},"
+                       "{\"name\": \"y\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1020000}]}");
     snprintf(args, sizeof args, "compare %s %s --metric instructions", a, b);
     cr_assert_eq(run_cli(args, out, sizeof out), 1, "%s", out);
     cr_assert_eq(lines_with(out, "x ", "FAIL"), 0, "+0.9%% passes: %s", out);

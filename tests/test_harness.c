@@ -211,10 +211,7 @@ Test(harness, compare_py_reads_our_files) {
 }
 
 static void write_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
+    test_write_file(path, text);
 }
 
 /* hyperfine's export (the shape hyperfine 1.15 writes) becomes Google Benchmark entries. */

@@ -247,10 +247,8 @@ Test(integrity, hyperfine_context_not_invented) {
     tmpdir(dir, sizeof dir);
     snprintf(hf, sizeof hf, "%s/hf.json", dir);
     snprintf(gb, sizeof gb, "%s/gb.json", dir);
-    FILE *f = fopen(hf, "w");
-    fputs("{\"results\": [{\"command\": \"sleep 0.1\", \"user\": 0.001, \"system\": 0.001, \"stddev\": null,"
-          " \"times\": [0.1, 0.1], \"exit_codes\": [0, null]}]}", f);
-    fclose(f);
+    test_write_file(hf, "{\"results\": [{\"command\": \"sleep 0.1\", \"user\": 0.001, \"system\": 0.001, \"stddev\": null,"
+                        " \"times\": [0.1, 0.1], \"exit_codes\": [0, null]}]}");
     int st = sh("@ import-hyperfine %s -o %s", hf, gb);
     cr_assert_eq(st, 1, "a run without an exit status failed: exit %d: %s", st, out);
     json_t *root = test_load_json(gb), *ctx = json_object_get(root, "context");

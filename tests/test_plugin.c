@@ -51,10 +51,7 @@ static void install_and_build(char *dir, size_t n) {
 static void build_so(const char *dir, const char *name, const char *src) {
     char path[1024], cmd[4 * 1024 + 256];
     snprintf(path, sizeof path, "%s/%s.c", dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(src, f);
-    fclose(f);
+    test_write_file(path, src);
     snprintf(cmd, sizeof cmd, "cc -std=c11 -Wall -Werror -fPIC -shared -I'%s/prefix/include' -o '%s/%s.so' '%s'", dir,
              dir, name, path);
     cr_assert_eq(sh(cmd), 0, "%s: %s", cmd, out);
@@ -148,10 +145,7 @@ Test(plugin, refused, .timeout = 300) {
              "MB_PLUGIN_EXPORT(p)\n");
     char txt[PATH_MAX];
     snprintf(txt, sizeof txt, "%s/notes.txt", dir);
-    FILE *f = fopen(txt, "w");
-    cr_assert_not_null(f);
-    fputs("not a shared object\n", f);
-    fclose(f);
+    test_write_file(txt, "not a shared object\n");
     static const struct { const char *file, *says; } cases[] = {
         {"wrongabi.so", "built for plug-in ABI version 2; this membench loads version 1"},
         {"noentry.so", "no entry symbol membench_plugin"},

@@ -220,9 +220,7 @@ Test(shard, costs_from_a_previous_results_file, .timeout = 120) {
     cr_assert(costs && strstr(costs, "prev.json"), "the context names the costs file: %s", costs ? costs : "(none)");
     json_decref(j);
     snprintf(args, sizeof args, "%s/bad.json", dir);
-    FILE *f = fopen(args, "w");
-    fputs("[1, 2]\n", f);
-    fclose(f);
+    test_write_file(args, "[1, 2]\n");
     snprintf(args, sizeof args, "run -w dlist -s rc -n 10 -r 1 --shard 0/2 --shard-costs %s/bad.json", dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 2, "%s", out);
     cr_assert(strstr(out, "--shard-costs: cannot read") && strstr(out, "bad.json"), "%s", out);
@@ -431,16 +429,12 @@ Test(shard, merge_refuses_what_is_not_one_plan, .timeout = 300) {
     snprintf(b, sizeof b, "%s/s1.json", dir);
     /* not results */
     snprintf(c, sizeof c, "%s/text.json", dir);
-    FILE *f = fopen(c, "w");
-    fputs("hello\n", f);
-    fclose(f);
+    test_write_file(c, "hello\n");
     snprintf(args, sizeof args, "merge %s %s", a, c);
     cr_assert_eq(run_cli(args, out, sizeof out), 2, "%s", out);
     cr_assert(strstr(out, c) && strstr(out, "not a results file"), "%s", out);
     snprintf(c, sizeof c, "%s/gb.json", dir);
-    f = fopen(c, "w");
-    fputs("{\"context\": {}, \"benchmarks\": [{\"name\": \"BM_x\", \"real_time\": 1, \"cpu_time\": 1}]}\n", f);
-    fclose(f);
+    test_write_file(c, "{\"context\": {}, \"benchmarks\": [{\"name\": \"BM_x\", \"real_time\": 1, \"cpu_time\": 1}]}\n");
     snprintf(args, sizeof args, "merge %s %s", a, c);
     cr_assert_eq(run_cli(args, out, sizeof out), 2, "%s", out);
     cr_assert(strstr(out, c) && strstr(out, "not a membench run's results"), "%s", out);
