@@ -106,6 +106,10 @@ int run_cli(const char *args, char *out, size_t outsz) {
         snprintf(cmd, sizeof cmd, "%s run --timeout %g %s 2>&1", bin, test_case_timeout(), args + 4);
     else
         snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin, args);
+    return test_capture(cmd, out, outsz);
+}
+
+int test_capture(const char *cmd, char *out, size_t outsz) {
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p, "popen %s", cmd);
     size_t n = fread(out, 1, outsz - 1, p);

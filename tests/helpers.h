@@ -76,6 +76,9 @@ void test_rmtree(const char *dir);
 json_t *test_load_json(const char *path);
 /* Write text to the file at path (replacing it), asserting it opened. */
 void test_write_file(const char *path, const char *text);
+/* Run cmd with popen: its output (cut at outsz - 1 bytes) into out; its exit
+ * status, or 128 + the signal that ended it. */
+int test_capture(const char *cmd, char *out, size_t outsz);
 
 /* Wait until the file at path contains needle (60 s at most); buf gets the
  * file's text as last read, for the failure message. */

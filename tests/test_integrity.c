@@ -40,12 +40,7 @@ static int sh(const char *fmt, ...) {
     cmd[k] = '\0';
     char full[8300];
     snprintf(full, sizeof full, "{ %s ; } 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    cr_assert_not_null(p, "popen %s", full);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return test_capture(full, out, sizeof out);
 }
 
 /* A run started with stderr (or stdout) closed: the output file

@@ -24,12 +24,7 @@ static const char *membench_abs(void) {
 static int sh(const char *cmd) {
     char full[8192];
     snprintf(full, sizeof full, "%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return test_capture(full, out, sizeof out);
 }
 
 /* make install PREFIX=dir/prefix (this binary), then the example and its buggy variant built
