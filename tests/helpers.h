@@ -64,6 +64,27 @@ static inline bool left_ok(const mb_strategy_t *s, uint64_t got, uint64_t want) 
     return has(s, MB_ATTR_CONSERVATIVE) ? got >= want : got == want;
 }
 
+/* Variables a and b: two new lists of `slots` slots each, each the other's
+ * slot 0 (a two-object cycle). */
+static inline void test_new_pair(mb_rt_t *rt, mb_var_t a, mb_var_t b, uint32_t slots) {
+    mb_new_list(rt, a, slots);
+    mb_new_list(rt, b, slots);
+    mb_store(rt, a, 0, b);
+    mb_store(rt, b, 0, a);
+}
+
+/* A chain of count one-slot lists from variable head to variable tail,
+ * each list's slot 0 the next; variable tmp is scratch. */
+static inline void test_build_chain(mb_rt_t *rt, uint64_t count, mb_var_t head, mb_var_t tail, mb_var_t tmp) {
+    mb_new_list(rt, head, 1);
+    mb_assign(rt, tail, head);
+    for (uint64_t i = 1; i < count; i++) {
+        mb_new_list(rt, tmp, 1);
+        mb_store(rt, tail, 0, tmp);
+        mb_assign(rt, tail, tmp);
+    }
+}
+
 /* A comma list of every workload whose size may be n (binary-trees' size is
  * a depth), for `run -w ... -n n`; *count gets how many. */
 const char *test_workloads_upto(uint64_t n, size_t *count);
