@@ -41,6 +41,12 @@ void tmpdir(char *dir, size_t n) {
     cr_assert_not_null(mkdtemp(dir), "mkdtemp %s", dir);
 }
 
+void test_tmpdir_ab(char *dir, size_t n, char *a, size_t an, char *b, size_t bn) {
+    tmpdir(dir, n);
+    snprintf(a, an, "%s/a.json", dir);
+    snprintf(b, bn, "%s/b.json", dir);
+}
+
 void test_rmtree(const char *dir) {
     char cmd[PATH_MAX + 16];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

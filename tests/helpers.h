@@ -91,6 +91,8 @@ const char *test_workloads_upto(uint64_t n, size_t *count);
 
 /* A fresh directory for one test's files (/tmp/membench-test-XXXXXX). */
 void tmpdir(char *dir, size_t n);
+/* tmpdir(), with the paths dir/a.json in a and dir/b.json in b. */
+void test_tmpdir_ab(char *dir, size_t n, char *a, size_t an, char *b, size_t bn);
 /* Remove a test's directory and everything in it, asserting it went. */
 void test_rmtree(const char *dir);
 /* The JSON document in the file at path, asserting it parses. */

@@ -187,9 +187,7 @@ Test(harness, compare_py_reads_our_files) {
     const char *py = "/usr/bin/python3", *cmp = "/usr/share/benchmark/compare.py";
     if (access(py, X_OK) != 0 || access(cmp, R_OK) != 0) cr_skip_test("libbenchmark-tools is not installed");
     char dir[64], a[128], b[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     const char *size = getenv("MB_TEST_SMALL") ? "-n 40" : "--scale quick";
     const char *wl = getenv("MB_TEST_SMALL") ? test_workloads_upto(40, NULL) : "all";
     snprintf(args, sizeof args, "run -w %s -s all -i both %s -r 3 -f json -o %s", wl, size, a);

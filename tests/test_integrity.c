@@ -70,9 +70,7 @@ static long long checksum_of(const char *path) {
 
 Test(integrity, integers_round_trip) {
     char dir[64], a[128], b[128];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     int st = sh("MB_QUIET=1 @ run -w random-graph -s rc -i off -n 1000 -r 1 -f json -o %s", a);
     cr_assert_eq(st, 0, "%s", out);
     long long sum = checksum_of(a);
@@ -91,9 +89,7 @@ Test(integrity, integers_round_trip) {
 /* compare tells 2^53 from 2^53 + 1 (equal as doubles). */
 Test(integrity, compare_counters_exact_past_2_53) {
     char dir[64], a[128], b[128];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     const char *row = "{\"benchmarks\": [{\"name\": \"w/s/interning:off\", \"run_type\": \"iteration\", "
                       "\"real_time\": 1, \"cpu_time\": 1, \"time_unit\": \"ns\", \"checksum\": %s}]}";
     FILE *f = fopen(a, "w");
