@@ -248,13 +248,15 @@ Test(compare, real_slowdown_caught) {
     cr_assert_geq(lines_with(out, "/rc/", "cpu_time"), 2, "the table shows them: %s", out);
 }
 
-/* The time rule: a slowdown of real_time alone fails under either and real, not under both or cpu. */
-Test(compare, time_rule) {
-    char dir[64], a[128], b[128], args[512];
-    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
+/* Files a and b with times, 9 repetitions a side, b's real time slower by
+ * half; each with the given context, or none where it is NULL. */
+static void write_timed(const char *a, const char *b, const char *ctx_a, const char *ctx_b) {
     FILE *fa = fopen(a, "w"), *fb = fopen(b, "w");
-    fputs("{\"benchmarks\": [", fa);
-    fputs("{\"benchmarks\": [", fb);
+    cr_assert(fa && fb);
+    if (ctx_a) fprintf(fa, "{\"context\": %s, \"benchmarks\": [", ctx_a);
+    else fputs("{\"benchmarks\": [", fa);
+    if (ctx_b) fprintf(fb, "{\"context\": %s, \"benchmarks\": [", ctx_b);
+    else fputs("{\"benchmarks\": [", fb);
     for (int k = 0; k < 9; k++) {
         fprintf(fa, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1000 + k, 1000 + k);
         fprintf(fb, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1500 + k, 1000 + k);
@@ -263,6 +265,13 @@ Test(compare, time_rule) {
     fputs("]}", fb);
     fclose(fa);
     fclose(fb);
+}
+
+/* The time rule: a slowdown of real_time alone fails under either and real, not under both or cpu. */
+Test(compare, time_rule) {
+    char dir[64], a[128], b[128], args[512];
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
+    write_timed(a, b, NULL, NULL);
     static const char *const rule[] = {"either", "real", "both", "cpu"};
     for (int k = 0; k < 4; k++) {
         snprintf(args, sizeof args, "compare %s %s --time-rule %s", a, b, rule[k]);
@@ -572,18 +581,7 @@ Test(compare, mismatch_said_first) {
 static void timed_pair(const char *dir, const char *ctx_a, const char *ctx_b, char *a, char *b, size_t n) {
     snprintf(a, n, "%s/ta.json", dir);
     snprintf(b, n, "%s/tb.json", dir);
-    FILE *fa = fopen(a, "w"), *fb = fopen(b, "w");
-    cr_assert(fa && fb);
-    fprintf(fa, "{\"context\": %s, \"benchmarks\": [", ctx_a);
-    fprintf(fb, "{\"context\": %s, \"benchmarks\": [", ctx_b);
-    for (int k = 0; k < 9; k++) {
-        fprintf(fa, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1000 + k, 1000 + k);
-        fprintf(fb, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1500 + k, 1000 + k);
-    }
-    fputs("]}", fa);
-    fputs("]}", fb);
-    fclose(fa);
-    fclose(fb);
+    write_timed(a, b, ctx_a, ctx_b);
 }
 
 /* The last line of text into line. */
