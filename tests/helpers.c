@@ -1,5 +1,6 @@
 /* helpers.c: running the membench binary from tests. */
 #include <criterion/hooks.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,32 @@ void tmpdir(char *dir, size_t n) {
     const char *parent = getenv("MB_TEST_TMP");
     snprintf(dir, n, "%s/membench-test-XXXXXX", parent && *parent ? parent : "/tmp");
     cr_assert_not_null(mkdtemp(dir), "mkdtemp %s", dir);
+}
+
+void test_tmpdir_ab(char *dir, size_t n, char *a, size_t an, char *b, size_t bn) {
+    tmpdir(dir, n);
+    snprintf(a, an, "%s/a.json", dir);
+    snprintf(b, bn, "%s/b.json", dir);
+}
+
+void test_rmtree(const char *dir) {
+    char cmd[PATH_MAX + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0, "rm -rf %s", dir);
+}
+
+void test_write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+json_t *test_load_json(const char *path) {
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    cr_assert_not_null(j, "%s is not JSON: line %d: %s", path, e.line, e.text);
+    return j;
 }
 
 bool wait_for_text(const char *path, const char *needle, char *buf, size_t n) {
@@ -85,6 +112,10 @@ int run_cli(const char *args, char *out, size_t outsz) {
         snprintf(cmd, sizeof cmd, "%s run --timeout %g %s 2>&1", bin, test_case_timeout(), args + 4);
     else
         snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin, args);
+    return test_capture(cmd, out, outsz);
+}
+
+int test_capture(const char *cmd, char *out, size_t outsz) {
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p, "popen %s", cmd);
     size_t n = fread(out, 1, outsz - 1, p);

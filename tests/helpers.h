@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <jansson.h>
 #include <stdlib.h>
 
 #include "harness/run/case.h"
@@ -63,12 +64,44 @@ static inline bool left_ok(const mb_strategy_t *s, uint64_t got, uint64_t want) 
     return has(s, MB_ATTR_CONSERVATIVE) ? got >= want : got == want;
 }
 
+/* Variables a and b: two new lists of `slots` slots each, each the other's
+ * slot 0 (a two-object cycle). */
+static inline void test_new_pair(mb_rt_t *rt, mb_var_t a, mb_var_t b, uint32_t slots) {
+    mb_new_list(rt, a, slots);
+    mb_new_list(rt, b, slots);
+    mb_store(rt, a, 0, b);
+    mb_store(rt, b, 0, a);
+}
+
+/* A chain of count one-slot lists from variable head to variable tail,
+ * each list's slot 0 the next; variable tmp is scratch. */
+static inline void test_build_chain(mb_rt_t *rt, uint64_t count, mb_var_t head, mb_var_t tail, mb_var_t tmp) {
+    mb_new_list(rt, head, 1);
+    mb_assign(rt, tail, head);
+    for (uint64_t i = 1; i < count; i++) {
+        mb_new_list(rt, tmp, 1);
+        mb_store(rt, tail, 0, tmp);
+        mb_assign(rt, tail, tmp);
+    }
+}
+
 /* A comma list of every workload whose size may be n (binary-trees' size is
  * a depth), for `run -w ... -n n`; *count gets how many. */
 const char *test_workloads_upto(uint64_t n, size_t *count);
 
 /* A fresh directory for one test's files (/tmp/membench-test-XXXXXX). */
 void tmpdir(char *dir, size_t n);
+/* tmpdir(), with the paths dir/a.json in a and dir/b.json in b. */
+void test_tmpdir_ab(char *dir, size_t n, char *a, size_t an, char *b, size_t bn);
+/* Remove a test's directory and everything in it, asserting it went. */
+void test_rmtree(const char *dir);
+/* The JSON document in the file at path, asserting it parses. */
+json_t *test_load_json(const char *path);
+/* Write text to the file at path (replacing it), asserting it opened. */
+void test_write_file(const char *path, const char *text);
+/* Run cmd with popen: its output (cut at outsz - 1 bytes) into out; its exit
+ * status, or 128 + the signal that ended it. */
+int test_capture(const char *cmd, char *out, size_t outsz);
 
 /* Wait until the file at path contains needle (60 s at most); buf gets the
  * file's text as last read, for the failure message. */

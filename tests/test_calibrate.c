@@ -55,12 +55,7 @@ Test(calibrate, probe_cli) {
 }
 
 static int sh(const char *cmd, char *out, size_t outsz) {
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p, "popen %s", cmd);
-    size_t n = fread(out, 1, outsz - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return test_capture(cmd, out, outsz);
 }
 
 static const char *membench(void) { return getenv("MEMBENCH") ? getenv("MEMBENCH") : "build/membench"; }

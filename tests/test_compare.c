@@ -146,9 +146,7 @@ static int small_entries(void) { return getenv("MB_TEST_SMALL") ? 10 : 20; }
 /* Two runs of the same build: no counter regression (counters are exact, so this is deterministic). */
 Test(compare, same_build_no_counter_regression) {
     char dir[64], a[128], b[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     run_json("", SMALL_SUITE, a);
     run_json("", SMALL_SUITE, b);
     int n = small_entries();
@@ -167,9 +165,7 @@ Test(compare, same_build_no_counter_regression) {
 /* MB_TEST_LEAK: one object really leaked by one strategy fails the gate on that strategy's entries only. */
 Test(compare, deliberate_leak_fails) {
     char dir[64], a[128], b[128], c[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     snprintf(c, sizeof c, "%s/c.json", dir);
     run_json("", SMALL_SUITE, a);
     run_json("MB_TEST_LEAK=mark-sweep", SMALL_SUITE, b);
@@ -192,9 +188,7 @@ Test(compare, deliberate_leak_fails) {
 /* A changed checksum fails, whatever the direction; a changed allocation count is only reported. */
 Test(compare, changed_checksum_fails) {
     char dir[64], a[128], b[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     run_json("", "-s rc,mark-sweep -w cycle-pairs -i off -n 300 -r 2", a);
     json_error_t je;
     json_t *root = json_load_file(a, 0, &je);
@@ -254,15 +248,15 @@ Test(compare, real_slowdown_caught) {
     cr_assert_geq(lines_with(out, "/rc/", "cpu_time"), 2, "the table shows them: %s", out);
 }
 
-/* The time rule: a slowdown of real_time alone fails under either and real, not under both or cpu. */
-Test(compare, time_rule) {
-    char dir[64], a[128], b[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+/* Files a and b with times, 9 repetitions a side, b's real time slower by
+ * half; each with the given context, or none where it is NULL. */
+static void write_timed(const char *a, const char *b, const char *ctx_a, const char *ctx_b) {
     FILE *fa = fopen(a, "w"), *fb = fopen(b, "w");
-    fputs("{\"benchmarks\": [", fa);
-    fputs("{\"benchmarks\": [", fb);
+    cr_assert(fa && fb);
+    if (ctx_a) fprintf(fa, "{\"context\": %s, \"benchmarks\": [", ctx_a);
+    else fputs("{\"benchmarks\": [", fa);
+    if (ctx_b) fprintf(fb, "{\"context\": %s, \"benchmarks\": [", ctx_b);
+    else fputs("{\"benchmarks\": [", fb);
     for (int k = 0; k < 9; k++) {
         fprintf(fa, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1000 + k, 1000 + k);
         fprintf(fb, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1500 + k, 1000 + k);
@@ -271,6 +265,13 @@ Test(compare, time_rule) {
     fputs("]}", fb);
     fclose(fa);
     fclose(fb);
+}
+
+/* The time rule: a slowdown of real_time alone fails under either and real, not under both or cpu. */
+Test(compare, time_rule) {
+    char dir[64], a[128], b[128], args[512];
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
+    write_timed(a, b, NULL, NULL);
     static const char *const rule[] = {"either", "real", "both", "cpu"};
     for (int k = 0; k < 4; k++) {
         snprintf(args, sizeof args, "compare %s %s --time-rule %s", a, b, rule[k]);
@@ -285,9 +286,7 @@ Test(compare, time_rule) {
 /* Fewer than 2 repetitions on a side fails the entry (times asked); missing entries fail, new ones pass. */
 Test(compare, repetitions_and_missing_entries) {
     char dir[64], a[128], b[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     run_json("", "-s rc,none -w cycle-pairs -i off -n 300 -r 1", a);
     run_json("", "-s rc,mark-sweep -w cycle-pairs -i off -n 300 -r 1", b);
     snprintf(args, sizeof args, "compare %s %s", a, b);
@@ -488,17 +487,11 @@ Test(compare, usage_errors) {
 /* --metric instructions: the "instructions" counter by median, 1% by default; entries without it fail. */
 Test(compare, instructions_metric) {
     char dir[64], a[128], b[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
-    FILE *f = fopen(a, "w");
-    fputs("{\"benchmarks\": [{\"name\": \"x\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1000000},"
-          "{\"name\": \"y\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1000000}]}", f);
-    fclose(f);
-    f = fopen(b, "w");
-    fputs("{\"benchmarks\": [{\"name\": \"x\", \"real_time\": 9, \"cpu_time\": 9, \"instructions\": 1009000},"
-          "{\"name\": \"y\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1020000}]}", f);
-    fclose(f);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
+    test_write_file(a, "{\"benchmarks\": [{\"name\": \"x\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1000000},"
+                       "{\"name\": \"y\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1000000}]}");
+    test_write_file(b, "{\"benchmarks\": [{\"name\": \"x\", \"real_time\": 9, \"cpu_time\": 9, \"instructions\": 1009000},"
+                       "{\"name\": \"y\", \"real_time\": 5, \"cpu_time\": 5, \"instructions\": 1020000}]}");
     snprintf(args, sizeof args, "compare %s %s --metric instructions", a, b);
     cr_assert_eq(run_cli(args, out, sizeof out), 1, "%s", out);
     cr_assert_eq(lines_with(out, "x ", "FAIL"), 0, "+0.9%% passes: %s", out);
@@ -546,9 +539,7 @@ static void first_line(const char *text, char *line, size_t n) {
 /* Different sizes (-n) and a different scale or seed are said first, before the table; the comparison goes on. */
 Test(compare, mismatch_said_first) {
     char dir[64], a[128], b[128], c[128], args[512], line[1024];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     snprintf(c, sizeof c, "%s/c.json", dir);
     run_json("", "-w cycle-pairs -s rc,mark-sweep -n 1000 -r 3", a);
     run_json("", "-w cycle-pairs -s rc,mark-sweep -n 300 -r 3", b);
@@ -590,18 +581,7 @@ Test(compare, mismatch_said_first) {
 static void timed_pair(const char *dir, const char *ctx_a, const char *ctx_b, char *a, char *b, size_t n) {
     snprintf(a, n, "%s/ta.json", dir);
     snprintf(b, n, "%s/tb.json", dir);
-    FILE *fa = fopen(a, "w"), *fb = fopen(b, "w");
-    cr_assert(fa && fb);
-    fprintf(fa, "{\"context\": %s, \"benchmarks\": [", ctx_a);
-    fprintf(fb, "{\"context\": %s, \"benchmarks\": [", ctx_b);
-    for (int k = 0; k < 9; k++) {
-        fprintf(fa, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1000 + k, 1000 + k);
-        fprintf(fb, "%s{\"name\": \"x\", \"real_time\": %d, \"cpu_time\": %d}", k ? "," : "", 1500 + k, 1000 + k);
-    }
-    fputs("]}", fa);
-    fputs("]}", fb);
-    fclose(fa);
-    fclose(fb);
+    write_timed(a, b, ctx_a, ctx_b);
 }
 
 /* The last line of text into line. */

@@ -30,9 +30,7 @@ static const char *str(const json_t *o, const char *k) {
 Test(context, fields_after_run_and_round_trip) {
     setenv("MB_QUIET", "1", 1);
     char dir[64], a[128], b[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     snprintf(args, sizeof args, "run -w cycle-pairs -s rc -i off -n 200 -r 2 --finalizers legacy -f json -o %s", a);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     json_t *ra, *rb;

@@ -97,10 +97,7 @@ STRATEGY_TEST(cycles, garbage_points_to_live) {
     mb_store(rt, Y, 0, X);              /* X <-> Y, held by variable X */
     mb_new_int(rt, LEAF, 77777);
     mb_store(rt, Y, 1, LEAF);
-    mb_new_list(rt, G1, 3);
-    mb_new_list(rt, G2, 3);
-    mb_store(rt, G1, 0, G2);
-    mb_store(rt, G2, 0, G1);
+    test_new_pair(rt, G1, G2, 3);
     mb_store(rt, G1, 1, X);             /* garbage -> live cycle */
     mb_store(rt, G2, 1, Y);
     mb_store(rt, G2, 2, LEAF);          /* garbage -> live leaf */
@@ -184,10 +181,7 @@ STRATEGY_TEST(cycles, automatic_collection) {
     enum { A, B, N };
     mb_push(rt, N);
     for (uint64_t i = 0; i < n; i++) {
-        mb_new_list(rt, A, 1);
-        mb_new_list(rt, B, 1);
-        mb_store(rt, A, 0, B);
-        mb_store(rt, B, 0, A);
+        test_new_pair(rt, A, B, 1);
         mb_none(rt, A);
         mb_none(rt, B);
     }
@@ -204,10 +198,7 @@ STRATEGY_TEST(cycles, freeze) {
     enum { A, B, N };
     mb_auto_collect(rt, false);
     mb_push(rt, N);
-    mb_new_list(rt, A, 1);
-    mb_new_list(rt, B, 1);
-    mb_store(rt, A, 0, B);
-    mb_store(rt, B, 0, A);
+    test_new_pair(rt, A, B, 1);
     mb_freeze(rt);
     uint64_t a_id = mb_id(rt, A);
     mb_none(rt, A);
@@ -240,13 +231,7 @@ STRATEGY_TEST(cycles, ring_10m) {
     enum { HEAD, TAIL, NEW, N };
     mb_push(rt, N);
     mb_auto_collect(rt, false);         /* one collection, after the ring is garbage */
-    mb_new_list(rt, HEAD, 1);
-    mb_assign(rt, TAIL, HEAD);
-    for (uint64_t i = 1; i < count; i++) {
-        mb_new_list(rt, NEW, 1);
-        mb_store(rt, TAIL, 0, NEW);
-        mb_assign(rt, TAIL, NEW);
-    }
+    test_build_chain(rt, count, HEAD, TAIL, NEW);
     mb_store(rt, TAIL, 0, HEAD);
     mb_pop(rt);
     cr_assert_eq(rt->mut.stats.live_objects, count, "counting alone frees no member of a ring");
@@ -286,10 +271,7 @@ Test(cycles, rc_cycle_threshold) {
         cr_assert_not_null(rt);
         mb_push(rt, 2);
         for (int i = 0; i < 20000; i++) {
-            mb_new_list(rt, 0, 1);
-            mb_new_list(rt, 1, 1);
-            mb_store(rt, 0, 0, 1);
-            mb_store(rt, 1, 0, 0);
+            test_new_pair(rt, 0, 1, 1);
             mb_none(rt, 0);
             mb_none(rt, 1);
         }

@@ -4,13 +4,7 @@
 /* Build head -> n1 -> n2 -> ... -> n_count, holding only the head. */
 static void build_chain(mb_rt_t *rt, uint64_t count) {
     enum { HEAD, TAIL, NEW };
-    mb_new_list(rt, HEAD, 1);
-    mb_assign(rt, TAIL, HEAD);
-    for (uint64_t i = 1; i < count; i++) {
-        mb_new_list(rt, NEW, 1);
-        mb_store(rt, TAIL, 0, NEW);
-        mb_assign(rt, TAIL, NEW);
-    }
+    test_build_chain(rt, count, HEAD, TAIL, NEW);
     mb_none(rt, TAIL);
     mb_none(rt, NEW);
 }

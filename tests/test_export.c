@@ -9,13 +9,6 @@
 
 static char out[1 << 17];
 
-static json_t *load(const char *path) {
-    json_error_t e;
-    json_t *j = json_load_file(path, 0, &e);
-    cr_assert_not_null(j, "%s: line %d: %s", path, e.line, e.text);
-    return j;
-}
-
 static const char *str(json_t *o, const char *k) {
     json_t *v = json_object_get(o, k);
     return json_is_string(v) ? json_string_value(v) : "";
@@ -74,16 +67,16 @@ Test(export, aggregates_only_json) {
     tmpdir(dir, sizeof dir);
     snprintf(all, sizeof all, "%s/all.json", dir);
     write_json(&s, all);                /* without the field: every repetition, then the aggregates */
-    json_t *root = load(all);
+    json_t *root = test_load_json(all);
     cr_assert_eq(json_array_size(json_object_get(root, "benchmarks")), 14);
     json_decref(root);
     s.aggregates_only = true;
     snprintf(file, sizeof file, "%s/agg.json", dir);
     write_json(&s, file);
-    root = load(file);
+    root = test_load_json(file);
     check_aggregates_only(root);
     /* the aggregates are those of the full file */
-    json_t *full = load(all), *e;
+    json_t *full = test_load_json(all), *e;
     size_t i;
     json_array_foreach(json_object_get(root, "benchmarks"), i, e) {
         json_t *f = json_array_get(json_object_get(full, "benchmarks"), (i / 4) * 7 + 3 + i % 4);
@@ -130,7 +123,7 @@ Test(export, aggregates_only_file_read_back) {
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     char again[160];
     snprintf(again, sizeof again, "%s/again.json", dir);
-    json_t *a = load(file), *b = load(again);
+    json_t *a = test_load_json(file), *b = test_load_json(again);
     check_aggregates_only(b);
     cr_assert(json_equal(json_object_get(a, "benchmarks"), json_object_get(b, "benchmarks")),
               "read back and written again, the same entries");
@@ -143,7 +136,7 @@ Test(export, aggregates_only_file_read_back) {
     snprintf(args, sizeof args, "report %s -f bmf -o %s/agg.bmf", file, dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(again, sizeof again, "%s/agg.bmf", dir);
-    json_t *bmf = load(again);
+    json_t *bmf = test_load_json(again);
     json_t *rc = json_object_get(bmf, "cycle-pairs/rc/interning:off");
     cr_assert_not_null(rc, "%s", out);
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(rc, "leaked-objects"), "value")), 400);
@@ -177,7 +170,7 @@ Test(export, bmf_run_and_report) {
     snprintf(args, sizeof args, "run -w cycle-pairs -s rc,mark-sweep,none -i off -n 300 -r 3 -f bmf -o %s/r.bmf", dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(path, sizeof path, "%s/r.bmf", dir);
-    json_t *root = load(path);
+    json_t *root = test_load_json(path);
     cr_assert(json_is_object(root));
     cr_assert_eq(json_object_size(root), 3);
     /* cycle-pairs leaks every pair under rc and none, nothing under mark-sweep */
@@ -258,7 +251,7 @@ Test(export, jemalloc_counters_only_where_they_apply) {
     int st = run_cli(args, out, sizeof out);
     if (strstr(out, "ASan runtime does not come first")) cr_skip_test("jemalloc cannot be preloaded under AddressSanitizer");
     cr_assert_eq(st, 0, "%s", out);
-    json_t *root = load(file), *e;
+    json_t *root = test_load_json(file), *e;
     size_t i, with = 0;
     json_array_foreach(json_object_get(root, "benchmarks"), i, e) {
         const char *name = str(e, "name");

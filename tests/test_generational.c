@@ -110,10 +110,7 @@ Test(generational, garbage_young_and_old) {
     enum { A, B, N };
     mb_push(rt, N);
     for (int i = 0; i < 1500; i++) {     /* 1500 pairs of 32-byte lists: 96,000 bytes, past eden once */
-        mb_new_list(rt, A, 2);
-        mb_new_list(rt, B, 2);
-        mb_store(rt, A, 0, B);
-        mb_store(rt, B, 0, A);
+        test_new_pair(rt, A, B, 2);
     }
     mb_none(rt, A);
     mb_none(rt, B);

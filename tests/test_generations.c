@@ -63,10 +63,7 @@ Test(generations, rc_gen_garbage_not_promoted) {
     enum { A, B, KEEP, N };
     mb_push(rt, N);
     mb_new_list(rt, KEEP, 1);           /* one live container */
-    mb_new_list(rt, A, 1);              /* A <-> B, then dropped: garbage */
-    mb_new_list(rt, B, 1);
-    mb_store(rt, A, 0, B);
-    mb_store(rt, B, 0, A);
+    test_new_pair(rt, A, B, 1);              /* A <-> B, then dropped: garbage */
     mb_none(rt, A);
     mb_none(rt, B);
     mb_collect(rt);                     /* full: generation 2 */

@@ -11,13 +11,6 @@
 
 static char out[1 << 17];
 
-static json_t *load(const char *path) {
-    json_error_t e;
-    json_t *j = json_load_file(path, 0, &e);
-    cr_assert_not_null(j, "%s: line %d: %s", path, e.line, e.text);
-    return j;
-}
-
 static const char *str(json_t *o, const char *k) {
     json_t *v = json_object_get(o, k);
     return json_is_string(v) ? json_string_value(v) : NULL;
@@ -57,7 +50,7 @@ Test(harness, json_schema_and_aggregates) {
     const char *wl = test_workloads_upto(n, &nw);
     snprintf(args, sizeof args, "run -w %s -s all -i both -n %d -r 3 --seed 9 -f json -o %s", wl, (int)n, file);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
-    json_t *root = load(file), *ctx = json_object_get(root, "context");
+    json_t *root = test_load_json(file), *ctx = json_object_get(root, "context");
     static const char *const ctx_fields[] = {"date", "host_name", "executable", "num_cpus", "mhz_per_cpu",
         "cpu_scaling_enabled", "caches", "load_avg", "library_build_type", "membench_version", "git_commit",
         "allocator", "heap_multiplier", "seed", "scale"};
@@ -116,7 +109,7 @@ Test(harness, counters_have_known_values) {
     int n = (int)test_size(1000, 100);
     snprintf(args, sizeof args, "run -w cycle-pairs -s all -i off -n %d -r 1 -f json -o %s", n, file);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
-    json_t *root = load(file);
+    json_t *root = test_load_json(file);
     double checksum = -1;
     for (size_t si = 0; mb_strategies[si]; si++) {
         const mb_strategy_t *s = mb_strategies[si];
@@ -177,7 +170,7 @@ ParameterizedTest(struct crash *c, harness, crash_is_an_error_entry) {
     int st = run_cli(args, out, sizeof out);
     unsetenv("MB_TEST_CRASH");
     cr_assert_eq(st, 1, "exit status %d: %s", st, out);
-    json_t *root = load(file);
+    json_t *root = test_load_json(file);
     for (int r = 0; r < 2; r++) {
         json_t *bad = entry(root, "cycle-pairs/rc/interning:off", r);
         cr_assert(json_is_true(json_object_get(bad, "error_occurred")));
@@ -194,9 +187,7 @@ Test(harness, compare_py_reads_our_files) {
     const char *py = "/usr/bin/python3", *cmp = "/usr/share/benchmark/compare.py";
     if (access(py, X_OK) != 0 || access(cmp, R_OK) != 0) cr_skip_test("libbenchmark-tools is not installed");
     char dir[64], a[128], b[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     const char *size = getenv("MB_TEST_SMALL") ? "-n 40" : "--scale quick";
     const char *wl = getenv("MB_TEST_SMALL") ? test_workloads_upto(40, NULL) : "all";
     snprintf(args, sizeof args, "run -w %s -s all -i both %s -r 3 -f json -o %s", wl, size, a);
@@ -218,10 +209,7 @@ Test(harness, compare_py_reads_our_files) {
 }
 
 static void write_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
+    test_write_file(path, text);
 }
 
 /* hyperfine's export (the shape hyperfine 1.15 writes) becomes Google Benchmark entries. */
@@ -239,7 +227,7 @@ Test(harness, import_hyperfine) {
         "  \"times\": [0.029, 0.03, 0.031], \"exit_codes\": [0, 0, 1], \"parameters\": {\"strategy\": \"none\"}}]}\n");
     snprintf(args, sizeof args, "import-hyperfine %s -o %s", hf, gb);
     cr_assert_eq(run_cli(args, out, sizeof out), 1, "a run exited 1: status 1; %s", out);
-    json_t *root = load(gb);
+    json_t *root = test_load_json(gb);
     json_t *e = entry(root, "cycle-pairs/rc/interning:off", 1);
     cr_assert_not_null(e);
     cr_assert_float_eq(num(e, "real_time"), 0.02e9, 1.0);
@@ -381,7 +369,7 @@ Test(harness, jemalloc_statistics) {
     int st = run_cli(args, out, sizeof out);
     if (strstr(out, "ASan runtime does not come first")) cr_skip_test("jemalloc cannot be preloaded under AddressSanitizer");
     cr_assert_eq(st, 0, "%s", out);
-    json_t *root = load(file);
+    json_t *root = test_load_json(file);
     cr_assert_str_eq(str(json_object_get(root, "context"), "allocator"), "jemalloc");
     json_t *e = entry(root, "cycle-pairs/rc/interning:off", 0);
     /* rc leaks every pair, so everything allocated in the region is still in use at its end */
@@ -422,7 +410,7 @@ Test(harness, hyperfine_round_trip) {
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     char path[128];
     snprintf(path, sizeof path, "%s/gb.json", dir);
-    json_t *root = load(path);
+    json_t *root = test_load_json(path);
     cr_assert_not_null(entry(root, "cycle-pairs/rc/interning:off", 2));
     cr_assert_not_null(entry(root, "cycle-pairs/none/interning:off", 0));
     json_decref(root);

@@ -80,9 +80,7 @@ static size_t file_bytes(const char *path, char *buf, size_t n) {
  * same file again is detected by its content hash and skipped. */
 Test(history, two_commits_two_points) {
     char dir[256], a[300], b[300], db[300];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     snprintf(db, sizeof db, "%s/h.sqlite", dir);
     quick_run(a, "", "-s rc,mark-sweep -r 3");
     as_commit(a, b, "c2c2c2c", "2031-01-01T00:00:00+00:00");

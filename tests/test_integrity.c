@@ -40,25 +40,7 @@ static int sh(const char *fmt, ...) {
     cmd[k] = '\0';
     char full[8300];
     snprintf(full, sizeof full, "{ %s ; } 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    cr_assert_not_null(p, "popen %s", full);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static void rmtree(const char *dir) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-static json_t *load(const char *path) {
-    json_error_t e;
-    json_t *j = json_load_file(path, 0, &e);
-    cr_assert_not_null(j, "%s is not JSON: %s (line %d)", path, e.text, e.line);
-    return j;
+    return test_capture(full, out, sizeof out);
 }
 
 /* A run started with stderr (or stdout) closed: the output file
@@ -69,16 +51,16 @@ Test(integrity, closed_standard_streams) {
     snprintf(path, sizeof path, "%s/out.json", dir);
     int st = sh("env -u MB_QUIET @ run -s rc -w cycle-pairs -i off -n 100 -r 2 -f json -o %s 2>&-", path);
     cr_assert_eq(st, 0, "exit %d: %s", st, out);
-    json_decref(load(path));
+    json_decref(test_load_json(path));
     st = sh("env -u MB_QUIET @ run -s rc -w cycle-pairs -i off -n 100 -r 2 -f json -o %s 1>&- 2>&- 0<&-", path);
     cr_assert_eq(st, 0, "exit %d: %s", st, out);
-    json_decref(load(path));
-    rmtree(dir);
+    json_decref(test_load_json(path));
+    test_rmtree(dir);
 }
 
 /* Every exact counter survives run -> report -> compare as the integer it is. */
 static long long checksum_of(const char *path) {
-    json_t *j = load(path), *b = json_object_get(j, "benchmarks");
+    json_t *j = test_load_json(path), *b = json_object_get(j, "benchmarks");
     json_t *c = json_object_get(json_array_get(b, 0), "checksum");
     cr_assert(json_is_integer(c), "%s: checksum is not a JSON integer", path);
     long long v = (long long)json_integer_value(c);
@@ -88,9 +70,7 @@ static long long checksum_of(const char *path) {
 
 Test(integrity, integers_round_trip) {
     char dir[64], a[128], b[128];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     int st = sh("MB_QUIET=1 @ run -w random-graph -s rc -i off -n 1000 -r 1 -f json -o %s", a);
     cr_assert_eq(st, 0, "%s", out);
     long long sum = checksum_of(a);
@@ -103,15 +83,13 @@ Test(integrity, integers_round_trip) {
     cr_assert(strstr(out, want), "report -f csv lost checksum %s: %s", want, out);
     cr_assert_eq(sh("@ report %s", a), 0, "%s", out);
     cr_assert(strstr(out, want), "report (console) lost checksum %s: %s", want, out);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* compare tells 2^53 from 2^53 + 1 (equal as doubles). */
 Test(integrity, compare_counters_exact_past_2_53) {
     char dir[64], a[128], b[128];
-    tmpdir(dir, sizeof dir);
-    snprintf(a, sizeof a, "%s/a.json", dir);
-    snprintf(b, sizeof b, "%s/b.json", dir);
+    test_tmpdir_ab(dir, sizeof dir, a, sizeof a, b, sizeof b);
     const char *row = "{\"benchmarks\": [{\"name\": \"w/s/interning:off\", \"run_type\": \"iteration\", "
                       "\"real_time\": 1, \"cpu_time\": 1, \"time_unit\": \"ns\", \"checksum\": %s}]}";
     FILE *f = fopen(a, "w");
@@ -125,7 +103,7 @@ Test(integrity, compare_counters_exact_past_2_53) {
     cr_assert(strstr(out, "checksum changed"), "%s", out);
     cr_assert(strstr(out, "9007199254740993"), "the table shows the exact value: %s", out);
     cr_assert_eq(sh("@ compare %s %s --no-times --no-memory", a, a), 0, "%s", out);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* The first child pid of process pid (from /proc), or 0. */
@@ -164,27 +142,36 @@ static size_t count_files(const char *dir) {
     return n;
 }
 
+/* Start `membench run -o path` on a case that hangs (cycle-pairs/rc), its
+ * stderr to /dev/null if asked; wait until it has started the case's child
+ * (*child). Returns membench's pid. */
+static pid_t start_hung_run(const char *path, bool no_stderr, pid_t *child) {
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
+        setenv("MB_QUIET", "1", 1);
+        if (no_stderr) dup2(open("/dev/null", O_WRONLY), 2);
+        execl(membench(), "membench", "run", "-w", "cycle-pairs", "-s", "rc", "-i", "off", "-n", "100", "-r", "1",
+              "--timeout", "600", "-f", "json", "-o", path, (char *)NULL);
+        _exit(127);
+    }
+    *child = 0;
+    for (int i = 0; i < 500 && !*child; i++) {
+        usleep(10000);
+        *child = first_child(pid);
+    }
+    cr_assert_neq(*child, 0, "membench started no child");
+    return pid;
+}
+
 /* Kill -9 of membench: the case's child dies with it, and the next
  * run into the same directory removes the dead run's temporary file. */
 Test(integrity, kill9_parent) {
     char dir[64], path[128];
     tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/o.json", dir);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
-        setenv("MB_QUIET", "1", 1);
-        execl(membench(), "membench", "run", "-w", "cycle-pairs", "-s", "rc", "-i", "off", "-n", "100", "-r", "1",
-              "--timeout", "600", "-f", "json", "-o", path, (char *)NULL);
-        _exit(127);
-    }
-    pid_t child = 0;
-    for (int i = 0; i < 500 && !child; i++) {
-        usleep(10000);
-        child = first_child(pid);
-    }
-    cr_assert_neq(child, 0, "membench started no child");
+    pid_t child, pid = start_hung_run(path, false, &child);
     usleep(100000);
     kill(pid, SIGKILL);
     int st;
@@ -195,7 +182,7 @@ Test(integrity, kill9_parent) {
     cr_assert(gone, "the case's child %d outlived its killed parent", (int)child);
     cr_assert_eq(sh("MB_QUIET=1 @ run -w cycle-pairs -s rc -i off -n 100 -r 1 -f json -o %s", path), 0, "%s", out);
     cr_assert_eq(count_files(dir), 1, "the dead run's temporary file is still in %s", dir);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* -o through a symlink writes the link's target; the link stays a link. */
@@ -210,7 +197,7 @@ Test(integrity, out_through_symlink) {
     struct stat st;
     cr_assert_eq(lstat(link, &st), 0);
     cr_assert(S_ISLNK(st.st_mode), "-o replaced the symlink %s with a regular file", link);
-    json_decref(load(target));
+    json_decref(test_load_json(target));
     /* a dangling link: its target is created */
     snprintf(cmd, sizeof cmd, "rm %s %s && ln -s %s/sub/new.json %s", target, link, dir, link);
     cr_assert_eq(system(cmd), 0);
@@ -218,9 +205,9 @@ Test(integrity, out_through_symlink) {
     cr_assert_eq(lstat(link, &st), 0);
     cr_assert(S_ISLNK(st.st_mode), "-o replaced the dangling symlink");
     snprintf(target, sizeof target, "%s/sub/new.json", dir);
-    json_decref(load(target));
+    json_decref(test_load_json(target));
     cr_assert_eq(count_files(dir), 2, "only sub/ and the link in %s", dir);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* A second run into the same -o while the first runs fails (exit 2, naming the other writer). */
@@ -228,23 +215,7 @@ Test(integrity, concurrent_writers) {
     char dir[64], path[128];
     tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/o.json", dir);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        setenv("MB_TEST_CRASH", "cycle-pairs/rc:hang", 1);
-        setenv("MB_QUIET", "1", 1);
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 2);
-        execl(membench(), "membench", "run", "-w", "cycle-pairs", "-s", "rc", "-i", "off", "-n", "100", "-r", "1",
-              "--timeout", "600", "-f", "json", "-o", path, (char *)NULL);
-        _exit(127);
-    }
-    pid_t child = 0;
-    for (int i = 0; i < 500 && !child; i++) {
-        usleep(10000);
-        child = first_child(pid);
-    }
-    cr_assert_neq(child, 0, "membench started no child");
+    pid_t child, pid = start_hung_run(path, true, &child);
     int st = sh("MB_QUIET=1 @ run -w cycle-pairs -s rc -i off -n 100 -r 1 -f json -o %s", path);
     char want[64];
     snprintf(want, sizeof want, "pid %d", (int)pid);
@@ -257,7 +228,7 @@ Test(integrity, concurrent_writers) {
     cr_assert_eq(count_files(dir), 1, "files left in %s", dir);
     cr_assert_eq(sh("MB_QUIET=1 @ run -w cycle-pairs -s rc -i off -n 100 -r 1 -f json -o %s", path), 0, "%s", out);
     cr_assert_eq(count_files(dir), 1, "files left in %s", dir);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* Import-hyperfine keeps to what the file says: a null exit code is a
@@ -267,20 +238,18 @@ Test(integrity, hyperfine_context_not_invented) {
     tmpdir(dir, sizeof dir);
     snprintf(hf, sizeof hf, "%s/hf.json", dir);
     snprintf(gb, sizeof gb, "%s/gb.json", dir);
-    FILE *f = fopen(hf, "w");
-    fputs("{\"results\": [{\"command\": \"sleep 0.1\", \"user\": 0.001, \"system\": 0.001, \"stddev\": null,"
-          " \"times\": [0.1, 0.1], \"exit_codes\": [0, null]}]}", f);
-    fclose(f);
+    test_write_file(hf, "{\"results\": [{\"command\": \"sleep 0.1\", \"user\": 0.001, \"system\": 0.001, \"stddev\": null,"
+                        " \"times\": [0.1, 0.1], \"exit_codes\": [0, null]}]}");
     int st = sh("@ import-hyperfine %s -o %s", hf, gb);
     cr_assert_eq(st, 1, "a run without an exit status failed: exit %d: %s", st, out);
-    json_t *root = load(gb), *ctx = json_object_get(root, "context");
+    json_t *root = test_load_json(gb), *ctx = json_object_get(root, "context");
     static const char *const invented[] = {"scale", "seed", "allocator", "git_commit", "membench_version", "heap_multiplier"};
     for (size_t i = 0; i < sizeof invented / sizeof *invented; i++)
         cr_assert_null(json_object_get(ctx, invented[i]), "context invents \"%s\"", invented[i]);
     json_t *b = json_array_get(json_object_get(root, "benchmarks"), 1);
     cr_assert(json_is_true(json_object_get(b, "error_occurred")), "the run with a null exit code is an error");
     json_decref(root);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* The entry of root named name (the n-th with that name, 0-based), or NULL. */
@@ -303,7 +272,7 @@ Test(integrity, report_reads_real_google_benchmark) {
     snprintf(path, sizeof path, "%s/r.json", dir);
     int st = sh("@ report tests/data/gbench-real.json -f json -o %s", path);
     cr_assert_eq(st, 1, "BM_fails failed: exit %d: %s", st, out);
-    json_t *root = load(path), *src = load("tests/data/gbench-real.json");
+    json_t *root = test_load_json(path), *src = test_load_json("tests/data/gbench-real.json");
     static const char *const cases[2] = {"BM_vector_push/64", "BM_vector_push/256"};
     for (int k = 0; k < 2; k++) {
         char med[64];
@@ -329,7 +298,7 @@ Test(integrity, report_reads_real_google_benchmark) {
     json_decref(src);
     cr_assert_eq(sh("@ report tests/data/gbench-real.json"), 1, "%s", out);
     cr_assert(strstr(out, "BM_vector_push/256"), "the console report lost BM_vector_push/256: %s", out);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* Under memory pressure the harness says "out of memory" and exits 2
@@ -359,7 +328,7 @@ Test(integrity, out_of_memory_says_so) {
         cr_assert_eq(st, 2, "%s under 16 MiB: exit %d: %s", cmd, st, out);
         cr_assert(strstr(out, "out of memory"), "%s under 16 MiB says: %s", cmd, out);
     }
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* Unescaped '|' in a line (a Markdown table's cell separators). */
@@ -405,7 +374,7 @@ Test(integrity, markdown_escapes_names) {
     sh("@ compare %s %s --format markdown --no-memory", a, a);
     table_shape("compare --format markdown", 8);
     cr_assert(!strstr(out, "\nnext"), "a newline of a name ends a line: %s", out);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* A test that does not apply to a strategy is skipped (cr_skip_test),
@@ -426,7 +395,7 @@ Test(integrity, skipped_tests_are_skipped) {
     cr_assert_eq(system(cmd), 0);
     cr_assert_eq(sh("scripts/test-summary %s/test-a.log", dir), 0, "%s", out);
     cr_assert(strstr(out, "5 passed, 1 failed, 2 skipped"), "test-summary says: %s", out);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* A case that hangs fails its test, with a message, within the
@@ -463,7 +432,7 @@ Test(integrity, test_run_leaves_no_tmpdirs) {
     cr_assert_eq(sscanf(out, "%d %d", &rc, &left), 2, "%s", out);
     cr_assert_eq(rc, 0, "the nested run failed: %s", out);
     cr_assert_eq(left, 0, "the test run left %d entries in its TMPDIR %s", left, dir);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* Binary-trees' size is a depth (2^n nodes): the memory guard covers

@@ -255,10 +255,7 @@ static void put(const char *rel, const char *text) {
         mkdir(path, 0777);
         *p = '/';
     }
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "%s", path);
-    fputs(text, f);
-    fclose(f);
+    test_write_file(path, text);
 }
 
 /* A function of `lines` lines (signature to closing brace). */

@@ -23,12 +23,6 @@ static int plotdata(const char *dir, const char *args) {
 }
 
 /* Remove a passing test's directory (a failing one stays for a look). */
-static void cleanup(const char *dir) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
 static const char *slurp(const char *path) {
     FILE *f = fopen(path, "rb");
     cr_assert_not_null(f, "cannot open %s", path);
@@ -115,7 +109,7 @@ Test(plots, fixture_draws_every_picture) {
     for (size_t i = 0; i < 4; i++) assert_png(dir, pics[i]);
     cr_assert(strstr(slurp2(dir, "stderr"), "skipped deep-chain/rc-cycle/interning:on: failed: checksum"),
               "the failed case is reported: %s", text);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, data_files_hold_the_input) {
@@ -142,7 +136,7 @@ Test(plots, data_files_hold_the_input) {
     /* the failed case has no line; `none` never collects, so it has no pause line */
     cr_assert_null(strstr(slurp2(dir, "throughput.dat"), "deep-chain rc-cycle on\n"));
     cr_assert_null(strstr(slurp2(dir, "pauses.dat"), " none "));
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, degraded_results_plot_what_they_can) {
@@ -180,7 +174,7 @@ Test(plots, degraded_results_plot_what_they_can) {
     double median = v[0] + v[1] + v[2] - lo - hi;
     assert_close(dat_value(dir, "throughput.dat", "cycle-pairs rc off", 8), median, "median of the repetitions");
     cr_assert(isnan(dat_value(dir, "memory.dat", "shared-refs rc off", 4)), "a missing counter is NaN in the .dat");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, report_is_readable_alone) {
@@ -195,7 +189,7 @@ Test(plots, report_is_readable_alone) {
                           "`deep-chain/rc-cycle/interning:on`: checksum", "### `items_per_second`",
                           "| cycle-pairs | rc | ", "### `pause_p99_ns`", "### `leaked_objects`"};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) cr_assert(strstr(r, want[i]), "report has '%s':\n%s", want[i], r);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, unreadable_input_is_exit_2) {
@@ -207,7 +201,7 @@ Test(plots, unreadable_input_is_exit_2) {
     cr_assert(strstr(slurp2(dir, "stderr"), "cannot read"), "%s", text);
     snprintf(args, sizeof args, "plots tests/data --out %s", dir);
     cr_assert_eq(plotdata(dir, args), 2);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* A minimal results file: strategies rc and mark-sweep on workload w, one repetition each,
@@ -249,7 +243,7 @@ Test(plots, scaling_fits_the_slope) {
     char *p = (char *)line + 1;
     cr_assert_eq(strtod(p, &p), 1000.0);
     assert_close(strtod(p, &p), 50e-9 * 1000, "rc's time at n=1000 in seconds");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, heap_sweep_reads_the_multiplier) {
@@ -271,7 +265,7 @@ Test(plots, heap_sweep_reads_the_multiplier) {
     cr_assert_eq(strtod(p, &p), 3.0);
     assert_close(strtod(p, &p), 2e6, "rc's throughput at multiplier 3");
     cr_assert_null(strstr(slurp2(dir, "heap-w.meta"), "heap x"), "the title does not claim one multiplier");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* ---------------------------------------------------------------- a run of every workload and strategy */
@@ -334,6 +328,16 @@ static void write_wide(const char *path) {
 }
 
 /* Column `col` of the line for `names` in any page of picture `pic` (pic.dat, pic-1.dat, ...). */
+/* A fresh folder with the wide results in it, plotted with the given flag. */
+static void plot_wide(char *dir, size_t size, const char *flag) {
+    char path[256], args[1024];
+    tmpdir(dir, size);
+    snprintf(path, sizeof path, "%s/wide.json", dir);
+    write_wide(path);
+    snprintf(args, sizeof args, "plots %s --out %s %s", path, dir, flag);
+    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+}
+
 static double page_value(const char *dir, const char *pic, const char *names, int col) {
     char name[128], pat[256];
     snprintf(pat, sizeof pat, " %s\n", names);
@@ -370,11 +374,7 @@ static int meta_int(const char *meta, const char *key, int dflt) {
  * size of its own instead of FONT or SMALL. */
 Test(plots, every_picture_readable_at_800_px) {
     char dir[64], path[256], args[1024];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-svg", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    plot_wide(dir, sizeof dir, "--no-svg");
     /* the sweeps' pictures too */
     int len = snprintf(args, sizeof args, "scaling --out %s --no-svg", dir);
     unsigned long sizes[] = {1000, 10000, 100000};
@@ -417,16 +417,12 @@ Test(plots, every_picture_readable_at_800_px) {
     cr_assert_geq(pngs, 6, "only %d pictures", pngs);
     cr_assert_neq(system("grep -nE 'font \"[a-z]*,[0-9]' plots/common.gp plots/panels.gp plots/throughput.gp plots/memory.gp "
                          "plots/leaks.gp plots/pauses.gp plots/scaling.gp plots/heap.gp"), 0, "a font size not from FONT or SMALL");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, pauses_include_rc_without_collections) {
-    char dir[64], path[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    char dir[64];
+    plot_wide(dir, sizeof dir, "--no-gnuplot");
     /* columns: x p50 p99 max */
     assert_close(page_value(dir, "pauses", "large-live-heap rc off", 4), 184e6, "rc's longest cascade");
     assert_close(page_value(dir, "pauses", "long-chain rc on", 2), 1e6, "rc's median pause");
@@ -441,16 +437,12 @@ Test(plots, pauses_include_rc_without_collections) {
         cr_assert_null(strstr(t, " shared-refs rc off\n"), "%s", name);
         cr_assert_null(strstr(t, " none "), "%s", name);
     }
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, throughput_relative_to_reference_with_ci) {
-    char dir[64], path[128], args[512], names[128];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    char dir[64], names[128];
+    plot_wide(dir, sizeof dir, "--no-gnuplot");
     /* columns: x wall_rel wall_lo wall_hi cpu_rel cpu_lo cpu_hi wall_ips cpu_ips on */
     for (size_t k = 0; k < NWIDE_W; k++) {
         bool twin = strcmp(WIDE_W[k], "binary-trees") == 0;
@@ -479,16 +471,12 @@ Test(plots, throughput_relative_to_reference_with_ci) {
     /* the picture says which interval it draws */
     const char *m = slurp2(dir, "throughput-1.meta");
     cr_assert(strstr(m, "min..max of the repetitions (94% confidence interval of the median)"), "%s", m);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 Test(plots, leaks_mark_conservative_retention) {
-    char dir[64], path[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    char dir[64];
+    plot_wide(dir, sizeof dir, "--no-gnuplot");
     /* columns: x leaked_median leaked_stddev uncollectable_median uncollectable_stddev conservative on */
     assert_close(page_value(dir, "leaks", "cycle-pairs boehm off", 2), 2, "boehm's retained objects");
     cr_assert_eq(page_value(dir, "leaks", "cycle-pairs boehm off", 6), 1.0, "boehm is marked conservative");
@@ -506,7 +494,7 @@ Test(plots, leaks_mark_conservative_retention) {
     cr_assert(said, "the leaks legend names boehm's conservative retention");
     /* boehm retains only on cycle-pairs (page 1): the other page's legend has no such entry */
     cr_assert_null(strstr(slurp2(dir, "leaks-2.meta"), "conservative retention"), "a legend lists its own page's series");
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* A run with interning off only and no conservative collector or uncollectable garbage: the legends name
@@ -533,18 +521,14 @@ Test(plots, legends_list_only_series_present_bars_centred) {
     cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
     double off = dat_value(dir, "memory.dat", "shared-refs rc-cycle off", 1), on = dat_value(dir, "memory.dat", "shared-refs rc-cycle on", 1);
     cr_assert(fabs((off + on) / 2 - round(off)) < 1e-9 && on > off, "centred on the label: %g %g", off, on);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* Pauses: a box with at least 5 collections a repetition or a cascade (rc), each pause a point with fewer;
  * "no pauses" where a strategy has none; memory on a linear axis in KiB or MiB; leaks without zero labels. */
 Test(plots, pauses_boxes_or_points_memory_linear) {
-    char dir[64], path[128], args[512];
-    tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/wide.json", dir);
-    write_wide(path);
-    snprintf(args, sizeof args, "plots %s --out %s --no-gnuplot", path, dir);
-    cr_assert_eq(plotdata(dir, args), 0, "%s", slurp2(dir, "stderr"));
+    char dir[64];
+    plot_wide(dir, sizeof dir, "--no-gnuplot");
     /* columns: x p50 p99 max on collections lowest_p50 longest box */
     cr_assert_eq(page_value(dir, "pauses", "long-chain rc on", 9), 1.0, "rc's cascades: a box");
     cr_assert_eq(page_value(dir, "pauses", "long-chain mark-sweep off", 9), 0.0, "3 collections: points");
@@ -558,5 +542,5 @@ Test(plots, pauses_boxes_or_points_memory_linear) {
     cr_assert(strstr(m, "set ylabel \\\"MiB\\\"") && !strstr(m, "KiB"), "one unit a panel: %s", m);
     cr_assert_null(strstr(slurp("plots/memory.gp"), "logscale"), "memory on a linear axis");
     cr_assert_null(strstr(slurp("plots/leaks.gp"), "\"0\""), "no zero labels on the leaks");
-    cleanup(dir);
+    test_rmtree(dir);
 }

@@ -24,12 +24,7 @@ static const char *membench_abs(void) {
 static int sh(const char *cmd) {
     char full[8192];
     snprintf(full, sizeof full, "%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return test_capture(full, out, sizeof out);
 }
 
 /* make install PREFIX=dir/prefix (this binary), then the example and its buggy variant built
@@ -51,19 +46,10 @@ static void install_and_build(char *dir, size_t n) {
 static void build_so(const char *dir, const char *name, const char *src) {
     char path[1024], cmd[4 * 1024 + 256];
     snprintf(path, sizeof path, "%s/%s.c", dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(src, f);
-    fclose(f);
+    test_write_file(path, src);
     snprintf(cmd, sizeof cmd, "cc -std=c11 -Wall -Werror -fPIC -shared -I'%s/prefix/include' -o '%s/%s.so' '%s'", dir,
              dir, name, path);
     cr_assert_eq(sh(cmd), 0, "%s: %s", cmd, out);
-}
-
-static void rmtree(const char *dir) {
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
 }
 
 /* The install has what a plug-in needs; the example runs through the runner and the reporters
@@ -113,7 +99,7 @@ Test(plugin, install_build_and_run, .timeout = 300) {
              "-r 1 -i off -f csv", dir, membench_abs());
     cr_assert_eq(sh(args), 0, "%s: %s", args, out);
     cr_assert(strstr(out, "cycle-pairs/tiny-ms/interning:off"), "%s", out);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* membench check: the example passes; with its deliberate bug (make BUGGY=1) it fails, naming
@@ -135,7 +121,7 @@ Test(plugin, check_example_and_buggy, .timeout = 600) {
     cr_assert(strstr(out, "reproduce: membench fuzz -s plugin:"), "%s", out);
     cr_assert(strstr(out, "--seeds 1"), "%s", out);
     cr_assert_null(strstr(out, " 0 failed"), "%s", out);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* A wrong ABI version, no entry symbol, a file that is no shared object, a built-in's name:
@@ -154,10 +140,7 @@ Test(plugin, refused, .timeout = 300) {
              "MB_PLUGIN_EXPORT(p)\n");
     char txt[PATH_MAX];
     snprintf(txt, sizeof txt, "%s/notes.txt", dir);
-    FILE *f = fopen(txt, "w");
-    cr_assert_not_null(f);
-    fputs("not a shared object\n", f);
-    fclose(f);
+    test_write_file(txt, "not a shared object\n");
     static const struct { const char *file, *says; } cases[] = {
         {"wrongabi.so", "built for plug-in ABI version 2; this membench loads version 1"},
         {"noentry.so", "no entry symbol membench_plugin"},
@@ -176,7 +159,7 @@ Test(plugin, refused, .timeout = 300) {
             cr_assert(strstr(out, cases[i].says), "%s: says '%s': %s", args, cases[i].says, out);
             cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "%s: one line: %s", args, out);
         }
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* The built-ins pass the same suite (small sizes here; the full one is `membench check -s all`). */

@@ -12,12 +12,6 @@
 
 static char out[1 << 16];
 
-static void rmtree(const char *dir) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
 /* The only files in dir are `keep` (and . and ..): nothing temporary left behind. */
 static void only_file(const char *dir, const char *keep) {
     DIR *d = opendir(dir);
@@ -118,7 +112,7 @@ ParameterizedTest(struct inj *t, reliability, allocation_failures) {
         cr_assert_gt(per_strategy[k], 0, "%s: no injected failure reached %s", t->wl, mb_strategies[k]->name);
     cr_log_info("%s: %u runs, %u injected failures survived", t->wl, runs + 1, survived);
     printf("membench-reliability: %s: %u runs, %u injected failures survived\n", t->wl, runs + 1, survived);
-    rmtree(dir);
+    test_rmtree(dir);
 }
 
 /* A bad MB_FAIL_ALLOC is a clean error of the case, not a crash. */
@@ -200,5 +194,5 @@ ParameterizedTest(struct intr *t, reliability, interrupted_suite) {
     snprintf(args, sizeof args, "report %s", path);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     cr_assert(strstr(out, "INCOMPLETE: interrupted by"), "%s", out);
-    rmtree(dir);
+    test_rmtree(dir);
 }

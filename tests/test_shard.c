@@ -36,19 +36,6 @@ static int sh(const char *cmd) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void cleanup(const char *dir) {
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-static json_t *load(const char *path) {
-    json_error_t e;
-    json_t *j = json_load_file(path, 0, &e);
-    cr_assert_not_null(j, "%s: %s", path, e.text);
-    return j;
-}
-
 /* The exact counters: what no machine, load or host changes. */
 static const char *const exact[] = {"objects_allocated", "objects_freed", "leaked_objects", "leaked_bytes",
                                     "uncollectable_objects", "peak_live_bytes", "collections", "checksum"};
@@ -56,7 +43,7 @@ static const char *const exact[] = {"objects_allocated", "objects_freed", "leake
 /* merged holds what unsharded holds: the same entries in the same order,
  * the same names, family indices, repetitions and exact counters (times differ). */
 static void assert_same_as_unsharded(const char *merged_path, const char *unsharded_path) {
-    json_t *m = load(merged_path), *u = load(unsharded_path);
+    json_t *m = test_load_json(merged_path), *u = test_load_json(unsharded_path);
     json_t *mb = json_object_get(m, "benchmarks"), *ub = json_object_get(u, "benchmarks");
     cr_assert_eq(json_array_size(mb), json_array_size(ub), "%zu entries merged, %zu unsharded", json_array_size(mb),
                  json_array_size(ub));
@@ -137,7 +124,7 @@ Test(shard, partition_is_whole_workloads_disjoint_and_complete, .timeout = 120) 
         snprintf(path, sizeof path, "%s/s%d.json", dir, i);
         snprintf(args, sizeof args, "run -w %s -s rc,mark-sweep -i both -n 8 -r 1 --shard %d/4 -f json -o %s", wl, i, path);
         cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
-        json_t *j = load(path), *ctx = json_object_get(j, "context"), *sh = json_object_get(ctx, "shard");
+        json_t *j = test_load_json(path), *ctx = json_object_get(j, "context"), *sh = json_object_get(ctx, "shard");
         cr_assert_eq(json_integer_value(json_object_get(sh, "index")), i);
         cr_assert_eq(json_integer_value(json_object_get(sh, "count")), 4);
         json_t *units = json_object_get(sh, "units");
@@ -164,7 +151,7 @@ Test(shard, partition_is_whole_workloads_disjoint_and_complete, .timeout = 120) 
     cr_assert_eq(json_object_size(seen), nwl, "every workload runs in some shard");
     cr_assert_eq(cases, nwl * 2 * 2, "every case once: %zu", cases);
     json_decref(seen);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* The plan at default scale (every strategy, both interning settings, 5
@@ -228,18 +215,16 @@ Test(shard, costs_from_a_previous_results_file, .timeout = 120) {
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     cr_assert(!strstr(out, "not in the costs file"), "every case is in the file: %s", out);
     snprintf(args, sizeof args, "%s/s0.json", dir);
-    json_t *j = load(args);
+    json_t *j = test_load_json(args);
     const char *costs = json_string_value(json_object_get(json_object_get(json_object_get(j, "context"), "shard"), "costs"));
     cr_assert(costs && strstr(costs, "prev.json"), "the context names the costs file: %s", costs ? costs : "(none)");
     json_decref(j);
     snprintf(args, sizeof args, "%s/bad.json", dir);
-    FILE *f = fopen(args, "w");
-    fputs("[1, 2]\n", f);
-    fclose(f);
+    test_write_file(args, "[1, 2]\n");
     snprintf(args, sizeof args, "run -w dlist -s rc -n 10 -r 1 --shard 0/2 --shard-costs %s/bad.json", dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 2, "%s", out);
     cr_assert(strstr(out, "--shard-costs: cannot read") && strstr(out, "bad.json"), "%s", out);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* More shards than workloads: a shard with none writes a valid results file
@@ -253,7 +238,7 @@ Test(shard, empty_shard_writes_an_empty_results_file, .timeout = 120) {
         if (i == 2) cr_assert(strstr(out, "has no workload"), "the empty shard says so: %s", out);
     }
     snprintf(args, sizeof args, "%s/s2.json", dir);
-    json_t *j = load(args);
+    json_t *j = test_load_json(args);
     cr_assert_eq(json_array_size(json_object_get(j, "benchmarks")), 0);
     cr_assert_eq(json_array_size(json_object_get(json_object_get(json_object_get(j, "context"), "shard"), "units")), 0);
     json_decref(j);
@@ -261,7 +246,7 @@ Test(shard, empty_shard_writes_an_empty_results_file, .timeout = 120) {
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(args, sizeof args, "report %s/m.json", dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* The recipe of make bench SHARDS=3 (scripts/mb-shards): 3 shards through
@@ -279,7 +264,7 @@ Test(shard, parallel_shards_merge_to_the_unsharded_run, .timeout = 300) {
     snprintf(all, sizeof all, "%s/all.json", dir);
     assert_same_as_unsharded(path, all);
     assert_readable(dir, path, all);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* The same over several hosts: parallel --sshlogin, here with an ssh that
@@ -308,7 +293,7 @@ Test(shard, sshlogin_shards_merge_to_the_unsharded_run, .timeout = 300) {
     snprintf(path, sizeof path, "%s/merged.json", dir);
     snprintf(all, sizeof all, "%s/all.json", dir);
     assert_same_as_unsharded(path, all);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* A lost shard: merge refuses, naming it; --allow-partial merges the others,
@@ -330,7 +315,7 @@ Test(shard, lost_shard_rerun_alone_and_merged, .timeout = 300) {
     snprintf(args, sizeof args, "merge --allow-partial %s/s0.json %s/s2.json -o %s/p.json", dir, dir, dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(args, sizeof args, "%s/p.json", dir);
-    json_t *p = load(args), *ctx = json_object_get(p, "context");
+    json_t *p = test_load_json(args), *ctx = json_object_get(p, "context");
     cr_assert(json_is_true(json_object_get(ctx, "incomplete")));
     cr_assert_eq(json_array_size(json_object_get(ctx, "shards_missing")), 1);
     cr_assert_eq(json_integer_value(json_array_get(json_object_get(ctx, "shards_missing"), 0)), 1);
@@ -347,12 +332,12 @@ Test(shard, lost_shard_rerun_alone_and_merged, .timeout = 300) {
     snprintf(m, sizeof m, "%s/m.json", dir);
     snprintf(all, sizeof all, "%s/all.json", dir);
     assert_same_as_unsharded(m, all);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* The runs a results file holds (entries that are not aggregates). */
 static size_t runs_in(const char *path) {
-    json_t *j = load(path), *e;
+    json_t *j = test_load_json(path), *e;
     size_t i, n = 0;
     json_array_foreach(json_object_get(j, "benchmarks"), i, e)
         if (strcmp(json_string_value(json_object_get(e, "run_type")), "aggregate")) n++;
@@ -375,7 +360,7 @@ Test(shard, interrupted_shard_merges_with_its_run_counts, .timeout = 300) {
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
     snprintf(path, sizeof path, "%s/whole1.json", dir);
     size_t planned1 = runs_in(path);
-    json_t *w = load(path);
+    json_t *w = test_load_json(path);
     char hang[128];
     snprintf(hang, sizeof hang, "%s", json_string_value(json_object_get(json_array_get(json_object_get(w, "benchmarks"), 0), "name")));
     json_decref(w);
@@ -410,7 +395,7 @@ Test(shard, interrupted_shard_merges_with_its_run_counts, .timeout = 300) {
     snprintf(s2, sizeof s2, "%s/s2.json", dir);
     size_t planned = runs_in(s0) + planned1 + runs_in(s2), finished = runs_in(s0) + finished1 + runs_in(s2);
     snprintf(path, sizeof path, "%s/m.json", dir);
-    json_t *m = load(path), *ctx = json_object_get(m, "context");
+    json_t *m = test_load_json(path), *ctx = json_object_get(m, "context");
     cr_assert(json_is_true(json_object_get(ctx, "incomplete")));
     cr_assert_str_eq(json_string_value(json_object_get(ctx, "interrupted_by")), "SIGINT");
     cr_assert_eq(json_integer_value(json_object_get(ctx, "runs_planned")), (json_int_t)planned);
@@ -420,12 +405,12 @@ Test(shard, interrupted_shard_merges_with_its_run_counts, .timeout = 300) {
     run_cli(args, out, sizeof out);
     snprintf(want, sizeof want, "after %zu of %zu runs", finished, planned);
     cr_assert(strstr(out, want), "report says %s: %s", want, out);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* Change one context field of a results file (a JSON path of two keys) into a copy. */
 static void rewrite(const char *from, const char *to, const char *k1, const char *k2, json_t *value) {
-    json_t *j = load(from), *o = json_object_get(j, "context");
+    json_t *j = test_load_json(from), *o = json_object_get(j, "context");
     if (k2) o = json_object_get(o, k1);
     json_object_set_new(o, k2 ? k2 : k1, value);
     cr_assert_eq(json_dump_file(j, to, JSON_INDENT(2) | JSON_PRESERVE_ORDER), 0);
@@ -444,16 +429,12 @@ Test(shard, merge_refuses_what_is_not_one_plan, .timeout = 300) {
     snprintf(b, sizeof b, "%s/s1.json", dir);
     /* not results */
     snprintf(c, sizeof c, "%s/text.json", dir);
-    FILE *f = fopen(c, "w");
-    fputs("hello\n", f);
-    fclose(f);
+    test_write_file(c, "hello\n");
     snprintf(args, sizeof args, "merge %s %s", a, c);
     cr_assert_eq(run_cli(args, out, sizeof out), 2, "%s", out);
     cr_assert(strstr(out, c) && strstr(out, "not a results file"), "%s", out);
     snprintf(c, sizeof c, "%s/gb.json", dir);
-    f = fopen(c, "w");
-    fputs("{\"context\": {}, \"benchmarks\": [{\"name\": \"BM_x\", \"real_time\": 1, \"cpu_time\": 1}]}\n", f);
-    fclose(f);
+    test_write_file(c, "{\"context\": {}, \"benchmarks\": [{\"name\": \"BM_x\", \"real_time\": 1, \"cpu_time\": 1}]}\n");
     snprintf(args, sizeof args, "merge %s %s", a, c);
     cr_assert_eq(run_cli(args, out, sizeof out), 2, "%s", out);
     cr_assert(strstr(out, c) && strstr(out, "not a membench run's results"), "%s", out);
@@ -497,7 +478,7 @@ Test(shard, merge_refuses_what_is_not_one_plan, .timeout = 300) {
     /* out and format may differ: the two shards merge, and no file is left on failure */
     snprintf(args, sizeof args, "merge %s %s -o %s/m.json", b, a, dir);
     cr_assert_eq(run_cli(args, out, sizeof out), 0, "%s", out);
-    cleanup(dir);
+    test_rmtree(dir);
 }
 
 /* make bench SHARDS=N goes through scripts/mb-shards; without SHARDS, bench

@@ -1,5 +1,6 @@
 /* gcold.c: GCOld (Detlefs and Clinger): a live set of height-14 trees, young garbage, the oldest trees replaced, subtrees swapped. */
 #include "workloads/workload.h"
+#include "workloads/gcold.h"
 
 /*
  * GCOld as in Detlefs' Java program and Larceny's gcold.scm, counted in
@@ -26,13 +27,6 @@
  * that frees leaks 0. The checksum mixes each tree's node count and the sum
  * of its heights at the end, after every step's random choices (the seed).
  */
-#define GO_HEIGHT 14u
-#define GO_NODES_PER_STEP 100u
-#define GO_WORK 100u
-#define GO_DEAD 100u
-#define GO_RATIO 10u
-#define GO_MUT 10u
-#define GO_MIN_PARTIAL 63u              /* GCOld's INSIGNIFICANT: smaller trees are not made (height 6) */
 #define GO_REG 0u                       /* global passing a tree out of a make_tree call */
 enum { TREES, FULL, PART, T1, T2, TMP, NVARS };          /* the workload's frame */
 enum { M_NODE, M_KID, M_NIL, M_NVARS };                  /* a make_tree call's frame; M_NIL is None */

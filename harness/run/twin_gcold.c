@@ -2,23 +2,17 @@
 #include <stdlib.h>
 
 #include "harness/run/twins.h"
+#include "workloads/gcold.h"
 
 /*
- * As workloads/gcold.c runs it, knob for knob (its constants are repeated
- * here; tests/test_floor.c checks that the checksum, objects and bytes are
+ * As workloads/gcold.c runs it, knob for knob (its constants are shared,
+ * workloads/gcold.h; tests/test_floor.c checks that the checksum, objects and bytes are
  * the workload's): a node is a block of a 3-slot list's size (left, right,
  * its height's int) and its height an int's block; a young array a 100-slot
  * list's block, freed at once; a replaced tree or subtree is freed by hand
  * when it is unhooked, as counting frees it. The final walk allocates the
  * same stack cells the workload's does, so the counts agree.
  */
-#define GO_HEIGHT 14u
-#define GO_NODES_PER_STEP 100u
-#define GO_WORK 100u
-#define GO_DEAD 100u
-#define GO_RATIO 10u
-#define GO_MUT 10u
-#define GO_MIN_PARTIAL 63u
 
 typedef struct go_int {
     mb_obj_t hdr;                       /* an int object's header, unused */
