@@ -1,6 +1,7 @@
 /* finalize.c: finalizers (PEP 442 and legacy `garbage`), the census (ids, exists, counts by id) and the roots. */
 #include <stdlib.h>
 
+#include "runtime/heap.h"
 #include "runtime/strategy.h"
 
 void mb_set_finalizer(mb_rt_t *rt, mb_var_t v, mb_finalizer_fn fn, void *ctx) {
@@ -59,6 +60,23 @@ void mb__make_uncollectable(mb_rt_t *rt, mb_obj_t *o) {
     }
     MB_VEC_PUSH(&rt->garbage, o);
     rt->mut.stats.uncollectable_objects++;
+}
+
+static void push_finalizable(void *ctx, mb_obj_t *o) {
+    if (mb__needs_finalize(o)) MB_VEC_PUSH((mb_ptrvec_t *)ctx, (void *)o);
+}
+
+bool mb__finalize_unmarked(mb_rt_t *rt, mb_heap_t *h) {
+    if (rt->finalizers.n == 0) return false;
+    mb_ptrvec_t todo = {0};
+    mb_heap_each_unmarked(h, push_finalizable, &todo);
+    for (size_t i = 0; i < todo.n; i++) {
+        if (rt->opt.finalizers == MB_FIN_LEGACY) mb__make_uncollectable(rt, todo.v[i]);
+        else mb__finalize(rt, todo.v[i]);
+    }
+    bool any = todo.n > 0;
+    MB_VEC_FREE(&todo);
+    return any;
 }
 
 void mb__each_root(mb_rt_t *rt, mb_root_fn fn, void *ctx) {

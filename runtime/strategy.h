@@ -191,6 +191,12 @@ static inline bool mb__needs_finalize(const mb_obj_t *o) {
 }
 /* Move o into the legacy `garbage` list (a root): counted as uncollectable. */
 void mb__make_uncollectable(mb_rt_t *rt, mb_obj_t *o);
+/* Between the mark and the sweep of a tracing collection on a size-class heap:
+ * finalize (modern) or put in `garbage` (legacy) every unmarked object of h
+ * that needs it. Returns whether there was any; then the caller marks again
+ * (a resurrected object, or `garbage`, is a root now). */
+struct mb_heap;
+bool mb__finalize_unmarked(mb_rt_t *rt, struct mb_heap *h);
 /* Ask for a collection at the next allocation (a safe point): the
  * allocation fast path is closed until it has run. */
 static inline void mb__request_collect(mb_rt_t *rt) {

@@ -414,10 +414,6 @@ static void gn_mark(mb_rt_t *rt) {
     mb_heap_trace(&st->stack, &st->marked, &st->marked_bytes);
 }
 
-static void gn_collect_finalizable(void *ctx, mb_obj_t *o) {
-    if (mb__needs_finalize(o)) MB_VEC_PUSH((mb_ptrvec_t *)ctx, (void *)o);
-}
-
 static void gn_free_unmarked(void *ctx, mb_obj_t *o) { mb__free_obj(ctx, o); }
 
 /* Pre: nothing is young (a promote-all minor collection just ran). */
@@ -428,16 +424,7 @@ static void gn_major(mb_rt_t *rt) {
     st->marked = st->marked_bytes = 0;
     st->marking = true;
     gn_mark(rt);
-    if (rt->finalizers.n) {
-        mb_ptrvec_t todo = {0};
-        mb_heap_each_unmarked(&st->heap, gn_collect_finalizable, &todo);
-        for (size_t i = 0; i < todo.n; i++) {
-            if (rt->opt.finalizers == MB_FIN_LEGACY) mb__make_uncollectable(rt, todo.v[i]);
-            else mb__finalize(rt, todo.v[i]);
-        }
-        if (todo.n) gn_mark(rt);        /* resurrection, or `garbage` (a root): mark again */
-        MB_VEC_FREE(&todo);
-    }
+    if (mb__finalize_unmarked(rt, &st->heap)) gn_mark(rt);   /* resurrection, or `garbage` (a root): mark again */
     if (rt->opt.census || rt->finalizers.n) {
         mb_heap_each_unmarked(&st->heap, gn_free_unmarked, rt);
         MB_CHECK(st->old_objects == st->marked, "generational: %llu old objects after the sweep, %llu marked",

@@ -92,26 +92,6 @@ static void ms_mark(mb_rt_t *rt) {
     mb_heap_trace(&st->stack, &st->marked, &st->marked_bytes);
 }
 
-static void ms_collect_finalizable(void *ctx, mb_obj_t *o) {
-    if (mb__needs_finalize(o)) MB_VEC_PUSH((mb_ptrvec_t *)ctx, (void *)o);
-}
-
-/* After: every unmarked object that needed finalizing has been finalized
- * once (modern) or put in `garbage` (legacy); returns whether there was any. */
-static bool ms_finalize(mb_rt_t *rt) {
-    ms_state_t *st = rt->state;
-    if (rt->finalizers.n == 0) return false;
-    mb_ptrvec_t todo = {0};
-    mb_heap_each_unmarked(&st->heap, ms_collect_finalizable, &todo);
-    for (size_t i = 0; i < todo.n; i++) {
-        if (rt->opt.finalizers == MB_FIN_LEGACY) mb__make_uncollectable(rt, todo.v[i]);
-        else mb__finalize(rt, todo.v[i]);
-    }
-    bool any = todo.n > 0;
-    MB_VEC_FREE(&todo);
-    return any;
-}
-
 static void ms_free_dead(void *ctx, mb_obj_t *o) { mb__free_obj(ctx, o); }
 
 /* After: unmarked objects are reclaimed and accounted, marks are clear. */
@@ -133,7 +113,7 @@ static void ms_collect(mb_rt_t *rt, bool full) {
     ms_state_t *st = rt->state;
     st->marked = st->marked_bytes = 0;
     ms_mark(rt);
-    if (ms_finalize(rt)) ms_mark(rt);   /* resurrection, or `garbage` (a root): mark again */
+    if (mb__finalize_unmarked(rt, &st->heap)) ms_mark(rt);   /* resurrection, or `garbage` (a root): mark again */
     ms_sweep(rt);
 }
 

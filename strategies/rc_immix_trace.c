@@ -51,25 +51,6 @@ static void rci_unmark(rci_state_t *st) {
     for (size_t i = 0; i < st->heap.large.n; i++) ((mb_obj_t *)st->heap.large.v[i])->flags &= (uint8_t)~MB_F_MARK;
 }
 
-static void rci_collect_finalizable(void *ctx, mb_obj_t *o) {
-    if (mb__needs_finalize(o)) MB_VEC_PUSH((mb_ptrvec_t *)ctx, (void *)o);
-}
-
-/* Finalize (modern) or keep in `garbage` (legacy) every unmarked object that
- * needs it; returns whether there was any. */
-static bool rci_trace_finalize(mb_rt_t *rt, rci_state_t *st) {
-    if (rt->finalizers.n == 0) return false;
-    mb_ptrvec_t todo = {0};
-    mb_heap_each_unmarked(&st->heap, rci_collect_finalizable, &todo);
-    for (size_t i = 0; i < todo.n; i++) {
-        if (rt->opt.finalizers == MB_FIN_LEGACY) mb__make_uncollectable(rt, todo.v[i]);
-        else mb__finalize(rt, todo.v[i]);
-    }
-    bool any = todo.n > 0;
-    MB_VEC_FREE(&todo);
-    return any;
-}
-
 static void rci_free_dead(void *ctx, mb_obj_t *o) { mb__free_obj(ctx, o); }
 
 static void rci_root_count(mb_rt_t *rt, mb_obj_t *o, void *ctx) {
@@ -86,7 +67,7 @@ static void rci_root_count(mb_rt_t *rt, mb_obj_t *o, void *ctx) {
 void rci_backup(mb_rt_t *rt, rci_state_t *st) {
     rci_unmark(st);                     /* the pages' free counts */
     rci_mark(rt, st);
-    while (rci_trace_finalize(rt, st)) {       /* resurrection, or `garbage` (a root): from scratch */
+    while (mb__finalize_unmarked(rt, &st->heap)) {       /* resurrection, or `garbage` (a root): from scratch */
         rci_unmark(st);
         rci_mark(rt, st);
     }
