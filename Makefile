@@ -260,7 +260,7 @@ fuzz:
 FUZZ_CC     ?= clang
 FUZZ_DIR    := $(BUILDROOT)/fuzz
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fno-omit-frame-pointer \
-               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -iquote $(CURDIR)
 FUZZ_OBJ    := $(CORE_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 $(FUZZ_DIR)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
